@@ -1,0 +1,62 @@
+# Omstillingsportalen. Quick start: `make run`, then `make test`. See README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# The embedded default: SQLite, Celery tasks in-process (no broker), console e-mail.
+DEV_ENV := DEBUG=$${DEBUG:-1}
+
+.PHONY: run test setup assets migrate lint format messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --omit-lockfile-registry-resolved
+	touch $@
+
+# Vendor assets are copied into our static files (not committed; no CDN at run time).
+static/vendor/.installed: node_modules/.installed
+	rm -rf static/vendor
+	mkdir -p static/vendor/dkfds static/vendor/htmx
+	cp -r node_modules/dkfds/dist/css node_modules/dkfds/dist/fonts node_modules/dkfds/dist/img \
+	      node_modules/dkfds/dist/js static/vendor/dkfds/
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
+	touch $@
+
+setup: $(VENV)/.installed static/vendor/.installed
+
+assets: static/vendor/.installed
+
+migrate: setup
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+
+run: migrate
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0 || true
+	$(DEV_ENV) $(BIN)/python manage.py load_plan
+	$(DEV_ENV) $(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "Omstillingsportalen kører på http://127.0.0.1:8000 (stop med Ctrl+C)."
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: setup
+	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(DEV_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: setup
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -l da -l en --ignore=.venv --ignore=node_modules --ignore=static
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor staticfiles db.sqlite3

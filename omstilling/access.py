@@ -1,0 +1,56 @@
+"""Who may do what, decided in one place. Object-level helpers live beside their models' app."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+
+from omstilling.models import Role, User
+
+PLAN_EDITORS = {Role.CHEFGRUPPE}
+
+
+def can_edit_whole_plan(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.role in PLAN_EDITORS
+
+
+def role_required(*roles: str):
+    """Decorator: a logged-in user with one of `roles`, else 403."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.user.role not in roles:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def writer_required(view):
+    """Decorator for views that write: BFU members and users without a role never pass."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.role or request.user.role == Role.BFU:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def reader_required(view):
+    """Decorator for views that read plan content: any logged-in user with a role."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.role:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -1,0 +1,46 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from omstilling.models import Area, GovernanceBody, Institution, Plan, User
+from omstilling.services import user_apply_role
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Rolle i portalen"), {"fields": ("role", "institutions")}),
+    )
+    list_display = ("username", "first_name", "last_name", "role", "is_active")
+    list_filter = ("role", "is_active")
+    filter_horizontal = ("institutions", "groups", "user_permissions")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        user_apply_role(user=form.instance)
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    list_display = ("name", "short", "slug")
+
+
+@admin.register(Institution)
+class InstitutionAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "area", "is_demo")
+    list_filter = ("kind", "is_demo")
+    search_fields = ("name",)
+
+
+@admin.register(GovernanceBody)
+class GovernanceBodyAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "kind")
+    list_filter = ("kind",)
+    filter_horizontal = ("members",)
+
+
+@admin.register(Plan)
+class PlanAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "municipality")

@@ -1,0 +1,152 @@
+"""The plan core every app shares: plan, areas, institutions, governance bodies, users and roles."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from omstilling.quarters import validate_quarter_start
+
+
+class Role(models.TextChoices):
+    CHEFGRUPPE = "chefgruppe", _("Chefgruppe")
+    BFU = "bfu", _("BFU-medlem")
+    LEDER = "leder", _("Leder")
+    INITIATIVEJER = "initiativejer", _("Initiativejer")
+    STOETTESYSTEM = "stoettesystem", _("Støttesystem")
+    VISITATION = "visitation", _("Visitation")
+    ADMIN = "admin", _("Administrator")
+
+
+class Area(models.Model):
+    """An organisational area of the department (Dagtilbud, U&L, F&F, PPR, …)."""
+
+    slug = models.SlugField(_("nøgle"), unique=True)
+    name = models.CharField(_("navn"), max_length=120)
+    short = models.CharField(_("forkortelse"), max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("område")
+        verbose_name_plural = _("områder")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Institution(models.Model):
+    """A daycare, a school or a special offer. Demo institutions are marked as such."""
+
+    class Kind(models.TextChoices):
+        DAGTILBUD = "dagtilbud", _("Dagtilbud")
+        SKOLE = "skole", _("Skole")
+        SPECIALTILBUD = "specialtilbud", _("Specialtilbud")
+
+    name = models.CharField(_("navn"), max_length=200, unique=True)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    area = models.ForeignKey(
+        Area, verbose_name=_("område"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    is_demo = models.BooleanField(_("demo-institution"), default=False)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutioner")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A portal user with exactly one role; leaders and support staff are bound to institutions."""
+
+    role = models.CharField(_("rolle"), max_length=20, choices=Role.choices, blank=True)
+    institutions = models.ManyToManyField(
+        Institution,
+        verbose_name=_("institutioner"),
+        blank=True,
+        related_name="users",
+        help_text=_(
+            "For ledere: egne institutioner. For støttesystemet: de institutioner, der betjenes."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("bruger")
+        verbose_name_plural = _("brugere")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.role == Role.BFU
+
+
+class Plan(models.Model):
+    """A municipality's transition plan, loaded from a plan file (see omstilling/plans/)."""
+
+    slug = models.SlugField(_("nøgle"), unique=True)
+    title = models.CharField(_("titel"), max_length=250)
+    municipality = models.CharField(_("kommune"), max_length=120)
+    department = models.CharField(_("forvaltning"), max_length=120)
+    committee = models.CharField(_("udvalg"), max_length=200)
+    summary = models.TextField(_("resumé"), blank=True)
+    mandate_body = models.CharField(_("mandat vedtaget af"), max_length=200, blank=True)
+    mandate_date = models.DateField(_("mandat vedtaget"), null=True, blank=True)
+    mandate_reference = models.CharField(_("mandat, sag"), max_length=100, blank=True)
+    cornerstones = models.JSONField(_("hjørneflag"), default=list, blank=True)
+    start_quarter = models.DateField(_("første kvartal"), validators=[validate_quarter_start])
+    end_quarter = models.DateField(_("sidste kvartal"), validators=[validate_quarter_start])
+    cadence = models.TextField(_("kadence"), blank=True)
+    funding_title = models.CharField(_("pulje"), max_length=250, blank=True)
+    funding_amount = models.DecimalField(
+        _("puljens beløb (kr.)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    funding_granted_by = models.CharField(_("bevilget af"), max_length=120, blank=True)
+    funding_date = models.DateField(_("bevilget"), null=True, blank=True)
+    funding_reference = models.CharField(_("bevilling, sag"), max_length=100, blank=True)
+    funding_development_schools = models.PositiveSmallIntegerField(
+        _("antal udviklingsskoler"), null=True, blank=True
+    )
+    funding_note = models.TextField(_("note om puljen"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("planer")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class GovernanceBody(models.Model):
+    """A body that steers, advises, is consulted or works on an initiative."""
+
+    class Kind(models.TextChoices):
+        STYREGRUPPE = "styregruppe", _("Styregruppe")
+        UDVALG = "udvalg", _("Politisk udvalg")
+        FOELGEGRUPPE = "foelgegruppe", _("Følgegruppe")
+        ARBEJDSGRUPPE = "arbejdsgruppe", _("Arbejdsgruppe")
+        NETVAERK = "netvaerk", _("Netværk")
+        KONTAKTORGAN = "kontaktorgan", _("Kontaktorgan")
+        MED = "med", _("MED-udvalg")
+        RAADGIVENDE = "raadgivende", _("Rådgivende udvalg")
+
+    slug = models.SlugField(_("nøgle"), unique=True)
+    name = models.CharField(_("navn"), max_length=200)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    description = models.TextField(_("beskrivelse"), blank=True)
+    members = models.ManyToManyField(
+        User, verbose_name=_("medlemmer"), blank=True, related_name="governance_bodies"
+    )
+    history = HistoricalRecords(m2m_fields=[members])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organ")
+        verbose_name_plural = _("organer")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,79 @@
+"""Writes to the core: users and their roles."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from omstilling.models import Institution, Role, User
+
+# Which Django-admin permissions each staff role gets. The portal's own pages check roles
+# through the access helpers; the admin is for master data (administrators) and for the
+# plan's content (chefgruppen).
+ADMIN_PERMISSIONS = {
+    Role.ADMIN: [
+        ("omstilling", "user"),
+        ("omstilling", "area"),
+        ("omstilling", "institution"),
+        ("omstilling", "governancebody"),
+    ],
+    Role.CHEFGRUPPE: [
+        ("tracks", "spor"),
+        ("tracks", "theme"),
+        ("tracks", "initiative"),
+        ("tracks", "milestone"),
+        ("tracks", "recommendationtheme"),
+        ("tracks", "recommendation"),
+        ("omstilling", "governancebody"),
+    ],
+}
+
+
+def _group_for(role: str) -> Group | None:
+    models = ADMIN_PERMISSIONS.get(role)
+    if not models:
+        return None
+    group, _ = Group.objects.get_or_create(name=Role(role).label)
+    perms = Permission.objects.none()
+    for app_label, model in models:
+        perms |= Permission.objects.filter(
+            content_type__app_label=app_label, content_type__model=model
+        )
+    if role == Role.CHEFGRUPPE:
+        perms = perms.exclude(codename__startswith="delete_")
+    group.permissions.set(perms)
+    return group
+
+
+@transaction.atomic
+def user_apply_role(*, user: User) -> None:
+    """Give a user the admin access and groups their role implies (and remove other roles')."""
+    user.is_staff = user.role in ADMIN_PERMISSIONS
+    user.save(update_fields=["is_staff"])
+    user.groups.remove(*Group.objects.filter(name__in=[r.label for r in Role]))
+    group = _group_for(user.role)
+    if group:
+        user.groups.add(group)
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    institutions: list[Institution] | None = None,
+) -> User:
+    user = User.objects.create_user(
+        username=username,
+        password=password,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+    )
+    if institutions:
+        user.institutions.set(institutions)
+    user_apply_role(user=user)
+    return user

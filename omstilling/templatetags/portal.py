@@ -1,0 +1,53 @@
+"""Template filters for Danish presentation: quarters and amounts in kroner."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django import template
+from django.utils.formats import number_format
+
+from omstilling.quarters import Quarter
+
+register = template.Library()
+
+
+@register.filter
+def quarter(value: dt.date | None) -> str:
+    """`2025-07-01` → `3. kvartal 2025`."""
+    return Quarter.of(value).label if value else ""
+
+
+@register.filter
+def short_quarter(value: dt.date | None) -> str:
+    """`2025-07-01` → `K3 2025`."""
+    return Quarter.of(value).short_label if value else ""
+
+
+@register.filter
+def kr(value: Decimal | int | None) -> str:
+    """`50000000` → `50.000.000 kr.`; øre are shown only when there are any."""
+    if value is None:
+        return ""
+    amount = Decimal(value)
+    decimals = 0 if amount == amount.to_integral_value() else 2
+    return f"{number_format(amount, decimal_pos=decimals, use_l10n=True, force_grouping=True)} kr."
+
+
+_WIDGET_CLASSES = {"select": "form-select", "textarea": "form-input", "checkbox": "form-checkbox"}
+
+
+@register.filter
+def dkfds_widget(field) -> str:
+    """Render a bound field's widget with DKFDS classes and its hint and error tied to it."""
+    widget = field.field.widget
+    kind = getattr(widget, "input_type", None) or widget.__class__.__name__.lower()
+    attrs = {"class": _WIDGET_CLASSES.get(kind, "form-input")}
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}-hint")
+    if field.errors:
+        described.append(f"{field.auto_id}-error")
+        attrs["aria-invalid"] = "true"
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    return field.as_widget(attrs=attrs)

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from omstilling import views
+
+admin.site.site_header = _("Omstillingsportalen – administration")
+admin.site.site_title = _("Omstillingsportalen")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("log-ind/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("log-ud/", auth_views.LogoutView.as_view(), name="logout"),
+    path("healthz/", views.healthz, name="healthz"),
+    path("plan/", include("tracks.urls")),
+    path("admin/", admin.site.urls),
+]

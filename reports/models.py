@@ -1,0 +1,1 @@
+"""The reports app: its models arrive with their issue (see README, "Layout")."""

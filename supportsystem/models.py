@@ -1,0 +1,1 @@
+"""The supportsystem app: its models arrive with their issue (see README, "Layout")."""

@@ -1,0 +1,126 @@
+"""Named personas, one per role, on a small plan (style: alice/bob/charlie per role)."""
+
+import pytest
+
+from omstilling.models import Role
+from omstilling.services import user_apply_role
+from tests.factories import (
+    AreaFactory,
+    InitiativeFactory,
+    InstitutionFactory,
+    MilestoneFactory,
+    PlanFactory,
+    SporFactory,
+    UserFactory,
+)
+
+
+def _persona(username: str, role: str, **kwargs):
+    user = UserFactory(username=username, role=role, **kwargs)
+    user_apply_role(user=user)
+    return user
+
+
+@pytest.fixture
+def plan(db):
+    return PlanFactory()
+
+
+@pytest.fixture
+def spor(plan):
+    return SporFactory(plan=plan, number=1, slug="spor-1", title="Det gode dagtilbud for alle børn")
+
+
+@pytest.fixture
+def school(db):
+    return InstitutionFactory(name="Skole A (demo)")
+
+
+@pytest.fixture
+def other_school(db):
+    return InstitutionFactory(name="Skole B (demo)")
+
+
+@pytest.fixture
+def chef(db):
+    return _persona("chef", Role.CHEFGRUPPE)
+
+
+@pytest.fixture
+def bfu(db):
+    return _persona("bfu", Role.BFU)
+
+
+@pytest.fixture
+def owner(db):
+    return _persona("ejer", Role.INITIATIVEJER)
+
+
+@pytest.fixture
+def other_owner(db):
+    return _persona("anden-ejer", Role.INITIATIVEJER)
+
+
+@pytest.fixture
+def leader(school):
+    user = _persona("leder", Role.LEDER)
+    user.institutions.add(school)
+    return user
+
+
+@pytest.fixture
+def other_leader(other_school):
+    user = _persona("anden-leder", Role.LEDER)
+    user.institutions.add(other_school)
+    return user
+
+
+@pytest.fixture
+def support(school):
+    user = _persona("stoette", Role.STOETTESYSTEM)
+    user.institutions.add(school)
+    return user
+
+
+@pytest.fixture
+def visitation(db):
+    return _persona("visitation", Role.VISITATION)
+
+
+@pytest.fixture
+def admin_user(db):
+    return _persona("administrator", Role.ADMIN)
+
+
+@pytest.fixture
+def area(db):
+    return AreaFactory(slug="dagtilbud", name="Dagtilbud")
+
+
+@pytest.fixture
+def initiative(spor, owner, area):
+    return InitiativeFactory(
+        spor=spor, owner=owner, lead_area=area, title="Fælles kompetenceforløb"
+    )
+
+
+@pytest.fixture
+def local_milestone(initiative, school):
+    return MilestoneFactory(initiative=initiative, institution=school, title="Lokal proces afholdt")
+
+
+@pytest.fixture
+def all_personas(
+    chef, bfu, owner, other_owner, leader, other_leader, support, visitation, admin_user
+):
+    return {
+        "chef": chef,
+        "bfu": bfu,
+        "owner": owner,
+        "other_owner": other_owner,
+        "leader": leader,
+        "other_leader": other_leader,
+        "support": support,
+        "visitation": visitation,
+        "admin": admin_user,
+    }

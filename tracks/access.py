@@ -1,0 +1,52 @@
+"""Object-level access to plan content. Views fetch protected objects only through these."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from omstilling.models import Role, User
+from tracks.models import Initiative, Milestone
+
+
+def can_edit_initiative(user: User, initiative: Initiative) -> bool:
+    """Chefgruppen edits every initiative; an owner (or a member of the owning group) their own."""
+    if not (user.is_authenticated and user.is_active) or user.role in ("", Role.BFU):
+        return False
+    if user.role == Role.CHEFGRUPPE or initiative.owner_id == user.pk:
+        return True
+    return bool(
+        initiative.owner_body_id
+        and user.governance_bodies.filter(pk=initiative.owner_body_id).exists()
+    )
+
+
+def can_complete_milestone(user: User, milestone: Milestone) -> bool:
+    """Editors of the initiative, and leaders of the institution a local milestone belongs to."""
+    if can_edit_initiative(user, milestone.initiative):
+        return True
+    return bool(
+        user.role == Role.LEDER
+        and milestone.institution_id
+        and user.institutions.filter(pk=milestone.institution_id).exists()
+    )
+
+
+def get_initiative_for_user(user: User, pk: int, *, write: bool = False) -> Initiative:
+    """The initiative, or 404 if it does not exist and 403 if `write` and the user may not edit."""
+    initiative = get_object_or_404(
+        Initiative.objects.select_related(
+            "spor", "theme", "lead_area", "owner", "owner_body", "current_status__author"
+        ),
+        pk=pk,
+    )
+    if write and not can_edit_initiative(user, initiative):
+        raise PermissionDenied
+    return initiative
+
+
+def get_milestone_for_user(user: User, pk: int, *, write: bool = False) -> Milestone:
+    milestone = get_object_or_404(
+        Milestone.objects.select_related("initiative", "institution", "completed_by"), pk=pk
+    )
+    if write and not can_complete_milestone(user, milestone):
+        raise PermissionDenied
+    return milestone

@@ -1,0 +1,342 @@
+"""The plan's content: spor, themes, initiatives, milestones, status history, recommendations."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from omstilling.models import Area, GovernanceBody, Institution, Plan
+from omstilling.quarters import Quarter, validate_quarter_start
+
+
+class WorkState(models.TextChoices):
+    IKKE_STARTET = "ikke_startet", _("Ikke startet")
+    I_GANG = "i_gang", _("I gang")
+    AFSLUTTET = "afsluttet", _("Afsluttet")
+    PAUSE = "pause", _("Sat på pause")
+    OPGIVET = "opgivet", _("Opgivet")
+
+
+class Health(models.TextChoices):
+    GROEN = "groen", _("Grøn – på sporet")
+    GUL = "gul", _("Gul – i risiko")
+    ROED = "roed", _("Rød – bagud")
+
+
+class Spor(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="spor")
+    number = models.PositiveSmallIntegerField(_("nummer"))
+    slug = models.SlugField(_("nøgle"))
+    title = models.CharField(_("titel"), max_length=250)
+    description = models.TextField(_("beskrivelse"), blank=True)
+    lead_areas = models.ManyToManyField(Area, verbose_name=_("ledende områder"), blank=True)
+    history = HistoricalRecords(m2m_fields=[lead_areas])
+
+    class Meta:
+        ordering = ["plan", "number"]
+        verbose_name = _("spor")
+        verbose_name_plural = _("spor")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="spor_unique_number"),
+            models.UniqueConstraint(fields=["plan", "slug"], name="spor_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Spor %(number)s: %(title)s") % {"number": self.number, "title": self.title}
+
+
+class Theme(models.Model):
+    spor = models.ForeignKey(Spor, on_delete=models.CASCADE, related_name="themes")
+    slug = models.SlugField(_("nøgle"))
+    title = models.CharField(_("titel"), max_length=250)
+    description = models.TextField(_("beskrivelse"), blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["spor", "order"]
+        verbose_name = _("tema")
+        verbose_name_plural = _("temaer")
+        constraints = [
+            models.UniqueConstraint(fields=["spor", "slug"], name="theme_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Initiative(models.Model):
+    """A tiltag. Its current status is the newest StatusUpdate (`version` guards edits)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="initiatives")
+    spor = models.ForeignKey(Spor, on_delete=models.CASCADE, related_name="initiatives")
+    theme = models.ForeignKey(
+        Theme,
+        verbose_name=_("tema"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="initiatives",
+    )
+    slug = models.SlugField(_("nøgle"), max_length=120)
+    title = models.CharField(_("titel"), max_length=250)
+    description = models.TextField(_("beskrivelse"), blank=True)
+    lead_area = models.ForeignKey(
+        Area, verbose_name=_("ledende område"), on_delete=models.PROTECT, related_name="+"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ejer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_initiatives",
+    )
+    owner_body = models.ForeignKey(
+        GovernanceBody,
+        verbose_name=_("ejergruppe"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_initiatives",
+    )
+    start_quarter = models.DateField(_("startkvartal"), validators=[validate_quarter_start])
+    end_quarter = models.DateField(
+        _("slutkvartal"), null=True, blank=True, validators=[validate_quarter_start]
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    institutions = models.ManyToManyField(
+        Institution,
+        verbose_name=_("berørte institutioner"),
+        blank=True,
+        related_name="initiatives",
+    )
+    version = models.PositiveIntegerField(default=0, editable=False)
+    current_status = models.ForeignKey(
+        "StatusUpdate",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords(excluded_fields=["version", "current_status"])
+
+    class Meta:
+        ordering = ["spor__number", "order", "pk"]
+        verbose_name = _("tiltag")
+        verbose_name_plural = _("tiltag")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "slug"], name="initiative_unique_slug"),
+            models.CheckConstraint(
+                condition=Q(end_quarter__isnull=True)
+                | Q(end_quarter__gte=models.F("start_quarter")),
+                name="initiative_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def start(self) -> Quarter:
+        return Quarter.of(self.start_quarter)
+
+    @property
+    def end(self) -> Quarter | None:
+        return Quarter.of(self.end_quarter) if self.end_quarter else None
+
+
+class StatusUpdate(models.Model):
+    """One entry in an initiative's status history. Rows are only ever added."""
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="status_updates"
+    )
+    version = models.PositiveIntegerField(_("version"))
+    state = models.CharField(_("arbejdsstatus"), max_length=20, choices=WorkState.choices)
+    health = models.CharField(_("sundhed"), max_length=10, choices=Health.choices)
+    progress = models.PositiveSmallIntegerField(
+        _("fremdrift (%)"), validators=[MaxValueValidator(100)]
+    )
+    narrative = models.TextField(_("beskrivelse af status"), blank=True)
+    next_steps = models.TextField(_("næste skridt"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opdateret af"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("tidspunkt"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("statusopdatering")
+        verbose_name_plural = _("statusopdateringer")
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "version"], name="status_unique_version"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="status_progress_max_100"),
+            models.CheckConstraint(
+                condition=Q(health="groen") | ~Q(narrative=""),
+                name="status_narrative_required_unless_green",
+            ),
+        ]
+        indexes = [
+            # "changed status since" queries on the dashboard and in reports
+            models.Index(fields=["created_at"], name="status_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.initiative} v{self.version}: {self.get_state_display()}"
+
+
+class Milestone(models.Model):
+    """A milepæl. Plan-wide when `institution` is empty, otherwise one institution's own."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="milestones")
+    slug = models.SlugField(_("nøgle"), max_length=120)
+    title = models.CharField(_("titel"), max_length=250)
+    description = models.TextField(_("beskrivelse"), blank=True)
+    planned_quarter = models.DateField(_("planlagt kvartal"), validators=[validate_quarter_start])
+    planned_date = models.DateField(_("planlagt dato"), null=True, blank=True)
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("institution"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="milestones",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    completed_on = models.DateField(_("afsluttet den"), null=True, blank=True, editable=False)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("afsluttet af"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    completed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    completion_note = models.TextField(_("note"), blank=True, editable=False)
+    history = HistoricalRecords(
+        excluded_fields=["completed_on", "completed_by", "completed_at", "completion_note"]
+    )
+
+    class Meta:
+        ordering = ["planned_quarter", "planned_date", "order", "pk"]
+        verbose_name = _("milepæl")
+        verbose_name_plural = _("milepæle")
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "slug"], name="milestone_unique_slug"),
+        ]
+        indexes = [
+            # "Mine milepæle" and overdue lists: open milestones by due quarter
+            models.Index(fields=["completed_on", "planned_quarter"], name="milestone_open_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def quarter(self) -> Quarter:
+        return Quarter.of(self.planned_quarter)
+
+    @property
+    def due_date(self) -> dt.date:
+        return self.planned_date or self.quarter.last_day
+
+    @property
+    def is_done(self) -> bool:
+        return self.completed_on is not None
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return not self.is_done and self.due_date < today
+
+    @property
+    def days_late(self) -> int:
+        """Slippage in days: how late it was done, or how late it is now if still open."""
+        end = self.completed_on or timezone.localdate()
+        return max(0, (end - self.due_date).days)
+
+    @property
+    def is_done_late(self) -> bool:
+        return self.is_done and self.completed_on > self.due_date
+
+
+class MilestoneEvent(models.Model):
+    """The log of a milestone's completions and undos. Rows are only ever added."""
+
+    class Kind(models.TextChoices):
+        COMPLETED = "afsluttet", _("Markeret som afsluttet")
+        REOPENED = "genaabnet", _("Afslutning fortrudt")
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("hændelse"), max_length=20, choices=Kind.choices)
+    completed_on = models.DateField(_("afsluttet den"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("af"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("tidspunkt"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("milepælshændelse")
+        verbose_name_plural = _("milepælshændelser")
+
+    def __str__(self) -> str:
+        return f"{self.milestone}: {self.get_kind_display()}"
+
+
+class RecommendationTheme(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="recommendation_themes")
+    number = models.PositiveSmallIntegerField(_("nummer"))
+    slug = models.SlugField(_("nøgle"), max_length=120)
+    title = models.CharField(_("titel"), max_length=250)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "number"]
+        verbose_name = _("anbefalingstema")
+        verbose_name_plural = _("anbefalingstemaer")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "slug"], name="rectheme_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Recommendation(models.Model):
+    """One of the §17.4 committee's recommendations, traced to the initiatives that carry it."""
+
+    theme = models.ForeignKey(
+        RecommendationTheme, on_delete=models.CASCADE, related_name="recommendations"
+    )
+    number = models.PositiveSmallIntegerField(_("nummer"))
+    slug = models.SlugField(_("nøgle"), max_length=120)
+    text = models.TextField(_("anbefaling"))
+    means = models.JSONField(_("det betyder"), default=list, blank=True)
+    initiatives = models.ManyToManyField(
+        Initiative, verbose_name=_("tiltag"), blank=True, related_name="recommendations"
+    )
+    history = HistoricalRecords(m2m_fields=[initiatives])
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("anbefaling")
+        verbose_name_plural = _("anbefalinger")
+        constraints = [
+            models.UniqueConstraint(fields=["theme", "slug"], name="recommendation_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Anbefaling %(number)s") % {"number": self.number}

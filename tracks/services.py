@@ -1,0 +1,175 @@
+"""Writes to the plan's content. Every change appends history; nothing is overwritten."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from omstilling.models import User
+from tracks.models import Health, Initiative, Milestone, MilestoneEvent, StatusUpdate
+
+
+class StatusConflict(Exception):
+    """Someone else saved the initiative after the form was opened."""
+
+    def __init__(self, initiative: Initiative):
+        self.initiative = initiative
+        super().__init__(f"initiative {initiative.pk} is at version {initiative.version}")
+
+
+def _validate_status(*, health: str, progress: int, narrative: str) -> None:
+    errors = {}
+    if progress is None or not 0 <= progress <= 100:
+        errors["progress"] = _("Fremdriften skal være et tal mellem 0 og 100 %.")
+    if health in (Health.GUL, Health.ROED) and not (narrative or "").strip():
+        errors["narrative"] = _(
+            "Skriv en beskrivelse af status, når sundheden er gul eller rød: "
+            "hvad er udfordringen, og hvad gøres der ved den?"
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def initiative_update_status(
+    *,
+    initiative: Initiative,
+    by: User,
+    state: str,
+    health: str,
+    progress: int,
+    narrative: str = "",
+    next_steps: str = "",
+    expected_version: int,
+) -> StatusUpdate:
+    """Append a status update and make it the initiative's current status.
+
+    Optimistic concurrency: `expected_version` is the version the user's form was opened at.
+    If another update was saved in between, StatusConflict is raised and nothing is written,
+    so the caller can show both the other person's update and the user's own input.
+    """
+    _validate_status(health=health, progress=progress, narrative=narrative)
+    locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    if locked.version != expected_version:
+        raise StatusConflict(locked)
+    try:
+        with transaction.atomic():
+            update = StatusUpdate.objects.create(
+                initiative=locked,
+                version=locked.version + 1,
+                state=state,
+                health=health,
+                progress=progress,
+                narrative=narrative.strip(),
+                next_steps=next_steps.strip(),
+                author=by,
+            )
+    except IntegrityError as exc:
+        # A concurrent writer on a database without row locks (SQLite) won the race.
+        raise StatusConflict(Initiative.objects.get(pk=initiative.pk)) from exc
+    Initiative.objects.filter(pk=locked.pk).update(version=F("version") + 1, current_status=update)
+    initiative.version = locked.version + 1
+    initiative.current_status = update
+    return update
+
+
+@transaction.atomic
+def milestone_complete(
+    *, milestone: Milestone, by: User, completed_on: dt.date, note: str = ""
+) -> MilestoneEvent:
+    """Mark a milestone as done on `completed_on` and log who did it."""
+    locked = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    if locked.completed_on is not None:
+        raise ValidationError(_("Milepælen er allerede markeret som afsluttet."))
+    if completed_on > timezone.localdate():
+        raise ValidationError({"completed_on": _("Datoen kan ikke ligge i fremtiden.")})
+    now = timezone.now()
+    event = MilestoneEvent.objects.create(
+        milestone=locked,
+        kind=MilestoneEvent.Kind.COMPLETED,
+        completed_on=completed_on,
+        note=note.strip(),
+        by=by,
+        at=now,
+    )
+    locked.completed_on = completed_on
+    locked.completed_by = by
+    locked.completed_at = now
+    locked.completion_note = note.strip()
+    locked.save(update_fields=["completed_on", "completed_by", "completed_at", "completion_note"])
+    _copy_completion(locked, milestone)
+    return event
+
+
+def can_undo_completion(milestone: Milestone) -> bool:
+    """A completion can be undone on the day it was recorded (Danish time)."""
+    return bool(
+        milestone.completed_at
+        and timezone.localdate(milestone.completed_at) == timezone.localdate()
+    )
+
+
+@transaction.atomic
+def milestone_undo_completion(*, milestone: Milestone, by: User) -> MilestoneEvent:
+    """Undo a completion recorded today. The completion stays in the milestone's log."""
+    locked = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    if locked.completed_on is None:
+        raise ValidationError(_("Milepælen er ikke markeret som afsluttet."))
+    if not can_undo_completion(locked):
+        raise ValidationError(
+            _("En afslutning kan kun fortrydes samme dag, som den blev registreret.")
+        )
+    event = MilestoneEvent.objects.create(
+        milestone=locked, kind=MilestoneEvent.Kind.REOPENED, by=by
+    )
+    locked.completed_on = None
+    locked.completed_by = None
+    locked.completed_at = None
+    locked.completion_note = ""
+    locked.save(update_fields=["completed_on", "completed_by", "completed_at", "completion_note"])
+    _copy_completion(locked, milestone)
+    return event
+
+
+def _copy_completion(source: Milestone, target: Milestone) -> None:
+    for name in ("completed_on", "completed_by", "completed_at", "completion_note"):
+        setattr(target, name, getattr(source, name))
+
+
+@transaction.atomic
+def milestone_create(
+    *,
+    initiative: Initiative,
+    by: User,
+    title: str,
+    planned_quarter: dt.date,
+    institution=None,
+    planned_date: dt.date | None = None,
+    description: str = "",
+) -> Milestone:
+    """Add a milestone to an initiative: plan-wide, or one institution's own (local)."""
+    if not title.strip():
+        raise ValidationError({"title": _("Skriv en titel.")})
+    base = slugify(title)[:100] or "milepael"
+    slug, n = base, 1
+    while Milestone.objects.filter(initiative=initiative, slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    milestone = Milestone(
+        initiative=initiative,
+        slug=slug,
+        title=title.strip(),
+        description=description.strip(),
+        planned_quarter=planned_quarter,
+        planned_date=planned_date,
+        institution=institution,
+        order=initiative.milestones.count(),
+    )
+    milestone._history_user = by
+    milestone.full_clean()
+    milestone.save()
+    return milestone

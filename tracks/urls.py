@@ -1,0 +1,15 @@
+from django.urls import path
+
+from tracks import views
+
+app_name = "tracks"
+
+urlpatterns = [
+    path("", views.plan_overview, name="overview"),
+    path("tiltag/", views.initiative_list, name="initiative_list"),
+    path("tiltag/<int:pk>/", views.initiative_detail, name="initiative_detail"),
+    path("tiltag/<int:pk>/status/", views.initiative_status, name="initiative_status"),
+    path("milepaele/mine/", views.my_milestones, name="my_milestones"),
+    path("milepaele/<int:pk>/afslut/", views.milestone_complete_view, name="milestone_complete"),
+    path("milepaele/<int:pk>/fortryd/", views.milestone_undo_view, name="milestone_undo"),
+]

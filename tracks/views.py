@@ -1,0 +1,229 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from omstilling.access import reader_required, writer_required
+from tracks import selectors
+from tracks.access import (
+    can_complete_milestone,
+    can_edit_initiative,
+    get_initiative_for_user,
+    get_milestone_for_user,
+)
+from tracks.forms import InitiativeFilterForm, MilestoneCompleteForm, StatusUpdateForm
+from tracks.services import (
+    StatusConflict,
+    can_undo_completion,
+    initiative_update_status,
+    milestone_complete,
+    milestone_undo_completion,
+)
+
+
+def _plan_or_404():
+    plan = selectors.current_plan()
+    if plan is None:
+        raise Http404(_("Der er ikke indlæst nogen plan endnu."))
+    return plan
+
+
+@reader_required
+def plan_overview(request: HttpRequest) -> HttpResponse:
+    plan = _plan_or_404()
+    return render(
+        request,
+        "tracks/overview.html",
+        {
+            "plan": plan,
+            "spor_list": selectors.spor_overview(plan=plan),
+            "progress_rule": selectors.PROGRESS_RULE,
+        },
+    )
+
+
+@reader_required
+def initiative_list(request: HttpRequest) -> HttpResponse:
+    plan = _plan_or_404()
+    form = InitiativeFilterForm(request.GET or None, plan=plan)
+    filters = form.cleaned_data if form.is_valid() else {}
+    initiatives = list(selectors.initiative_list(plan=plan, filters=filters))
+    template = "tracks/initiative_list.html"
+    if request.htmx and request.htmx.target == "results":
+        template += "#results"
+    return render(request, template, {"plan": plan, "form": form, "initiatives": initiatives})
+
+
+def _detail_context(request: HttpRequest, initiative) -> dict:
+    context = {
+        "initiative": initiative,
+        "can_edit": can_edit_initiative(request.user, initiative),
+        **selectors.initiative_detail(initiative=initiative),
+    }
+    for milestone in context["milestones"]:
+        milestone.initiative = initiative
+        milestone.user_can_complete = can_complete_milestone(request.user, milestone)
+        milestone.user_can_undo = milestone.user_can_complete and can_undo_completion(milestone)
+    return context
+
+
+@reader_required
+def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = get_initiative_for_user(request.user, pk)
+    if request.htmx and request.htmx.target == "status-panel":
+        return render(
+            request,
+            "tracks/initiative_detail.html#status-panel",
+            {
+                "initiative": initiative,
+                "can_edit": can_edit_initiative(request.user, initiative),
+                "history": selectors.status_history(initiative=initiative),
+            },
+        )
+    return render(request, "tracks/initiative_detail.html", _detail_context(request, initiative))
+
+
+@writer_required
+@require_http_methods(["GET", "POST"])
+def initiative_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Update an initiative's status: inline with htmx, or as its own page without JavaScript."""
+    initiative = get_initiative_for_user(request.user, pk, write=True)
+    conflict = None
+    if request.method == "POST":
+        form = StatusUpdateForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                initiative_update_status(
+                    initiative=initiative,
+                    by=request.user,
+                    state=data["state"],
+                    health=data["health"],
+                    progress=data["progress"],
+                    narrative=data["narrative"],
+                    next_steps=data["next_steps"],
+                    expected_version=data["expected_version"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            except StatusConflict as exc:
+                # Keep the user's input; show what the other person saved; let them decide.
+                initiative = get_initiative_for_user(request.user, pk, write=True)
+                conflict = initiative.current_status
+                form = StatusUpdateForm(
+                    {**request.POST.dict(), "expected_version": exc.initiative.version}
+                )
+                form.is_valid()
+            else:
+                if request.htmx:
+                    return render(
+                        request,
+                        "tracks/initiative_detail.html#status-panel",
+                        {
+                            "initiative": initiative,
+                            "can_edit": True,
+                            "history": selectors.status_history(initiative=initiative),
+                            "just_saved": True,
+                        },
+                    )
+                messages.success(request, _("Status er gemt."))
+                return redirect("tracks:initiative_detail", pk=initiative.pk)
+    else:
+        current = initiative.current_status
+        initial = {"expected_version": initiative.version}
+        if current:
+            initial.update(
+                state=current.state,
+                health=current.health,
+                progress=current.progress,
+                next_steps=current.next_steps,
+            )
+        form = StatusUpdateForm(initial=initial)
+    template = "tracks/status_form.html"
+    if request.htmx:
+        template += "#status-form"
+    # htmx swaps only 2xx answers; a page without JavaScript gets the honest 409.
+    status = 409 if conflict and not request.htmx else 200
+    return render(
+        request,
+        template,
+        {"initiative": initiative, "form": form, "conflict": conflict},
+        status=status,
+    )
+
+
+@reader_required
+def my_milestones(request: HttpRequest) -> HttpResponse:
+    milestones = selectors.milestones_for_user(user=request.user)
+    for milestone in milestones:
+        milestone.user_can_complete = can_complete_milestone(request.user, milestone)
+        milestone.user_can_undo = milestone.user_can_complete and can_undo_completion(milestone)
+    return render(request, "tracks/my_milestones.html", {"milestones": milestones})
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _milestone_row(request: HttpRequest, milestone, message: str = "") -> HttpResponse:
+    milestone.user_can_complete = can_complete_milestone(request.user, milestone)
+    milestone.user_can_undo = milestone.user_can_complete and can_undo_completion(milestone)
+    return render(
+        request,
+        "tracks/my_milestones.html#milestone-row",
+        {"milestone": milestone, "row_message": message},
+    )
+
+
+@writer_required
+@require_http_methods(["GET", "POST"])
+def milestone_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = get_milestone_for_user(request.user, pk, write=True)
+    next_url = _next_url(request, reverse("tracks:my_milestones"))
+    form = MilestoneCompleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            milestone_complete(
+                milestone=milestone,
+                by=request.user,
+                completed_on=form.cleaned_data["completed_on"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if request.htmx:
+                return _milestone_row(request, milestone, _("Milepælen er markeret som nået."))
+            messages.success(request, _("Milepælen “%s” er markeret som nået.") % milestone.title)
+            return redirect(next_url)
+    template = "tracks/milestone_complete.html"
+    if request.htmx:
+        template += "#complete-form"
+    return render(request, template, {"milestone": milestone, "form": form, "next_url": next_url})
+
+
+@writer_required
+@require_POST
+def milestone_undo_view(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = get_milestone_for_user(request.user, pk, write=True)
+    next_url = _next_url(request, reverse("tracks:my_milestones"))
+    try:
+        milestone_undo_completion(milestone=milestone, by=request.user)
+    except ValidationError as exc:
+        if request.htmx:
+            return _milestone_row(request, milestone, " ".join(exc.messages))
+        messages.error(request, " ".join(exc.messages))
+        return redirect(next_url)
+    if request.htmx:
+        return _milestone_row(request, milestone, _("Afslutningen er fortrudt."))
+    messages.success(request, _("Afslutningen af “%s” er fortrudt.") % milestone.title)
+    return redirect(next_url)

@@ -1,0 +1,1 @@
+"""The visitation app: its models arrive with their issue (see README, "Layout")."""
