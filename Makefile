@@ -20,13 +20,8 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 # Vendor assets are copied into our static files (not committed; no CDN at run time).
-static/vendor/.installed: node_modules/.installed
-	rm -rf static/vendor
-	mkdir -p static/vendor/dkfds static/vendor/htmx
-	cp -r node_modules/dkfds/dist/css node_modules/dkfds/dist/fonts node_modules/dkfds/dist/img \
-	      node_modules/dkfds/dist/js static/vendor/dkfds/
-	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
-	touch $@
+static/vendor/.installed: node_modules/.installed scripts/vendor-assets.sh
+	sh scripts/vendor-assets.sh
 
 setup: $(VENV)/.installed static/vendor/.installed
 

@@ -1,9 +1,12 @@
-from django.db import connection
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from omstilling.celery import app as celery_app
 from omstilling.models import Role
 
 
@@ -19,7 +22,27 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness for the load balancer: the database answers."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """Health for the load balancer: the database, the cache and (if configured) the broker."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except DatabaseError:
+        checks["database"] = "fejl"
+    try:
+        cache.set("healthz", "ok", timeout=10)
+        checks["cache"] = "ok" if cache.get("healthz") == "ok" else "fejl"
+    except Exception:  # noqa: BLE001 - any cache backend error means unhealthy
+        checks["cache"] = "fejl"
+    if settings.CELERY_BROKER_URL:
+        try:
+            with celery_app.connection_for_write() as conn:
+                conn.ensure_connection(max_retries=1, timeout=2)
+            checks["broker"] = "ok"
+        except Exception:  # noqa: BLE001 - kombu raises many kinds of connection errors
+            checks["broker"] = "fejl"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "fejl", **checks}, status=200 if healthy else 503
+    )

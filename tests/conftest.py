@@ -124,3 +124,13 @@ def all_personas(
         "visitation": visitation,
         "admin": admin_user,
     }
+
+
+def pytest_report_header(config):
+    """Say which database and broker the suite runs against (CI checks for PostgreSQL)."""
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    name = {"postgresql": "PostgreSQL", "sqlite3": "SQLite"}.get(engine, engine)
+    broker = "Redis" if settings.CELERY_BROKER_URL.startswith("redis") else "in-process (eager)"
+    return f"database: {name}; celery broker: {broker}"

@@ -7,6 +7,19 @@ from omstilling.models import Role, User
 from tracks.models import Initiative, Milestone
 
 
+def _related_ids(user: User, relation: str) -> frozenset[int]:
+    """Pks of the user's `governance_bodies` or `institutions`, looked up once per user object.
+
+    Pages check many objects per request; without this, each check was its own query.
+    """
+    attr = f"_access_{relation}_ids"
+    ids = getattr(user, attr, None)
+    if ids is None:
+        ids = frozenset(getattr(user, relation).values_list("pk", flat=True))
+        setattr(user, attr, ids)
+    return ids
+
+
 def can_edit_initiative(user: User, initiative: Initiative) -> bool:
     """Chefgruppen edits every initiative; an owner (or a member of the owning group) their own."""
     if not (user.is_authenticated and user.is_active) or user.role in ("", Role.BFU):
@@ -15,7 +28,7 @@ def can_edit_initiative(user: User, initiative: Initiative) -> bool:
         return True
     return bool(
         initiative.owner_body_id
-        and user.governance_bodies.filter(pk=initiative.owner_body_id).exists()
+        and initiative.owner_body_id in _related_ids(user, "governance_bodies")
     )
 
 
@@ -26,7 +39,7 @@ def can_complete_milestone(user: User, milestone: Milestone) -> bool:
     return bool(
         user.role == Role.LEDER
         and milestone.institution_id
-        and user.institutions.filter(pk=milestone.institution_id).exists()
+        and milestone.institution_id in _related_ids(user, "institutions")
     )
 
 
