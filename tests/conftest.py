@@ -134,3 +134,9 @@ def pytest_report_header(config):
     name = {"postgresql": "PostgreSQL", "sqlite3": "SQLite"}.get(engine, engine)
     broker = "Redis" if settings.CELERY_BROKER_URL.startswith("redis") else "in-process (eager)"
     return f"database: {name}; celery broker: {broker}"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hashing with the production hasher's full work factor would dominate the suite's time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

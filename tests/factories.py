@@ -16,7 +16,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = factory.Faker("last_name", locale="da_DK")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.invalid")
     role = Role.CHEFGRUPPE
-    password = factory.PostGenerationMethodCall("set_password", "pw")
+    password = factory.django.Password("pw")
 
 
 class AreaFactory(factory.django.DjangoModelFactory):

@@ -73,6 +73,8 @@ class MilestoneCompleteForm(forms.Form):
 class InitiativeFilterForm(forms.Form):
     """The list page's filters; read from the query string so the state lives in the URL."""
 
+    is_filter = True  # every field is optional; the layout does not mark them "(valgfrit)"
+
     q = forms.CharField(label=_("Søg"), required=False)
     spor = forms.ModelChoiceField(
         label=_("Spor"), queryset=Spor.objects.none(), required=False, empty_label=_("Alle spor")
