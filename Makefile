@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # The embedded default: SQLite, Celery tasks in-process (no broker), console e-mail.
 DEV_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: run test setup assets migrate lint format messages clean
+.PHONY: run test setup assets migrate lint format messages compilemessages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,15 +30,20 @@ assets: static/vendor/.installed
 migrate: setup
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 
-run: migrate
-	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0 || true
+# Translations (Danish is the source language; English follows in locale/en).
+compilemessages: setup
+	@if command -v msgfmt >/dev/null; then \
+	  $(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0; \
+	else echo "gettext (msgfmt) is not installed: translations are not compiled."; fi
+
+run: migrate compilemessages
 	$(DEV_ENV) $(BIN)/python manage.py load_plan
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 	@echo ""
 	@echo "Omstillingsportalen kører på http://127.0.0.1:8000 (stop med Ctrl+C)."
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: setup
+test: setup compilemessages
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(DEV_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
@@ -51,7 +56,7 @@ format: setup
 	$(BIN)/ruff check --fix .
 
 messages: setup
-	$(DEV_ENV) $(BIN)/python manage.py makemessages -l da -l en --ignore=.venv --ignore=node_modules --ignore=static
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=static --ignore=tests
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles db.sqlite3
