@@ -1,0 +1,79 @@
+"""The Django admin: administrators keep master data, chefgruppen edits the plan's content."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_lets_chefgruppen_edit_an_initiative_and_keeps_the_history(client, chef, initiative):
+    client.force_login(chef)
+    url = f"/admin/tracks/initiative/{initiative.pk}/change/"
+
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "plan": initiative.plan_id,
+            "spor": initiative.spor_id,
+            "slug": initiative.slug,
+            "title": "Nyt navn",
+            "description": "Ny beskrivelse",
+            "lead_area": initiative.lead_area_id,
+            "start_quarter": "2025-01-01",
+            "end_quarter": "2025-10-01",
+            "order": 0,
+            "milestones-TOTAL_FORMS": 0,
+            "milestones-INITIAL_FORMS": 0,
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    initiative.refresh_from_db()
+    assert initiative.title == "Nyt navn"
+    latest = initiative.history.first()
+    assert (latest.title, latest.history_user) == ("Nyt navn", chef)
+
+
+def test_it_refuses_a_quarter_that_does_not_start_a_quarter(client, chef, initiative):
+    client.force_login(chef)
+    response = client.post(
+        f"/admin/tracks/initiative/{initiative.pk}/change/",
+        {
+            "plan": initiative.plan_id,
+            "spor": initiative.spor_id,
+            "slug": initiative.slug,
+            "title": "X",
+            "lead_area": initiative.lead_area_id,
+            "start_quarter": "2025-02-03",
+            "order": 0,
+            "milestones-TOTAL_FORMS": 0,
+            "milestones-INITIAL_FORMS": 0,
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Et kvartal angives ved sin første dag" in response.content.decode()
+
+
+def test_it_keeps_chefgruppen_out_of_user_administration(client, chef):
+    client.force_login(chef)
+
+    assert client.get("/admin/omstilling/user/").status_code == 403
+
+
+def test_it_lets_administrators_manage_users_but_not_plan_content(client, admin_user, initiative):
+    client.force_login(admin_user)
+
+    assert client.get("/admin/omstilling/user/").status_code == 200
+    assert client.get("/admin/omstilling/institution/add/").status_code == 200
+    assert client.get(f"/admin/tracks/initiative/{initiative.pk}/change/").status_code == 403
+
+
+@pytest.mark.parametrize("persona", ["bfu", "leader", "owner", "support", "visitation"])
+def test_it_keeps_other_roles_out_of_the_admin(client, all_personas, persona):
+    client.force_login(all_personas[persona])
+
+    response = client.get("/admin/")
+
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
