@@ -50,7 +50,9 @@ def plan_overview(request: HttpRequest) -> HttpResponse:
 def initiative_list(request: HttpRequest) -> HttpResponse:
     plan = _plan_or_404()
     form = InitiativeFilterForm(request.GET or None, plan=plan)
-    filters = form.cleaned_data if form.is_valid() else {}
+    # A bad value (e.g. a hand-edited URL) is shown as an error on its field; the other
+    # filters still apply.
+    filters = form.cleaned_data if (form.is_valid() or form.is_bound) else {}
     initiatives = list(selectors.initiative_list(plan=plan, filters=filters))
     template = "tracks/initiative_list.html"
     if request.htmx and request.htmx.target == "results":

@@ -107,9 +107,11 @@ def test_it_undoes_a_completion_the_same_day_and_keeps_the_log(local_milestone, 
 def test_it_refuses_to_undo_on_a_later_day(local_milestone, leader):
     with time_machine.travel(dt.datetime(2026, 11, 24, 9, tzinfo=CPH)):
         milestone_complete(milestone=local_milestone, by=leader, completed_on=dt.date(2026, 11, 24))
-    with time_machine.travel(dt.datetime(2026, 11, 25, 0, 30, tzinfo=CPH)):
-        with pytest.raises(ValidationError, match="samme dag"):
-            milestone_undo_completion(milestone=local_milestone, by=leader)
+    with (
+        time_machine.travel(dt.datetime(2026, 11, 25, 0, 30, tzinfo=CPH)),
+        pytest.raises(ValidationError, match="samme dag"),
+    ):
+        milestone_undo_completion(milestone=local_milestone, by=leader)
 
     local_milestone.refresh_from_db()
     assert local_milestone.completed_on == dt.date(2026, 11, 24)
