@@ -1,12 +1,16 @@
 from django.utils.functional import SimpleLazyObject
 
+from omstilling.access import INVESTMENT_READERS, MILESTONE_ROLES
 from omstilling.models import Plan
 
 
 def portal(request):
-    """The current plan (the portal carries one municipality's plan), fetched only if used."""
+    """The current plan (the portal carries one municipality's plan), fetched only if used,
+    and which roles see which menu entries (the views check access themselves)."""
     return {
         "current_plan": SimpleLazyObject(
             lambda: Plan.objects.order_by("pk").only("title", "municipality", "department").first()
-        )
+        ),
+        "milestone_roles": MILESTONE_ROLES,
+        "investment_reader_roles": INVESTMENT_READERS,
     }

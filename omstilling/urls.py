@@ -14,5 +14,7 @@ urlpatterns = [
     path("log-ud/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz/", views.healthz, name="healthz"),
     path("plan/", include("tracks.urls")),
+    path("investeringer/", include("investments.urls")),
+    path("dashboard/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

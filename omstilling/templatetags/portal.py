@@ -51,3 +51,19 @@ def dkfds_widget(field) -> str:
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag(takes_context=True)
+def nav_item(context, url: str, label: str) -> str:
+    """A main-menu entry in DKFDS markup, marked current when the page lies under its URL."""
+    from django.utils.html import format_html
+
+    path = context["request"].path
+    current = bool(url) and (path == url or (url != "/" and path.startswith(url)))
+    return format_html(
+        '<li{}><a href="{}" class="nav-link"{}><span>{}</span></a></li>',
+        ' class="active current"' if current else "",
+        url,
+        ' aria-current="page"' if current else "",
+        label,
+    )

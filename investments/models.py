@@ -1,0 +1,1 @@
+"""The 50 mio. kr. pool: udviklingsskoler, investments, their decision path and spending."""
