@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from tracks import views
 
@@ -7,6 +7,9 @@ app_name = "tracks"
 urlpatterns = [
     path("", views.plan_overview, name="overview"),
     path("tiltag/", views.initiative_list, name="initiative_list"),
+    re_path(
+        r"^tiltag/eksport\.(?P<fmt>xlsx|csv)$", views.initiative_export, name="initiative_export"
+    ),
     path("tiltag/<int:pk>/", views.initiative_detail, name="initiative_detail"),
     path("tiltag/<int:pk>/status/", views.initiative_status, name="initiative_status"),
     path("milepaele/mine/", views.my_milestones, name="my_milestones"),

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from omstilling.access import reader_required, writer_required
 from tracks import selectors
@@ -15,6 +15,7 @@ from tracks.access import (
     get_initiative_for_user,
     get_milestone_for_user,
 )
+from tracks.exports import initiatives_export
 from tracks.forms import InitiativeFilterForm, MilestoneCompleteForm, StatusUpdateForm
 from tracks.services import (
     StatusConflict,
@@ -46,18 +47,31 @@ def plan_overview(request: HttpRequest) -> HttpResponse:
     )
 
 
-@reader_required
-def initiative_list(request: HttpRequest) -> HttpResponse:
+def _filtered_initiatives(request: HttpRequest):
     plan = _plan_or_404()
     form = InitiativeFilterForm(request.GET or None, plan=plan)
     # A bad value (e.g. a hand-edited URL) is shown as an error on its field; the other
     # filters still apply.
     filters = form.cleaned_data if (form.is_valid() or form.is_bound) else {}
-    initiatives = list(selectors.initiative_list(plan=plan, filters=filters))
+    return plan, form, selectors.initiative_list(plan=plan, filters=filters)
+
+
+@reader_required
+def initiative_list(request: HttpRequest) -> HttpResponse:
+    plan, form, queryset = _filtered_initiatives(request)
+    initiatives = list(queryset)
     template = "tracks/initiative_list.html"
     if request.htmx and request.htmx.target == "results":
         template += "#results"
     return render(request, template, {"plan": plan, "form": form, "initiatives": initiatives})
+
+
+@reader_required
+@require_GET
+def initiative_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The filtered initiative list as .xlsx or .csv (same filters as the list page)."""
+    _plan, _form, initiatives = _filtered_initiatives(request)
+    return initiatives_export(initiatives=initiatives, fmt=fmt)
 
 
 def _detail_context(request: HttpRequest, initiative) -> dict:
