@@ -58,3 +58,19 @@ def reader_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def child_data_view(view):
+    """For pages with child-level rows: never cached by the browser or a proxy.
+
+    Templates of such pages also set `hx-history="false"` (block body_attrs in base.html),
+    so htmx keeps no copy of them in its history cache.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    return wrapped

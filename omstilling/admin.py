@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from omstilling.models import Area, GovernanceBody, Institution, Plan, User
+from omstilling.models import AccessLog, Area, GovernanceBody, Institution, Plan, User
 from omstilling.services import user_apply_role
 
 
@@ -44,3 +44,22 @@ class GovernanceBodyAdmin(SimpleHistoryAdmin):
 @admin.register(Plan)
 class PlanAdmin(SimpleHistoryAdmin):
     list_display = ("title", "municipality")
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """Administrators search the access log; nobody can add, change or delete its rows."""
+
+    list_display = ("at", "username", "action", "model", "object_id", "path")
+    list_filter = ("action", "model")
+    search_fields = ("username", "object_id", "model")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

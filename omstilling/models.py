@@ -150,3 +150,53 @@ class GovernanceBody(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AccessLog(models.Model):
+    """Who read or wrote which child-level row, when. Never the row's content. Append-only."""
+
+    class Action(models.TextChoices):
+        LIST = "list", _("Liste vist")
+        READ = "read", _("Læst")
+        CREATE = "create", _("Oprettet")
+        UPDATE = "update", _("Ændret")
+        DELETE = "delete", _("Slettet")
+
+    at = models.DateTimeField(_("tidspunkt"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("bruger"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    username = models.CharField(_("brugernavn"), max_length=150)
+    action = models.CharField(_("handling"), max_length=10, choices=Action.choices)
+    model = models.CharField(_("datatype"), max_length=100)
+    object_id = models.CharField(_("række"), max_length=64, blank=True)
+    path = models.CharField(_("side"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("adgangslog")
+        verbose_name_plural = _("adgangslog")
+        indexes = [
+            # the administrators' search: one user's or one row's history
+            models.Index(fields=["username", "at"], name="accesslog_user_idx"),
+            models.Index(fields=["model", "object_id"], name="accesslog_row_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.model} {self.object_id}"
+        )
+
+    def save(self, *args, **kwargs):
+        # Append-only: a row, once written, is never changed.
+        if self.pk is not None:
+            raise ValueError("AccessLog rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("AccessLog rows are append-only")

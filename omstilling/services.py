@@ -14,6 +14,7 @@ ADMIN_PERMISSIONS = {
         ("omstilling", "area"),
         ("omstilling", "institution"),
         ("omstilling", "governancebody"),
+        ("omstilling", "accesslog"),
     ],
     Role.CHEFGRUPPE: [
         ("tracks", "spor"),
@@ -77,3 +78,25 @@ def user_create(
         user.institutions.set(institutions)
     user_apply_role(user=user)
     return user
+
+
+def access_log_record(
+    *, user: User, action: str, obj=None, model: str = "", object_id: str = "", path: str = ""
+) -> None:
+    """Log a read or write of child-level rows: who, when, which row, which action.
+
+    Pass the object (or the model label and pk). The content of the row is never logged.
+    """
+    from omstilling.models import AccessLog
+
+    if obj is not None:
+        model = obj._meta.label
+        object_id = str(obj.pk)
+    AccessLog.objects.create(
+        user=user if getattr(user, "is_authenticated", False) else None,
+        username=getattr(user, "username", "") or "",
+        action=action,
+        model=model,
+        object_id=object_id,
+        path=path[:300],
+    )

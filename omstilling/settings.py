@@ -168,6 +168,16 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
+# Data about children (omstilling/privacy.py): the HMAC secret for pseudonymous case keys
+# never lives in the database or the repository, and child-level rows are deleted this many
+# months after their case is closed.
+CASE_KEY_SECRET = env_str("CASE_KEY_SECRET")
+if not CASE_KEY_SECRET:
+    if not DEBUG:
+        raise ImproperlyConfigured("CASE_KEY_SECRET must be set when DEBUG is off.")
+    CASE_KEY_SECRET = "dev-only-case-key-secret"  # noqa: S105
+RETENTION_MONTHS = env_int("RETENTION_MONTHS", 24)
+
 PLAN_FILE = Path(env_str("PLAN_FILE", str(BASE_DIR / "omstilling" / "plans" / "vejle-2025.yaml")))
 
 LOGGING = {

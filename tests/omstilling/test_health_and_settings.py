@@ -30,10 +30,11 @@ def test_it_uses_the_services_named_by_the_environment():
         assert settings.CELERY_TASK_ALWAYS_EAGER is True
 
 
+_UNSET = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CASE_KEY_SECRET"}
+
+
 def _settings_with(env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {
-        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
-    }
+    clean = {k: v for k, v in os.environ.items() if k not in _UNSET}
     return subprocess.run(
         [
             sys.executable,
@@ -67,7 +68,12 @@ def test_it_refuses_a_malformed_boolean():
 
 def test_it_is_secure_by_default_when_debug_is_off():
     result = _settings_with(
-        {"DEBUG": "0", "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "portal.example"}
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": "x" * 60,
+            "ALLOWED_HOSTS": "portal.example",
+            "CASE_KEY_SECRET": "y" * 40,
+        }
     )
 
     assert result.returncode == 0, result.stderr
@@ -115,3 +121,12 @@ def test_the_demo_command_creates_one_user_per_role(settings, capsys):
     # A second run creates nothing more.
     call_command("seed_demo")
     assert User.objects.count() == 7
+
+
+def test_it_refuses_to_start_in_production_without_a_case_key_secret():
+    result = _settings_with(
+        {"DEBUG": "0", "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "portal.example"}
+    )
+
+    assert result.returncode != 0
+    assert "CASE_KEY_SECRET must be set" in result.stderr
