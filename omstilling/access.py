@@ -7,15 +7,10 @@ from django.core.exceptions import PermissionDenied
 
 from omstilling.models import Role, User
 
-PLAN_EDITORS = {Role.CHEFGRUPPE}
 # Roles that have milestones of their own to log ("Mine milepæle").
 MILESTONE_ROLES = {Role.CHEFGRUPPE, Role.INITIATIVEJER, Role.LEDER}
 # The role matrix: who may read the 50 mio. kr. investments (chefgruppen also writes them).
 INVESTMENT_READERS = {Role.CHEFGRUPPE, Role.INITIATIVEJER, Role.LEDER, Role.BFU}
-
-
-def can_edit_whole_plan(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user.role in PLAN_EDITORS
 
 
 def role_required(*roles: str):
