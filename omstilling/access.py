@@ -5,7 +5,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
-from omstilling.models import Role, User
+from omstilling.models import Role
 
 # Roles that have milestones of their own to log ("Mine milepæle").
 MILESTONE_ROLES = {Role.CHEFGRUPPE, Role.INITIATIVEJER, Role.LEDER}
