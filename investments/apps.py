@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class InvestmentsConfig(AppConfig):
     name = "investments"
     verbose_name = _("Udviklingsskoler og investeringer")
+
+    def ready(self) -> None:
+        # Register the demo data this app owns.
+        from investments import demo  # noqa: F401

@@ -111,3 +111,64 @@ class RecommendationFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: n + 1)
     slug = factory.Sequence(lambda n: f"anbefaling-{n}")
     text = "Styrke det gode udviklende fællesskab."
+
+
+
+# --- investments (the 50 mio. kr. pool) ------------------------------------------------------
+# Factories write rows directly, in any state; tests of the rules go through the services.
+
+from decimal import Decimal  # noqa: E402
+
+from investments.models import (  # noqa: E402
+    DevelopmentSchool,
+    Investment,
+    InvestmentDecision,
+    InvestmentState,
+    Spending,
+)
+
+
+class DevelopmentSchoolFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DevelopmentSchool
+
+    plan = factory.SubFactory(PlanFactory)
+    school = factory.SubFactory(InstitutionFactory)
+    order = factory.Sequence(lambda n: n + 1)
+
+
+class InvestmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Investment
+
+    development_school = factory.SubFactory(DevelopmentSchoolFactory)
+    plan = factory.LazyAttribute(lambda i: i.development_school.plan)
+    title = factory.Sequence(lambda n: f"Investering {n}")
+    purpose = "Flere børn i de almene fællesskaber."
+    amount = Decimal("1000000.00")
+    state = InvestmentState.KLADDE
+    created_by = factory.SubFactory(UserFactory)
+
+
+class InvestmentDecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InvestmentDecision
+
+    investment = factory.SubFactory(InvestmentFactory)
+    from_state = InvestmentState.BEHANDLET_BFU
+    to_state = InvestmentState.GODKENDT
+    decided_on = dt.date(2025, 3, 1)
+    reference = "sag 1"
+    by = factory.SubFactory(UserFactory)
+
+
+class SpendingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Spending
+
+    investment = factory.SubFactory(InvestmentFactory)
+    spent_on = dt.date(2025, 6, 1)
+    amount = Decimal("1000.00")
+    by = factory.SubFactory(UserFactory)
+
+

@@ -1,0 +1,338 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import reswap, retarget
+
+from investments import exports, selectors
+from investments.access import (
+    can_write_investments,
+    get_development_school_for_user,
+    get_investment_for_user,
+    investment_reader_required,
+    investment_writer_required,
+)
+from investments.forms import DecisionForm, DevelopmentSchoolForm, InvestmentForm, SpendingForm
+from investments.models import SPENDABLE_STATES, ZERO
+from investments.services import (
+    InvestmentConflict,
+    allowed_next_states,
+    development_school_create,
+    development_school_update,
+    investment_create,
+    investment_decide,
+    investment_update,
+    spending_record,
+)
+from tracks.selectors import current_plan
+
+
+def _plan_or_404():
+    plan = current_plan()
+    if plan is None:
+        raise Http404(_("Der er ikke indlæst nogen plan endnu."))
+    return plan
+
+
+@investment_reader_required
+def pool(request: HttpRequest) -> HttpResponse:
+    plan = _plan_or_404()
+    summary = selectors.pool_summary(plan=plan)
+    return render(
+        request,
+        "investments/pool.html",
+        {
+            "plan": plan,
+            "summary": summary,
+            "counted_investments": sum(row["investments"] for row in summary["schools"]),
+            "investments": list(selectors.investment_overview(plan=plan)),
+            "can_write": can_write_investments(request.user),
+        },
+    )
+
+
+def _detail_context(request: HttpRequest, investment) -> dict:
+    return {
+        "investment": investment,
+        "can_write": can_write_investments(request.user),
+        "next_states": allowed_next_states(investment.state),
+        "can_spend": investment.state in SPENDABLE_STATES,
+        **selectors.investment_detail(investment=investment),
+    }
+
+
+@investment_reader_required
+def investment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    investment = get_investment_for_user(request.user, pk)
+    template = "investments/investment_detail.html"
+    if request.htmx and request.htmx.target in ("decision-panel", "spending-panel"):
+        template += "#" + request.htmx.target
+    return render(request, template, _detail_context(request, investment))
+
+
+def _refreshed_body(request: HttpRequest, investment, message: str) -> HttpResponse:
+    """After an htmx write: a decision or spending changes the state, the sums and which
+    buttons apply, so the whole body of the page is re-rendered in place of the form."""
+    context = {**_detail_context(request, investment), "just_saved": message}
+    response = render(request, "investments/investment_detail.html#investment-body", context)
+    return reswap(retarget(response, "#investment-body"), "outerHTML")
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    """Put a service's errors on the form: on their field when the form has it."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@investment_writer_required
+@require_http_methods(["GET", "POST"])
+def investment_create_view(request: HttpRequest) -> HttpResponse:
+    plan = _plan_or_404()
+    initial = {"development_school": request.GET.get("skole")}
+    form = InvestmentForm(request.POST or None, plan=plan, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            investment = investment_create(
+                plan=plan,
+                development_school=data["development_school"],
+                by=request.user,
+                title=data["title"],
+                purpose=data["purpose"],
+                amount=data["amount"],
+                initiatives=data["initiatives"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Investeringen “%s” er oprettet som kladde.") % investment)
+            return redirect("investments:investment_detail", pk=investment.pk)
+    return render(
+        request,
+        "investments/investment_form.html",
+        {"form": form, "plan": plan, "free": selectors.free_amount(plan=plan)},
+    )
+
+
+@investment_writer_required
+@require_http_methods(["GET", "POST"])
+def investment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    investment = get_investment_for_user(request.user, pk, write=True)
+    plan = investment.plan
+    form = InvestmentForm(request.POST or None, plan=plan, investment=investment)
+    conflict = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            investment_update(
+                investment=investment,
+                by=request.user,
+                title=data["title"],
+                purpose=data["purpose"],
+                amount=data["amount"],
+                development_school=data["development_school"],
+                initiatives=data["initiatives"],
+                expected_version=data["expected_version"] or 0,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except InvestmentConflict as exc:
+            # Keep the user's input; show the other person's version as the new starting point.
+            conflict = True
+            investment = exc.investment
+            data = request.POST.copy()
+            data["expected_version"] = investment.version
+            form = InvestmentForm(data, plan=plan, investment=investment)
+            form.is_valid()
+        else:
+            messages.success(request, _("Investeringen er gemt."))
+            return redirect("investments:investment_detail", pk=investment.pk)
+    return render(
+        request,
+        "investments/investment_form.html",
+        {
+            "form": form,
+            "plan": plan,
+            "investment": investment,
+            "conflict": conflict,
+            "free": selectors.free_amount(plan=plan),
+        },
+        status=409 if conflict else 200,
+    )
+
+
+@investment_writer_required
+@require_http_methods(["GET", "POST"])
+def investment_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the next step on the decision path: inline with htmx, or as its own page."""
+    investment = get_investment_for_user(request.user, pk, write=True)
+    form = DecisionForm(request.POST or None, investment=investment)
+    conflict = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            decision = investment_decide(
+                investment=investment,
+                by=request.user,
+                to_state=data["to_state"],
+                decided_on=data["decided_on"],
+                reference=data["reference"],
+                note=data["note"],
+                expected_version=data["expected_version"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except InvestmentConflict as exc:
+            # Someone recorded a step meanwhile: offer the steps that follow theirs.
+            conflict = True
+            investment = exc.investment
+            data = request.POST.copy()
+            data["expected_version"] = investment.version
+            form = DecisionForm(data, investment=investment)
+            form.is_valid()
+        else:
+            text = _("Beslutningen er registreret: %s.") % decision.get_to_state_display()
+            if request.htmx:
+                return _refreshed_body(request, investment, text)
+            messages.success(request, text)
+            return redirect("investments:investment_detail", pk=investment.pk)
+    template = "investments/decision_form.html"
+    if request.htmx:
+        template += "#decision-form"
+    status = 409 if conflict and not request.htmx else 200
+    return render(
+        request,
+        template,
+        {"investment": investment, "form": form, "conflict": conflict},
+        status=status,
+    )
+
+
+@investment_writer_required
+@require_http_methods(["GET", "POST"])
+def spending_record_view(request: HttpRequest, pk: int) -> HttpResponse:
+    investment = get_investment_for_user(request.user, pk, write=True)
+    form = SpendingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            spending_record(
+                investment=investment,
+                by=request.user,
+                spent_on=data["spent_on"],
+                amount=data["amount"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            text = _("Forbruget er registreret.")
+            if request.htmx:
+                return _refreshed_body(request, investment, text)
+            messages.success(request, text)
+            return redirect("investments:investment_detail", pk=investment.pk)
+    template = "investments/spending_form.html"
+    if request.htmx:
+        template += "#spending-form"
+    return render(
+        request,
+        template,
+        {
+            "investment": investment,
+            "form": form,
+            "spent": selectors.spent_total(investment=investment),
+        },
+    )
+
+
+@investment_reader_required
+def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    development_school = get_development_school_for_user(request.user, pk)
+    investments = selectors.development_school_investments(development_school=development_school)
+    return render(
+        request,
+        "investments/school_detail.html",
+        {
+            "development_school": development_school,
+            "daycares": list(development_school.daycares.order_by("name")),
+            "investments": investments,
+            "approved": sum((i.amount for i in investments if i.approved), ZERO),
+            "spent": sum((i.spent for i in investments), ZERO),
+            "can_write": can_write_investments(request.user),
+        },
+    )
+
+
+@investment_writer_required
+@require_http_methods(["GET", "POST"])
+def school_create(request: HttpRequest) -> HttpResponse:
+    plan = _plan_or_404()
+    form = DevelopmentSchoolForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            development_school = development_school_create(
+                plan=plan,
+                school=data["school"],
+                by=request.user,
+                daycares=data["daycares"],
+                order=data["order"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("%s er nu udviklingsskole.") % development_school)
+            return redirect("investments:school_detail", pk=development_school.pk)
+    return render(request, "investments/school_form.html", {"form": form, "plan": plan})
+
+
+@investment_writer_required
+@require_http_methods(["GET", "POST"])
+def school_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    development_school = get_development_school_for_user(request.user, pk, write=True)
+    plan = development_school.plan
+    form = DevelopmentSchoolForm(
+        request.POST or None, plan=plan, development_school=development_school
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            development_school_update(
+                development_school=development_school,
+                by=request.user,
+                daycares=data["daycares"],
+                order=development_school.order if data["order"] is None else data["order"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Udviklingsskolen er gemt."))
+            return redirect("investments:school_detail", pk=development_school.pk)
+    return render(
+        request,
+        "investments/school_form.html",
+        {"form": form, "plan": plan, "development_school": development_school},
+    )
+
+
+@investment_reader_required
+@require_GET
+def export_overview(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The investment overview as .xlsx or .csv, for people who work on in Excel."""
+    plan = _plan_or_404()
+    today = timezone.localdate()
+    if fmt == "xlsx":
+        body, content_type = exports.overview_xlsx(plan=plan), exports.XLSX_CONTENT_TYPE
+    else:
+        body, content_type = exports.overview_csv(plan=plan), exports.CSV_CONTENT_TYPE
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{exports.overview_filename(today=today, extension=fmt)}"'
+    )
+    return response
