@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class SupportsystemConfig(AppConfig):
     name = "supportsystem"
     verbose_name = _("Støttesystemet")
+
+    def ready(self) -> None:
+        # Register the plan-file sections and the demo data this app owns.
+        from supportsystem import demo, plan_sections  # noqa: F401
