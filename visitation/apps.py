@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class VisitationConfig(AppConfig):
     name = "visitation"
     verbose_name = _("Visitation")
+
+    def ready(self) -> None:
+        # Register the demo data this app owns.
+        from visitation import demo  # noqa: F401

@@ -1,0 +1,44 @@
+"""Who may touch visitation's rows, decided here. Child-level rows: visitation staff only.
+
+Views fetch a før-henvisning or henvisning only through these helpers, which also log the
+read in the access log (who, when, which row; never the content).
+"""
+
+from django.shortcuts import get_object_or_404
+
+from omstilling.models import AccessLog, Role, User
+from omstilling.services import access_log_record
+from visitation.models import PreReferral, Referral
+
+# Child-level rows: referrals, før-henvisninger, decisions.
+CASE_ROLES = (Role.VISITATION,)
+# The quarterly counts (bestand): recorded by visitation staff, also imported by chefgruppen.
+COUNT_ROLES = (Role.VISITATION, Role.CHEFGRUPPE)
+# Targets and baselines for the KPIs.
+TARGET_ROLES = (Role.CHEFGRUPPE,)
+
+
+def can_see_cases(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.role in CASE_ROLES
+
+
+def get_pre_referral_for_user(user: User, pk: int, *, path: str = "") -> PreReferral:
+    """The før-henvisning (404 if none); the caller's view is limited to CASE_ROLES."""
+    pre_referral = get_object_or_404(PreReferral.objects.select_related("institution"), pk=pk)
+    access_log_record(user=user, action=AccessLog.Action.READ, obj=pre_referral, path=path)
+    return pre_referral
+
+
+def get_referral_for_user(user: User, pk: int, *, path: str = "") -> Referral:
+    """The henvisning (404 if none); the caller's view is limited to CASE_ROLES."""
+    referral = get_object_or_404(
+        Referral.objects.select_related("institution", "pre_referral"), pk=pk
+    )
+    access_log_record(user=user, action=AccessLog.Action.READ, obj=referral, path=path)
+    return referral
+
+
+def log_listed(user: User, rows, *, path: str) -> None:
+    """A list shows child-level rows: one LIST entry per row shown."""
+    for row in rows:
+        access_log_record(user=user, action=AccessLog.Action.LIST, obj=row, path=path)

@@ -1,0 +1,208 @@
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from omstilling.models import Institution
+from omstilling.privacy import contains_cpr
+from visitation.models import (
+    GENERAL_KINDS,
+    AgeGroup,
+    DecisionKind,
+    ExternalSupport,
+    PreReferralOutcome,
+    SpecialOfferType,
+)
+
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class _CaseNumberInput(forms.TextInput):
+    """Never sends a CPR-like number back to the browser, even in a form shown with errors."""
+
+    def format_value(self, value):
+        return "" if contains_cpr(value or "") else super().format_value(value)
+
+
+class CaseNumberField(forms.CharField):
+    """The case number as typed. It is turned into its key by the service and never stored."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Sagsnummer"))
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "Sagsnummeret fra kommunens sagssystem – aldrig CPR-nummer eller navn. Portalen "
+                "gemmer ikke nummeret, kun en nøgle, som ikke kan føres tilbage til det."
+            ),
+        )
+        kwargs.setdefault("max_length", 100)
+        kwargs.setdefault("widget", _CaseNumberInput(attrs={"autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+
+class _InstitutionField(forms.ModelChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=Institution.objects.filter(kind__in=GENERAL_KINDS).order_by("kind", "name"),
+            label=_("Barnets dagtilbud eller skole"),
+            empty_label=_("Vælg institution"),
+            **kwargs,
+        )
+
+
+class PreReferralForm(forms.Form):
+    case_number = CaseNumberField()
+    institution = _InstitutionField()
+    age_group = forms.ChoiceField(
+        label=_("Alder eller klassetrin"), choices=[("", _("Vælg"))] + AgeGroup.choices
+    )
+    held_on = forms.DateField(label=_("Før-henvisningen blev holdt den"), widget=_DATE)
+    led_by = forms.ChoiceField(
+        label=_("Ledet af (eksternt støttesystem)"),
+        choices=[("", _("Vælg"))] + ExternalSupport.choices,
+    )
+    outcome = forms.ChoiceField(
+        label=_("Udfald"),
+        choices=PreReferralOutcome.choices,
+        initial=PreReferralOutcome.PENDING,
+        widget=forms.RadioSelect,
+    )
+    outcome_on = forms.DateField(
+        label=_("Udfaldet blev kendt den"),
+        required=False,
+        widget=_DATE,
+        help_text=_("Tom: samme dag som før-henvisningen."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"held_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Udfald"), choices=PreReferralOutcome.choices, widget=forms.RadioSelect
+    )
+    outcome_on = forms.DateField(label=_("Udfaldet blev kendt den"), required=False, widget=_DATE)
+
+
+class ReferralForm(forms.Form):
+    case_number = CaseNumberField(
+        help_text=_(
+            "Sagsnummeret fra kommunens sagssystem – aldrig CPR-nummer eller navn. Er der "
+            "registreret en før-henvisning på samme sagsnummer, kobles den på af sig selv."
+        )
+    )
+    institution = _InstitutionField()
+    age_group = forms.ChoiceField(
+        label=_("Alder eller klassetrin"), choices=[("", _("Vælg"))] + AgeGroup.choices
+    )
+    received_on = forms.DateField(label=_("Henvisningen blev modtaget den"), widget=_DATE)
+    pre_referral_held_elsewhere = forms.BooleanField(
+        label=_("Der er holdt en før-henvisning, som ikke er registreret i portalen"),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"received_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+
+class DecisionForm(forms.Form):
+    decided_on = forms.DateField(label=_("Afgjort den"), widget=_DATE)
+    decision = forms.ChoiceField(
+        label=_("Afgørelse"), choices=DecisionKind.choices, widget=forms.RadioSelect
+    )
+    special_offer_type = forms.ChoiceField(
+        label=_("Type af specialtilbud"),
+        choices=[("", _("Vælg, hvis afgørelsen er et specialtilbud"))] + SpecialOfferType.choices,
+        required=False,
+    )
+    school_start_direct = forms.BooleanField(
+        label=_("Skolestart direkte i et specialtilbud efter en almindelig børnehave"),
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Bemærkning"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Fx om afgørelsen tages op igen. Aldrig navne, CPR-numre eller beskrivelser af barnet."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"decided_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+
+class CaseSearchForm(forms.Form):
+    """Find a case's rows by its case number; sent by POST so the number is in no URL or log."""
+
+    case_number = CaseNumberField(
+        label=_("Find en sag"),
+        help_text=_("Skriv sagsnummeret. Det sendes ikke i adressen og gemmes ikke."),
+    )
+
+
+class CountImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fil med kvartalets tal"),
+        help_text=_("CSV (semikolon eller komma, UTF-8) eller Excel (.xlsx), højst 2 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+
+
+class KpiTargetForm(forms.Form):
+    """Target and baseline for each quarter of one indicator."""
+
+    note = forms.CharField(
+        label=_("Kilde eller bemærkning"),
+        required=False,
+        max_length=300,
+        help_text=_("Fx hvilket møde i chefgruppen eller BFU målene er besluttet på."),
+    )
+
+    def __init__(self, *args, quarters, percent: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.quarters = quarters
+        self.rows = []
+        unit = "%" if percent else _("antal")
+        for quarter in quarters:
+            target = forms.DecimalField(
+                label=_("Mål %(quarter)s (%(unit)s)")
+                % {"quarter": quarter.short_label, "unit": unit},
+                required=False,
+                min_value=0,
+                max_value=100 if percent else None,
+                decimal_places=1,
+                max_digits=10,
+                localize=True,
+            )
+            baseline = forms.DecimalField(
+                label=_("Baseline %(quarter)s (%(unit)s)")
+                % {"quarter": quarter.short_label, "unit": unit},
+                required=False,
+                min_value=0,
+                max_value=100 if percent else None,
+                decimal_places=1,
+                max_digits=10,
+                localize=True,
+            )
+            self.fields[f"target_{quarter.code}"] = target
+            self.fields[f"baseline_{quarter.code}"] = baseline
+            self.rows.append(
+                (quarter, self[f"target_{quarter.code}"], self[f"baseline_{quarter.code}"])
+            )
+
+    def values(self) -> dict[dt.date, tuple]:
+        return {
+            quarter.first_day: (
+                self.cleaned_data.get(f"target_{quarter.code}"),
+                self.cleaned_data.get(f"baseline_{quarter.code}"),
+            )
+            for quarter in self.quarters
+        }
