@@ -1,0 +1,626 @@
+"""Chart geometry for the dashboard and the PDF report: plain data in, plain data out.
+
+Python computes every position and size; the templates in `reports/templates/reports/charts/`
+only print it as inline SVG. The same chart object therefore renders identically on the page
+and (later) in the WeasyPrint PDF: no JavaScript, no external fonts, no page CSS. Colours and
+patterns live inside each SVG, and every colour passes 3:1 against white (WCAG 2.1, 1.4.11).
+Colour never carries meaning alone: each series also has its own pattern, a legend with text,
+and the numbers are in the chart's text alternative and its "Vis som tabel" table.
+"""
+
+import datetime as dt
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from omstilling.quarters import Quarter
+from omstilling.templatetags.portal import kr
+
+Number = int | Decimal
+
+FONT_FAMILY = "'IBM Plex Sans', Arial, Helvetica, sans-serif"
+TEXT_COLOUR = "#1a1a1a"
+MUTED_COLOUR = "#545454"
+GRID_COLOUR = "#bfbfbf"
+# viewBox width. The SVG scales to its container: at 360 units a phone shows the text at about
+# its nominal size, and the page caps the width on a desktop so that text stays moderate.
+WIDTH = 360
+LABEL_SIZE = 14
+VALUE_SIZE = 13
+LEGEND_SIZE = 13
+
+
+@dataclass(frozen=True)
+class SeriesStyle:
+    """How one series is drawn: a base colour (≥ 3:1 on white) and a pattern on top of it."""
+
+    key: str
+    label: str
+    colour: str
+    pattern: str  # solid | hatch | dots | lines | cross | outline
+    text_colour: str = "#ffffff"
+    show_values: bool = True  # print each segment's number on it (where it fits)
+
+    @property
+    def is_outline(self) -> bool:
+        return self.pattern == "outline"
+
+
+# Work states of initiatives (tracks.WorkState) plus "no status yet".
+STATE_SERIES = [
+    SeriesStyle("ikke_startet", gettext_lazy("Ikke startet"), "#767676", "dots"),
+    SeriesStyle("i_gang", gettext_lazy("I gang"), "#0059b3", "hatch"),
+    SeriesStyle("afsluttet", gettext_lazy("Afsluttet"), "#358000", "solid"),
+    SeriesStyle("pause", gettext_lazy("Sat på pause"), "#8a6100", "lines"),
+    SeriesStyle("opgivet", gettext_lazy("Opgivet"), "#545454", "cross"),
+    SeriesStyle("ingen", gettext_lazy("Ingen status"), "#767676", "outline", TEXT_COLOUR),
+]
+
+MILESTONE_SERIES = [
+    SeriesStyle("done", gettext_lazy("Nået"), "#358000", "solid"),
+    SeriesStyle("due", gettext_lazy("Planlagt"), "#0059b3", "hatch"),
+    SeriesStyle("overdue", gettext_lazy("Forsinket"), "#b0000b", "cross"),
+]
+
+# A progress bar: the percentage stands beside the bar, so the segments carry no numbers.
+PROGRESS_SERIES = [
+    SeriesStyle("done", gettext_lazy("Fremdrift"), "#0059b3", "solid", show_values=False),
+    SeriesStyle("rest", gettext_lazy("Mangler"), "#767676", "outline", TEXT_COLOUR, False),
+]
+
+MONEY_SERIES = [
+    SeriesStyle("spent", gettext_lazy("Forbrugt"), "#003d73", "solid"),
+    SeriesStyle("unspent", gettext_lazy("Godkendt, ikke forbrugt"), "#0059b3", "hatch"),
+    SeriesStyle("free", gettext_lazy("Fri i puljen"), "#767676", "outline", TEXT_COLOUR),
+]
+
+
+# --- Formatting (Danish) ------------------------------------------------------------------------
+
+
+def count_text(value: Number) -> str:
+    return number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
+
+
+def percent_text(value: float | Decimal | None) -> str:
+    """`47.14` → `47 %`, rounded half up as the templates' floatformat does."""
+    if value is None:
+        return _("ingen data")
+    whole = Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return f"{number_format(whole, decimal_pos=0, use_l10n=True)} %"
+
+
+def short_kr(value: Number) -> str:
+    """Amounts in a chart's small print: `12,5 mio. kr.`; below a million the exact amount."""
+    amount = Decimal(value)
+    if abs(amount) >= 1_000_000:
+        millions = (amount / 1_000_000).quantize(Decimal("0.1"))
+        decimals = 0 if millions == millions.to_integral_value() else 1
+        return _("%(amount)s mio. kr.") % {
+            "amount": number_format(millions, decimal_pos=decimals, use_l10n=True)
+        }
+    return kr(amount)
+
+
+def danish_date(day: dt.date) -> str:
+    return date_format(day, "DATE_FORMAT")
+
+
+# Average advance of a character in em: IBM Plex Sans runs at about 0.5, the fallback fonts a
+# PDF renderer may use are wider; the estimate errs on the wide side so that nothing overlaps.
+CHAR_EM = 0.55
+
+
+def text_width(text: str, size: float) -> float:
+    """A conservative estimate of a sans-serif text's width, for fitting labels."""
+    return len(text) * size * CHAR_EM
+
+
+def fit_text(text: str, size: float, width: float) -> str:
+    """Shorten `text` with an ellipsis so that it fits `width` (the full text is in the table)."""
+    if text_width(text, size) <= width:
+        return text
+    keep = max(1, int(width / (size * CHAR_EM)) - 1)
+    cut = text[:keep]
+    if " " in cut[keep // 2 :]:  # end on a whole word where that keeps most of the line
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip() + "…"
+
+
+def wrap_text(text: str, size: float, width: float, *, max_lines: int = 2) -> list[str]:
+    """Break `text` into lines that fit `width` at word boundaries; shorten the last line."""
+    lines: list[str] = []
+    words = text.split()
+    while words and len(lines) < max_lines:
+        line = words.pop(0)
+        while words and text_width(f"{line} {words[0]}", size) <= width:
+            line = f"{line} {words.pop(0)}"
+        lines.append(line)
+    if words:
+        lines[-1] = fit_text(f"{lines[-1]} {' '.join(words)}", size, width - size)
+    return [fit_text(line, size, width) for line in lines]
+
+
+# --- Shared pieces: data table and legend --------------------------------------------------------
+
+
+@dataclass
+class Table:
+    """The chart's data as a table: a caption, column headers, rows led by a row header."""
+
+    caption: str
+    columns: list[str]
+    rows: list[tuple[str, list[str]]]
+    footer: tuple[str, list[str]] | None = None
+
+
+@dataclass
+class LegendItem:
+    series: SeriesStyle
+    x: float
+    y: float
+
+    @property
+    def text_x(self) -> float:
+        return self.x + 22
+
+    @property
+    def text_y(self) -> float:
+        return self.y + 12
+
+
+def legend(series: Sequence[SeriesStyle], *, top: float, width: float = WIDTH):
+    """Legend items in as many equal columns as fit; returns (items, height)."""
+    size = LEGEND_SIZE
+    column = max(text_width(str(s.label), size) for s in series) + 22 + 16
+    columns = max(1, min(len(series), int(width // column)))
+    column = width / columns
+    items = [
+        LegendItem(s, x=(i % columns) * column, y=top + (i // columns) * 22)
+        for i, s in enumerate(series)
+    ]
+    rows = math.ceil(len(series) / columns)
+    return items, rows * 22
+
+
+# --- Horizontal stacked bars ---------------------------------------------------------------------
+
+
+@dataclass
+class BarInput:
+    """One bar: a label and a value per series key (missing keys count as zero)."""
+
+    label: str
+    values: dict[str, Number]
+    total_text: str = ""
+    empty_text: str = ""
+
+
+@dataclass
+class Segment:
+    series: SeriesStyle
+    value: Number
+    x: float
+    width: float
+    text: str
+    show_text: bool
+
+    @property
+    def text_x(self) -> float:
+        return round(self.x + self.width / 2, 2)
+
+    @property
+    def text_box_width(self) -> float:
+        return round(text_width(self.text, VALUE_SIZE) + 6, 2)
+
+    @property
+    def text_box_x(self) -> float:
+        return round(self.text_x - self.text_box_width / 2, 2)
+
+
+@dataclass
+class LabelLine:
+    text: str
+    y: float
+
+
+@dataclass
+class BarRow:
+    full_label: str
+    lines: list[LabelLine]
+    total: Number
+    total_text: str
+    empty_text: str
+    bar_y: float
+    bar_height: float
+    segments: list[Segment]
+    total_x: float = WIDTH
+    total_y: float = 0
+    total_anchor: str = "end"
+
+    @property
+    def text_y(self) -> float:
+        return round(self.bar_y + self.bar_height / 2 + 4.5, 2)
+
+    @property
+    def text_box_y(self) -> float:
+        return round(self.bar_y + self.bar_height / 2 - 9, 2)
+
+
+@dataclass
+class StackedBarChart:
+    id: str
+    title: str
+    desc: str
+    series: list[SeriesStyle]
+    rows: list[BarRow]
+    legend: list[LegendItem]
+    table: Table
+    width: float = WIDTH
+    height: float = 0
+    template: str = "reports/charts/stacked_bars.html"
+    font_family: str = FONT_FAMILY
+    text_colour: str = TEXT_COLOUR
+    muted_colour: str = MUTED_COLOUR
+    grid_colour: str = GRID_COLOUR
+    label_size: int = LABEL_SIZE
+    value_size: int = VALUE_SIZE
+    legend_size: int = LEGEND_SIZE
+    bar_area: float = WIDTH
+
+    @property
+    def empty_width(self) -> float:
+        return self.bar_area - 1
+
+
+def stacked_bars(
+    *,
+    id: str,
+    title: str,
+    bars: Sequence[BarInput],
+    series: Sequence[SeriesStyle],
+    table: Table,
+    value_text: Callable[[Number], str] = count_text,
+    desc_text: Callable[[Number], str] | None = None,
+    scale_max: Number | None = None,
+    desc_intro: str = "",
+    total_at_end: bool = False,
+) -> StackedBarChart:
+    """Horizontal bars, one per input, each split into its series' segments.
+
+    A segment's width is its value's share of `scale_max` (by default the largest bar's total),
+    so bars compare with each other. Zero values draw no segment; a bar with total 0 shows its
+    `empty_text` instead. A segment shows its number only where the number fits. The label
+    above a bar wraps onto a second line rather than being cut short. The bar's total stands
+    at the right of its label, or with `total_at_end` just after the bar (the bars then leave
+    room for it), which gives the label the whole width.
+    """
+    desc_text = desc_text or value_text
+    totals = [sum((bar.values.get(s.key, 0) for s in series), 0) for bar in bars]
+    total_texts = [bar.total_text or value_text(t) for bar, t in zip(bars, totals, strict=True)]
+    scale = scale_max if scale_max is not None else max(totals, default=0)
+    bar_area = float(WIDTH)
+    if total_at_end and bars:
+        bar_area -= max(text_width(t, LABEL_SIZE) for t in total_texts) + 8
+    rows = []
+    y = 0.0
+    line_height, bar_height, gap = 18, 28, 14
+    for bar, total, total_text in zip(bars, totals, total_texts, strict=True):
+        label_room = WIDTH if total_at_end else WIDTH - text_width(total_text, LABEL_SIZE) - 8
+        lines = [
+            LabelLine(text=line, y=round(y + LABEL_SIZE + i * line_height, 2))
+            for i, line in enumerate(wrap_text(bar.label, LABEL_SIZE, label_room))
+        ]
+        bar_y = y + len(lines) * line_height + 5
+        segments = []
+        x = 0.0
+        for s in series:
+            value = bar.values.get(s.key, 0)
+            if not value or not scale:
+                continue
+            width = float(Decimal(value) / Decimal(scale) * Decimal(bar_area))
+            text = value_text(value)
+            segments.append(
+                Segment(
+                    series=s,
+                    value=value,
+                    x=round(x, 2),
+                    width=round(width, 2),
+                    text=text,
+                    show_text=s.show_values and width >= text_width(text, VALUE_SIZE) + 10,
+                )
+            )
+            x += width
+        if total_at_end:
+            total_at = {
+                "total_x": round((x if segments else bar_area) + 6, 2),
+                "total_y": round(bar_y + bar_height / 2 + 5, 2),
+                "total_anchor": "start",
+            }
+        else:
+            total_at = {"total_x": WIDTH, "total_y": lines[-1].y, "total_anchor": "end"}
+        rows.append(
+            BarRow(
+                full_label=bar.label,
+                lines=lines,
+                total=total,
+                total_text=total_text,
+                empty_text=bar.empty_text or _("Ingen data"),
+                bar_y=round(bar_y, 2),
+                bar_height=bar_height,
+                segments=segments,
+                **total_at,
+            )
+        )
+        y = bar_y + bar_height + gap
+    items, legend_height = legend(series, top=y + 2)
+    parts = []
+    for row in rows:
+        if not row.segments:
+            parts.append(f"{row.full_label}: {row.empty_text.lower()}")
+            continue
+        values = ", ".join(
+            f"{desc_text(s.value)} {str(s.series.label).lower()}" for s in row.segments
+        )
+        parts.append(f"{row.full_label} ({row.total_text}): {values}")
+    desc = " ".join(filter(None, [desc_intro, ". ".join(parts) + "." if parts else ""]))
+    return StackedBarChart(
+        id=id,
+        title=title,
+        desc=desc,
+        series=list(series),
+        rows=rows,
+        legend=items,
+        table=table,
+        height=round(y + 2 + legend_height + 2, 2),
+        bar_area=round(bar_area, 2),
+    )
+
+
+# --- Columns per quarter: the milestone timeline -------------------------------------------------
+
+
+def nice_ticks(maximum: Number, target: int = 4) -> list[int]:
+    """Round axis ticks from 0 to at least `maximum`, about `target` steps, whole numbers."""
+    if maximum <= 0:
+        return [0]
+    raw = float(maximum) / target
+    magnitude = 10 ** math.floor(math.log10(raw)) if raw >= 1 else 1
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    top = math.ceil(float(maximum) / step) * step
+    return list(range(0, int(top) + 1, int(step)))
+
+
+@dataclass
+class Tick:
+    value: int
+    y: float
+    text: str
+
+    @property
+    def text_y(self) -> float:
+        return self.y + 4
+
+
+@dataclass
+class ColumnPart:
+    series: SeriesStyle
+    value: int
+    y: float
+    height: float
+
+
+@dataclass
+class Column:
+    quarter: Quarter
+    x: float
+    width: float
+    centre: float
+    total: int
+    total_y: float
+    parts: list[ColumnPart]
+    short_label: str
+    year_label: str
+    is_current: bool
+
+    @property
+    def total_text(self) -> str:
+        return count_text(self.total)
+
+    @property
+    def total_box_width(self) -> float:
+        return round(text_width(self.total_text, 11) + 4, 2)
+
+    @property
+    def total_box_x(self) -> float:
+        return round(self.centre - self.total_box_width / 2, 2)
+
+    @property
+    def total_box_y(self) -> float:
+        return round(self.total_y - 10, 2)
+
+    @property
+    def highlight_x(self) -> float:
+        return round(self.x - 3, 2)
+
+    @property
+    def highlight_width(self) -> float:
+        return round(self.width + 6, 2)
+
+
+@dataclass
+class ColumnChart:
+    id: str
+    title: str
+    desc: str
+    series: list[SeriesStyle]
+    columns: list[Column]
+    ticks: list[Tick]
+    legend: list[LegendItem]
+    table: Table
+    plot_left: float
+    plot_right: float
+    plot_top: float
+    plot_bottom: float
+    today_x: float | None
+    today_label: str
+    today_label_x: float
+    today_anchor: str
+    empty_text: str
+    width: float = WIDTH
+    height: float = 0
+    template: str = "reports/charts/columns.html"
+    font_family: str = FONT_FAMILY
+    text_colour: str = TEXT_COLOUR
+    muted_colour: str = MUTED_COLOUR
+    grid_colour: str = GRID_COLOUR
+    legend_size: int = LEGEND_SIZE
+
+    @property
+    def plot_height(self) -> float:
+        return self.plot_bottom - self.plot_top
+
+    @property
+    def tick_label_x(self) -> float:
+        return self.plot_left - 5
+
+    @property
+    def today_line_top(self) -> float:
+        return self.plot_top - 8
+
+    @property
+    def today_label_y(self) -> float:
+        return self.plot_top - 12
+
+    @property
+    def empty_x(self) -> float:
+        return self.plot_left + 8
+
+    @property
+    def empty_y(self) -> float:
+        return self.plot_bottom - 12
+
+    @property
+    def quarter_label_y(self) -> float:
+        return self.plot_bottom + 15
+
+    @property
+    def year_label_y(self) -> float:
+        return self.plot_bottom + 30
+
+
+def quarter_columns(
+    *,
+    id: str,
+    title: str,
+    quarters: Sequence[Quarter],
+    counts: dict[Quarter, dict[str, int]],
+    series: Sequence[SeriesStyle],
+    today: dt.date,
+    table: Table,
+    desc_intro: str = "",
+    empty_text: str = "",
+) -> ColumnChart:
+    """One stacked column per quarter on a shared y axis, with today's position marked."""
+    plot_left, plot_right, plot_top, plot_height = 28.0, WIDTH - 2.0, 30.0, 150.0
+    plot_bottom = plot_top + plot_height
+    totals = {q: sum(counts.get(q, {}).get(s.key, 0) for s in series) for q in quarters}
+    tick_values = nice_ticks(max(totals.values(), default=0))
+    top_value = tick_values[-1] or 1
+    per_unit = plot_height / top_value
+    ticks = [
+        Tick(value=v, y=round(plot_bottom - v * per_unit, 2), text=count_text(v))
+        for v in tick_values
+    ]
+    slot = (plot_right - plot_left) / max(1, len(quarters))
+    bar = slot * 0.62
+    current = Quarter.of(today)
+    columns = []
+    for index, quarter in enumerate(quarters):
+        x = plot_left + index * slot + (slot - bar) / 2
+        y = plot_bottom
+        parts = []
+        for s in series:
+            value = counts.get(quarter, {}).get(s.key, 0)
+            if not value:
+                continue
+            height = value * per_unit
+            y -= height
+            parts.append(ColumnPart(series=s, value=value, y=round(y, 2), height=round(height, 2)))
+        first_shown = index == 0 or quarter.number == 1
+        columns.append(
+            Column(
+                quarter=quarter,
+                x=round(x, 2),
+                width=round(bar, 2),
+                centre=round(x + bar / 2, 2),
+                total=totals[quarter],
+                total_y=round(y - 4, 2),
+                parts=parts,
+                short_label=_("K%(number)s") % {"number": quarter.number},
+                year_label=str(quarter.year) if first_shown else "",
+                is_current=quarter == current,
+            )
+        )
+    today_x = None
+    if quarters and quarters[0].first_day <= today <= quarters[-1].last_day:
+        index = list(quarters).index(current)
+        days = (current.last_day - current.first_day).days + 1
+        elapsed = (today - current.first_day).days + 0.5
+        today_x = round(plot_left + (index + elapsed / days) * slot, 2)
+    today_label = _("I dag, %(date)s") % {"date": danish_date(today)}
+    label_half = text_width(today_label, 12) / 2
+    anchor, label_x = "middle", today_x or 0
+    if today_x is not None and today_x - label_half < 0:
+        anchor, label_x = "start", max(today_x - 4, 0)
+    elif today_x is not None and today_x + label_half > WIDTH:
+        anchor, label_x = "end", min(today_x + 4, WIDTH)
+    items, legend_height = legend(series, top=plot_bottom + 42)
+    parts_text = []
+    for column in columns:
+        if not column.total:
+            continue
+        values = ", ".join(
+            f"{count_text(p.value)} {str(p.series.label).lower()}" for p in column.parts
+        )
+        parts_text.append(f"{column.quarter.label}: {values}")
+    if today_x is not None:
+        desc_today = _("I dag er %(date)s i %(quarter)s.") % {
+            "date": danish_date(today),
+            "quarter": current.label,
+        }
+    else:
+        desc_today = _("I dag (%(date)s) ligger uden for tidslinjen.") % {
+            "date": danish_date(today)
+        }
+    desc = " ".join(
+        filter(
+            None,
+            [desc_intro, "; ".join(parts_text) + "." if parts_text else empty_text, desc_today],
+        )
+    )
+    return ColumnChart(
+        id=id,
+        title=title,
+        desc=desc,
+        series=list(series),
+        columns=columns,
+        ticks=ticks,
+        legend=items,
+        table=table,
+        plot_left=plot_left,
+        plot_right=plot_right,
+        plot_top=plot_top,
+        plot_bottom=plot_bottom,
+        today_x=today_x,
+        today_label=today_label,
+        today_label_x=round(label_x, 2),
+        today_anchor=anchor,
+        empty_text=empty_text if not any(totals.values()) else "",
+        height=round(plot_bottom + 42 + legend_height + 4, 2),
+    )

@@ -1,0 +1,899 @@
+"""The KPIs as they may be shown: tables and charts built from the raw numbers of visitation and
+the support system, with every count of children passed through disclosure control.
+
+Figures that add up to one another are disclosed in one call (the counts per level, per
+district school and in total come from one table), so a number hidden in one place cannot be
+recovered by subtracting numbers shown in another.
+"""
+
+import datetime as dt
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from omstilling.quarters import Quarter, quarter_range
+from reports.disclosure import (
+    MISSING_TEXT,
+    ROW_TOTAL,
+    Cell,
+    Dimension,
+    Reason,
+    disclose,
+    percent_text,
+)
+from supportsystem import selectors as support_selectors
+from supportsystem.models import ConcernType
+from visitation import selectors
+from visitation.models import PERCENT_INDICATORS, KpiIndicator, school_year_label
+
+PER_SCHOOL_QUARTERS = 4  # the per-school table shows the newest quarters only
+DAGTILBUD = "dagtilbud"
+SKOLE = "skole"
+
+
+# --- what a template renders -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    cells: list[Cell]
+
+
+@dataclass(frozen=True)
+class Table:
+    caption: str
+    row_header: str
+    columns: list[str]
+    rows: list[Row]
+    footer: list[Row] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.rows
+
+
+@dataclass(frozen=True)
+class Marker:
+    x: float
+    y: float
+    title: str
+
+    @property
+    def corner_x(self) -> float:
+        return round(self.x - 4.5, 1)
+
+    @property
+    def corner_y(self) -> float:
+        return round(self.y - 4.5, 1)
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    kind: str  # "actual", "target" or "baseline": each has its own line style and marker
+    paths: list[str]
+    markers: list[Marker]
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    label: str
+    label_x: float
+    label_y: float
+    title: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    slug: str
+    kind: str  # "line" or "bar"
+    title: str
+    description: str
+    width: int
+    height: int
+    left: int
+    top: int
+    right: int
+    bottom: int
+    y_ticks: list[tuple[float, str]]
+    x_labels: list[tuple[float, str]]
+    series: list[Series] = field(default_factory=list)
+    bars: list[Bar] = field(default_factory=list)
+
+    @property
+    def tick_label_x(self) -> int:
+        return self.left - 8
+
+
+@dataclass(frozen=True)
+class Headline:
+    label: str
+    period: str
+    cell: Cell
+    target: str = ""
+    baseline: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    slug: str
+    title: str
+    intro: str
+    tables: list[Table]
+    chart: Chart | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class KpiPage:
+    headlines: list[Headline]
+    sections: list[Section]
+
+
+# --- formatting ------------------------------------------------------------------------------
+
+
+def _number_text(value: float | Decimal, *, percent: bool = False) -> str:
+    amount = Decimal(str(value))
+    if percent:
+        return percent_text(amount)
+    decimals = 0 if amount == amount.to_integral_value() else 1
+    return number_format(amount, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+def _plain(value: float | None, *, percent: bool = False) -> Cell:
+    """A planning figure (target, baseline): not a count of children, shown as it is."""
+    if value is None:
+        return Cell(value=None, text=MISSING_TEXT, reason=Reason.MISSING, percent=percent)
+    return Cell(
+        value=Decimal(str(value)), text=_number_text(value, percent=percent), percent=percent
+    )
+
+
+def _text_cell(text: str) -> Cell:
+    return Cell(value=None, text=text, reason=Reason.MISSING)
+
+
+# --- targets ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """An indicator's targets and baselines by quarter, as cells."""
+
+    indicator: str
+    points: dict
+
+    @property
+    def has_targets(self) -> bool:
+        return any(p.target is not None for p in self.points.values())
+
+    @property
+    def has_baseline(self) -> bool:
+        return any(p.baseline is not None for p in self.points.values())
+
+    @property
+    def percent(self) -> bool:
+        return self.indicator in PERCENT_INDICATORS
+
+    def target(self, quarter: Quarter) -> float | None:
+        point = self.points.get(quarter)
+        return point.target if point else None
+
+    def baseline(self, quarter: Quarter) -> float | None:
+        return selectors.baseline_for(self.points, quarter)
+
+    def quarters(self) -> list[Quarter]:
+        return sorted(self.points)
+
+    def columns(self, what: str) -> list[str]:
+        columns = []
+        if self.has_targets:
+            columns.append(_("Mål: %(what)s") % {"what": what})
+        if self.has_baseline:
+            columns.append(_("Baseline: %(what)s") % {"what": what})
+        return columns
+
+    def cells(self, quarter: Quarter) -> list[Cell]:
+        cells = []
+        if self.has_targets:
+            cells.append(_plain(self.target(quarter), percent=self.percent))
+        if self.has_baseline:
+            cells.append(_plain(self.baseline(quarter), percent=self.percent))
+        return cells
+
+
+def _plans() -> dict[str, _Plan]:
+    targets = selectors.kpi_targets()
+    return {
+        indicator: _Plan(indicator=indicator, points=targets.get(indicator, {}))
+        for indicator in KpiIndicator.values
+    }
+
+
+def _span(*quarter_lists: Sequence[Quarter]) -> list[Quarter]:
+    quarters = [q for quarters in quarter_lists for q in quarters]
+    return quarter_range(min(quarters), max(quarters)) if quarters else []
+
+
+# --- charts ----------------------------------------------------------------------------------
+
+CHART_WIDTH, CHART_HEIGHT = 720, 300
+LEFT, RIGHT, TOP, BOTTOM = 56, 40, 20, 44
+
+
+def _nice_step(value: float, *, whole: bool) -> float:
+    """The smallest of 1, 2, 2.5, 5 × 10^k at least `value` (whole numbers only for counts)."""
+    if value <= 0:
+        return 1
+    exponent = 10 ** math.floor(math.log10(value))
+    for factor in (1, 2, 2.5, 5, 10):
+        step = factor * exponent
+        if whole and step != int(step):
+            continue
+        if value <= step:
+            return step
+    return 10 * exponent
+
+
+def _y_scale(maximum: float, *, percent: bool) -> tuple[list[tuple[float, str]], Callable]:
+    """Four gridlines from 0 up to a round number above `maximum` (whole steps for counts)."""
+    step = max(_nice_step(maximum * 1.05 / 4, whole=not percent), 0.5 if percent else 1)
+    top = step * 4
+    plot_height = CHART_HEIGHT - TOP - BOTTOM
+
+    def y(value: float) -> float:
+        return round(TOP + plot_height * (1 - value / top), 1)
+
+    ticks = [(y(step * i), _number_text(Decimal(str(step * i)), percent=percent)) for i in range(5)]
+    return ticks, y
+
+
+def _x_positions(n: int, *, bars: bool) -> list[float]:
+    plot_width = CHART_WIDTH - LEFT - RIGHT
+    if bars or n == 1:
+        step = plot_width / max(n, 1)
+        return [round(LEFT + step * (i + 0.5), 1) for i in range(n)]
+    step = plot_width / (n - 1)
+    return [round(LEFT + step * i, 1) for i in range(n)]
+
+
+def _x_labels(xs: list[float], labels: list[str]) -> list[tuple[float, str]]:
+    # Every label fits up to 12 periods; beyond that every other one (the table has them all).
+    every = 1 if len(labels) <= 12 else 2
+    return [
+        (x, label) for i, (x, label) in enumerate(zip(xs, labels, strict=True)) if i % every == 0
+    ]
+
+
+def _describe(name: str, labels: list[str], values: list[float | None], *, percent: bool) -> str:
+    shown = [(label, v) for label, v in zip(labels, values, strict=True) if v is not None]
+    if not shown:
+        return _("%(name)s: ingen tal, der kan vises.") % {"name": name}
+    (first_label, first), (last_label, last) = shown[0], shown[-1]
+    if len(shown) == 1:
+        return _("%(name)s: %(value)s i %(period)s.") % {
+            "name": name,
+            "value": _number_text(first, percent=percent),
+            "period": first_label,
+        }
+    return _("%(name)s: fra %(first)s i %(first_period)s til %(last)s i %(last_period)s.") % {
+        "name": name,
+        "first": _number_text(first, percent=percent),
+        "first_period": first_label,
+        "last": _number_text(last, percent=percent),
+        "last_period": last_label,
+    }
+
+
+def line_chart(
+    *,
+    slug: str,
+    title: str,
+    labels: list[str],
+    series: list[tuple[str, str, list[float | None]]],
+    percent: bool = False,
+) -> Chart:
+    """A line chart of `series` (name, kind, values) over `labels`; None leaves a gap.
+
+    Only shown figures are drawn: a suppressed count is None here, never a point.
+    """
+    values = [v for _name, _kind, points in series for v in points if v is not None]
+    ticks, y = _y_scale(max(values, default=0), percent=percent)
+    xs = _x_positions(len(labels), bars=False)
+    drawn = []
+    description = [title + "."]
+    for name, kind, points in series:
+        paths, current, markers = [], [], []
+        for x, label, value in zip(xs, labels, points, strict=True):
+            if value is None:
+                if current:
+                    paths.append(" ".join(current))
+                current = []
+                continue
+            current.append(f"{x},{y(value)}")
+            markers.append(
+                Marker(
+                    x=x,
+                    y=y(value),
+                    title=f"{name}, {label}: {_number_text(value, percent=percent)}",
+                )
+            )
+        if current:
+            paths.append(" ".join(current))
+        drawn.append(Series(name=name, kind=kind, paths=paths, markers=markers))
+        description.append(_describe(name, labels, points, percent=percent))
+    return Chart(
+        slug=slug,
+        kind="line",
+        title=title,
+        description=" ".join(description),
+        width=CHART_WIDTH,
+        height=CHART_HEIGHT,
+        left=LEFT,
+        top=TOP,
+        right=CHART_WIDTH - RIGHT,
+        bottom=CHART_HEIGHT - BOTTOM,
+        y_ticks=ticks,
+        x_labels=_x_labels(xs, labels),
+        series=drawn,
+    )
+
+
+def bar_chart(*, slug: str, title: str, labels: list[str], cells: list[Cell], name: str) -> Chart:
+    """A bar chart of disclosed counts: a hidden count gets no bar, only its text ("<5", "x")."""
+    values = [cell.value for cell in cells]
+    ticks, y = _y_scale(max((v for v in values if v is not None), default=0), percent=False)
+    xs = _x_positions(len(labels), bars=True)
+    step = (CHART_WIDTH - LEFT - RIGHT) / max(len(labels), 1)
+    width = round(min(step * 0.6, 56), 1)
+    base = CHART_HEIGHT - BOTTOM
+    bars = []
+    for x, label, cell in zip(xs, labels, cells, strict=True):
+        top = y(cell.value) if cell.value is not None else base
+        bars.append(
+            Bar(
+                x=round(x - width / 2, 1),
+                y=top,
+                width=width,
+                height=round(base - top, 1),
+                label=cell.text,
+                label_x=x,
+                label_y=round(top - 6, 1),
+                title=f"{label}: {cell.text}",
+            )
+        )
+    return Chart(
+        slug=slug,
+        kind="bar",
+        title=title,
+        description=" ".join(
+            [
+                title + ".",
+                _describe(
+                    name,
+                    labels,
+                    [float(v) if v is not None else None for v in values],
+                    percent=False,
+                ),
+            ]
+        ),
+        width=CHART_WIDTH,
+        height=CHART_HEIGHT,
+        left=LEFT,
+        top=TOP,
+        right=CHART_WIDTH - RIGHT,
+        bottom=base,
+        y_ticks=ticks,
+        x_labels=_x_labels(xs, labels),
+        bars=bars,
+    )
+
+
+def _value(cell: Cell) -> float | None:
+    return float(cell.value) if cell.value is not None else None
+
+
+# --- the sections ----------------------------------------------------------------------------
+
+
+def _special_offer_sections(plans: dict[str, _Plan]) -> tuple[list[Section], list[Headline]]:
+    """Children in special offers: per level, in total and per district school, and the
+    segregation rate — all from one disclosed table, rows = [all daycare-level counts] +
+    district schools, columns = quarters."""
+    by_quarter = selectors.special_offers_by_quarter()
+    by_school = selectors.special_offers_by_institution()
+    total_plan = plans[KpiIndicator.SPECIAL_TOTAL]
+    level_plans = [plans[KpiIndicator.SPECIAL_DAGTILBUD], plans[KpiIndicator.SPECIAL_SKOLE]]
+    rate_plan = plans[KpiIndicator.SEGREGATION_RATE]
+    quarters = _span(
+        [c.quarter for c in by_quarter],
+        total_plan.quarters(),
+        *(plan.quarters() for plan in level_plans),
+        rate_plan.quarters(),
+    )
+    column = {q: i for i, q in enumerate(quarters)}
+    schools: dict[int, str] = {}
+    for entry in by_school:
+        schools.setdefault(entry.institution_id, entry.name)
+    school_ids = list(schools)
+    row_of = {pk: i + 1 for i, pk in enumerate(school_ids)}
+
+    counts: list[list[int | None]] = [[None] * len(quarters) for _ in range(len(school_ids) + 1)]
+    pupils: list[list[int | None]] = [[None] * len(quarters) for _ in range(len(school_ids) + 1)]
+    for entry in by_quarter:
+        counts[0][column[entry.quarter]] = entry.dagtilbud
+    for entry in by_school:
+        r, c = row_of[entry.institution_id], column[entry.quarter]
+        counts[r][c] = entry.children_in_special_offers
+        pupils[r][c] = entry.district_pupils
+    # The municipal segregation rate needs the pupils of every school counted that quarter.
+    pupil_totals: list[int | None] = []
+    for c in range(len(quarters)):
+        counted = [r for r in range(1, len(counts)) if counts[r][c] is not None]
+        known = [pupils[r][c] for r in counted]
+        pupil_totals.append(sum(known) if counted and None not in known else None)
+
+    table = disclose(
+        counts,
+        rows_by=Dimension.INSTITUTION,
+        columns_by=Dimension.QUARTER,
+        column_totals=True,
+        row_groups=[DAGTILBUD] + [SKOLE] * len(school_ids),
+        shares=pupils,
+        group_share_bases={SKOLE: pupil_totals} if school_ids else None,
+    )
+    # Pupils of a district are counts of children too: the same rule for small numbers.
+    pupil_cells = disclose(pupils, rows_by=Dimension.INSTITUTION, columns_by=Dimension.QUARTER)
+    dagtilbud_cells = table.group_totals.get(DAGTILBUD, [])
+    skole_cells = table.group_totals.get(SKOLE, [_text_cell(MISSING_TEXT)] * len(quarters))
+    total_cells = table.column_totals or []
+    labels = [q.short_label for q in quarters]
+
+    # 1. per level and in total, against the targets
+    level_rows = []
+    for c, quarter in enumerate(quarters):
+        level_rows.append(
+            Row(
+                label=quarter.short_label,
+                cells=[
+                    dagtilbud_cells[c],
+                    skole_cells[c],
+                    total_cells[c],
+                    *total_plan.cells(quarter),
+                    *(cell for plan in level_plans for cell in plan.cells(quarter)),
+                ],
+            )
+        )
+    level_table = Table(
+        caption=_("Børn og unge i kommunale specialtilbud pr. kvartal"),
+        row_header=_("Kvartal"),
+        columns=[
+            _("Dagtilbud"),
+            _("Skole"),
+            _("I alt"),
+            *total_plan.columns(_("i alt")),
+            *level_plans[0].columns(_("dagtilbud")),
+            *level_plans[1].columns(_("skole")),
+        ],
+        rows=level_rows,
+    )
+    chart_series = [(_("Faktisk antal i alt"), "actual", [_value(cell) for cell in total_cells])]
+    if total_plan.has_targets:
+        chart_series.append((_("Mål"), "target", [total_plan.target(q) for q in quarters]))
+    if total_plan.has_baseline:
+        chart_series.append((_("Baseline"), "baseline", [total_plan.baseline(q) for q in quarters]))
+    special = Section(
+        slug="specialtilbud",
+        title=_("Børn og unge i specialtilbud"),
+        intro=_(
+            "Antal børn og unge i kommunale specialtilbud ved kvartalets opgørelse, i dagtilbud "
+            "og skole, mod chefgruppens mål og baseline. Planens mål er, at tallet falder."
+        ),
+        tables=[level_table],
+        chart=line_chart(
+            slug="specialtilbud-graf",
+            title=_("Børn og unge i specialtilbud i alt pr. kvartal"),
+            labels=labels,
+            series=chart_series,
+        )
+        if quarters
+        else None,
+    )
+
+    # 2. per district school, the newest quarters with counts
+    counted = [
+        c
+        for c in range(len(quarters))
+        if any(counts[r][c] is not None for r in range(1, len(counts)))
+    ]
+    shown = counted[-PER_SCHOOL_QUARTERS:]
+    school_table = Table(
+        caption=_("Børn og unge i specialtilbud pr. distriktsskole (skoleniveau)"),
+        row_header=_("Distriktsskole"),
+        columns=[quarters[c].short_label for c in shown],
+        rows=[
+            Row(label=schools[pk], cells=[table.cells[row_of[pk]][c] for c in shown])
+            for pk in school_ids
+        ],
+        footer=[Row(label=_("Alle distriktsskoler"), cells=[skole_cells[c] for c in shown])]
+        if school_ids
+        else [],
+    )
+    per_school = Section(
+        slug="distriktsskoler",
+        title=_("Pr. distriktsskole"),
+        intro=_(
+            "Børn og unge fra hver distriktsskole, der går i et kommunalt specialtilbud "
+            "(de seneste kvartaler med tal)."
+        ),
+        tables=[school_table],
+    )
+
+    # 3. segregation rate: per school in the newest quarter, and for all schools per quarter
+    latest = shown[-1] if shown else None
+    segregation_rows = []
+    if latest is not None:
+        for pk in school_ids:
+            r = row_of[pk]
+            if pupils[r][latest] is None:
+                continue
+            segregation_rows.append(
+                Row(
+                    label=schools[pk],
+                    cells=[
+                        pupil_cells.cells[r][latest],
+                        table.cells[r][latest],
+                        table.shares[r][latest],
+                    ],
+                )
+            )
+    rate_cells = table.group_shares.get(SKOLE, [])
+    municipal_rows = [
+        Row(label=quarter.short_label, cells=[rate_cells[c], *rate_plan.cells(quarter)])
+        for c, quarter in enumerate(quarters)
+        if pupil_totals[c] is not None or rate_plan.target(quarter) is not None
+    ]
+    segregation_tables = [
+        Table(
+            caption=_("Segregeringsgrad for alle distriktsskoler pr. kvartal"),
+            row_header=_("Kvartal"),
+            columns=[_("Segregeringsgrad"), *rate_plan.columns(_("segregeringsgrad"))],
+            rows=municipal_rows,
+        ),
+        Table(
+            caption=_("Segregeringsgrad pr. skole, %(quarter)s")
+            % {"quarter": quarters[latest].label if latest is not None else ""},
+            row_header=_("Distriktsskole"),
+            columns=[_("Elever i distriktet"), _("Heraf i specialtilbud"), _("Segregeringsgrad")],
+            rows=segregation_rows,
+        ),
+    ]
+    missing = sum(
+        1
+        for pk in school_ids
+        if latest is not None
+        and pupils[row_of[pk]][latest] is None
+        and counts[row_of[pk]][latest] is not None
+    )
+    notes = []
+    if missing:
+        notes.append(
+            _(
+                "For %(count)s skole(r) kendes elevtallet i distriktet ikke i det seneste "
+                "kvartal; de står ikke i tabellen pr. skole, og den samlede segregeringsgrad "
+                "vises kun for kvartaler, hvor alle skolers elevtal kendes."
+            )
+            % {"count": missing}
+        )
+    segregation = Section(
+        slug="segregeringsgrad",
+        title=_("Segregeringsgrad"),
+        intro=_(
+            "Andelen af distriktets elever, der går i et specialtilbud: elever i specialtilbud "
+            "divideret med alle elever i distriktet — hvor elevtallet er kendt."
+        ),
+        tables=segregation_tables,
+        notes=notes,
+    )
+
+    headlines = []
+    if counted:
+        c = counted[-1]
+        quarter = quarters[c]
+        headlines.append(
+            Headline(
+                label=_("Børn og unge i specialtilbud"),
+                period=quarter.label,
+                cell=total_cells[c],
+                target=_number_text(total_plan.target(quarter))
+                if total_plan.target(quarter) is not None
+                else "",
+                baseline=_number_text(total_plan.baseline(quarter))
+                if total_plan.baseline(quarter) is not None
+                else "",
+            )
+        )
+    return [special, per_school, segregation], headlines
+
+
+def _referral_sections(
+    plans: dict[str, _Plan], *, today: dt.date
+) -> tuple[list[Section], list[Headline]]:
+    months = selectors.referral_month_figures()
+    by_quarter = selectors.referrals_by_quarter(months)
+    referral_plan = plans[KpiIndicator.REFERRALS]
+    preceded_plan = plans[KpiIndicator.PRECEDED_SHARE]
+    stayed_plan = plans[KpiIndicator.STAYED_SHARE]
+    figures = {entry.quarter: entry for entry in by_quarter}
+    quarters = _span(
+        list(figures), referral_plan.quarters(), preceded_plan.quarters(), stayed_plan.quarters()
+    )
+    labels = [q.short_label for q in quarters]
+    # The chart stops at the newest quarter with figures; the table goes on with the targets.
+    with_data = [q for q in quarters if figures and q <= max(figures)]
+
+    referrals = disclose(
+        [
+            [f.referrals_preceded, f.referrals_not_preceded]
+            if (f := figures.get(q))
+            else [None, None]
+            for q in quarters
+        ],
+        rows_by=Dimension.QUARTER,
+        columns_by=Dimension.MEASURE,
+        row_totals=True,
+        shares=ROW_TOTAL,
+    )
+    referral_table = Table(
+        caption=_("Henvisninger til visitation pr. kvartal"),
+        row_header=_("Kvartal"),
+        columns=[
+            _("Med før-henvisning"),
+            _("Uden før-henvisning"),
+            _("Henvisninger i alt"),
+            _("Andel med før-henvisning"),
+            *referral_plan.columns(_("henvisninger")),
+            *preceded_plan.columns(_("andel")),
+        ],
+        rows=[
+            Row(
+                label=quarter.short_label,
+                cells=[
+                    *referrals.cells[i],
+                    referrals.row_totals[i],
+                    referrals.shares[i][0],
+                    *referral_plan.cells(quarter),
+                    *preceded_plan.cells(quarter),
+                ],
+            )
+            for i, quarter in enumerate(quarters)
+        ],
+    )
+    referral_section = Section(
+        slug="henvisninger",
+        title=_("Henvisninger til visitation"),
+        intro=_(
+            "Henvisninger modtaget i kvartalet, og hvor mange af dem en før-henvisning ledet af "
+            "det eksterne støttesystem gik forud for."
+        ),
+        tables=[referral_table],
+        chart=bar_chart(
+            slug="henvisninger-graf",
+            title=_("Henvisninger til visitation pr. kvartal"),
+            labels=labels[: len(with_data)],
+            cells=referrals.row_totals[: len(with_data)],
+            name=_("Henvisninger"),
+        )
+        if with_data
+        else None,
+    )
+
+    pre = disclose(
+        [
+            [f.pre_referrals_stayed, f.pre_referrals_referred]
+            if (f := figures.get(q))
+            else [None, None]
+            for q in quarters
+        ],
+        rows_by=Dimension.QUARTER,
+        columns_by=Dimension.MEASURE,
+        row_totals=True,
+        shares=ROW_TOTAL,
+    )
+    pre_table = Table(
+        caption=_("Før-henvisninger med kendt udfald pr. kvartal"),
+        row_header=_("Kvartal"),
+        columns=[
+            _("Blev i almentilbuddet"),
+            _("Gik videre til henvisning"),
+            _("I alt"),
+            _("Andel, der blev i almentilbuddet"),
+            *stayed_plan.columns(_("andel")),
+        ],
+        rows=[
+            Row(
+                label=quarter.short_label,
+                cells=[
+                    *pre.cells[i],
+                    pre.row_totals[i],
+                    pre.shares[i][0],
+                    *stayed_plan.cells(quarter),
+                ],
+            )
+            for i, quarter in enumerate(quarters)
+        ],
+    )
+    pre_section = Section(
+        slug="foer-henvisninger",
+        title=_("Før-henvisninger"),
+        intro=_(
+            "Før-henvisninger holdt i kvartalet, hvis udfald kendes: blev barnet i "
+            "almentilbuddet, eller gik sagen videre til en henvisning?"
+        ),
+        tables=[pre_table],
+    )
+
+    school_years = selectors.school_start_direct_by_school_year(months)
+    years = list(school_years)
+    starts = disclose(
+        [[school_years[year]] for year in years],
+        rows_by=Dimension.SCHOOL_YEAR,
+        columns_by=Dimension.MEASURE,
+    )
+    year_labels = [school_year_label(year) for year in years]
+    start_section = Section(
+        slug="skolestart",
+        title=_("Skolestart direkte i specialtilbud"),
+        intro=_(
+            "Børn fra et almindeligt dagtilbud, der ved skolestart visiteres direkte til et "
+            "specialtilbud, pr. skoleår (august–juli) for afgørelsen."
+        ),
+        tables=[
+            Table(
+                caption=_("Skolestart direkte i specialtilbud efter almindelig børnehave"),
+                row_header=_("Skoleår"),
+                columns=[_("Antal børn")],
+                rows=[
+                    Row(label=label, cells=starts.cells[i]) for i, label in enumerate(year_labels)
+                ],
+            )
+        ],
+        chart=bar_chart(
+            slug="skolestart-graf",
+            title=_("Skolestart direkte i specialtilbud pr. skoleår"),
+            labels=year_labels,
+            cells=[row[0] for row in starts.cells],
+            name=_("Børn"),
+        )
+        if years
+        else None,
+    )
+
+    headlines = []
+    # The quarter under way is not over: the headline shows the newest completed one.
+    completed = [e for e in by_quarter if e.quarter < Quarter.of(today)] or by_quarter
+    if completed:
+        i = quarters.index(completed[-1].quarter)
+        quarter = quarters[i]
+        headlines.append(
+            Headline(
+                label=_("Henvisninger til visitation"),
+                period=quarter.label,
+                cell=referrals.row_totals[i],
+                target=_number_text(referral_plan.target(quarter))
+                if referral_plan.target(quarter) is not None
+                else "",
+            )
+        )
+        headlines.append(
+            Headline(
+                label=_("Andel med før-henvisning"),
+                period=quarter.label,
+                cell=referrals.shares[i][0],
+                target=_number_text(preceded_plan.target(quarter), percent=True)
+                if preceded_plan.target(quarter) is not None
+                else "",
+            )
+        )
+    return [referral_section, pre_section, start_section], headlines
+
+
+def _forloeb_section() -> Section:
+    rows = support_selectors.open_forloeb_by_type_and_stage()
+    stage_names = {stage.slug: stage.name for stage in support_selectors.stages()}
+    concern_types = list(dict.fromkeys(row["concern_type"] for row in rows))
+    stage_slugs = list(dict.fromkeys(row["stage"] for row in rows))
+    counts = {(row["concern_type"], row["stage"]): row["count"] for row in rows}
+    table = disclose(
+        [[counts.get((t, s), 0) for s in stage_slugs] for t in concern_types],
+        rows_by=Dimension.CONCERN_TYPE,
+        columns_by=Dimension.STAGE,
+        row_totals=True,
+        column_totals=True,
+    )
+    labels = dict(ConcernType.choices)
+    median = support_selectors.median_days_to_external_support()
+    notes = [
+        _(
+            "Median fra bekymring til første skridt med det eksterne støttesystem: "
+            "%(days)s dage (alle forløb, der er nået så langt)."
+        )
+        % {"days": _number_text(round(median))}
+        if median is not None
+        else _(
+            "Median fra bekymring til første skridt med det eksterne støttesystem: "
+            "ingen forløb endnu."
+        )
+    ]
+    return Section(
+        slug="forloeb",
+        title=_("Åbne forløb i forløbscirklen"),
+        intro=_(
+            "Åbne forløb efter, hvad bekymringen gælder, og hvilket trin i forløbscirklen de "
+            "er på nu."
+        ),
+        tables=[
+            Table(
+                caption=_("Åbne forløb efter bekymringstype og trin"),
+                row_header=_("Bekymringen gælder"),
+                columns=[*(stage_names.get(s, s) for s in stage_slugs), _("I alt")],
+                rows=[
+                    Row(
+                        label=str(labels.get(t, t)),
+                        cells=[*table.cells[i], table.row_totals[i]],
+                    )
+                    for i, t in enumerate(concern_types)
+                ],
+                footer=[Row(label=_("I alt"), cells=[*table.column_totals, table.grand_total])]
+                if concern_types
+                else [],
+            )
+        ],
+        notes=notes,
+    )
+
+
+def kpi_page(*, today: dt.date) -> KpiPage:
+    """Everything the Nøgletal page shows, disclosure-controlled."""
+    plans = _plans()
+    special_sections, special_headlines = _special_offer_sections(plans)
+    referral_sections, referral_headlines = _referral_sections(plans, today=today)
+    return KpiPage(
+        headlines=special_headlines + referral_headlines,
+        sections=[*special_sections, *referral_sections, _forloeb_section()],
+    )
+
+
+def export_headers() -> list[str]:
+    return [_("Afsnit"), _("Tabel"), _("Række"), _("Kolonne"), _("Værdi"), _("Enhed")]
+
+
+def kpi_export_rows(page: KpiPage) -> list[list]:
+    """The page's tables in long form, one figure per row: its value when it may be shown,
+    else the text that stands in its place ("<5", "x", "–")."""
+    rows: list[list] = []
+    for section in page.sections:
+        for table in section.tables:
+            for row in [*table.rows, *table.footer]:
+                for column, cell in zip(table.columns, row.cells, strict=True):
+                    rows.append(
+                        [
+                            section.title,
+                            table.caption,
+                            row.label,
+                            column,
+                            cell.value if cell.value is not None else cell.text,
+                            _("procent") if cell.percent else _("antal"),
+                        ]
+                    )
+    return rows

@@ -1,0 +1,37 @@
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+
+from omstilling.access import INVESTMENT_READERS, reader_required
+from reports.dashboard import build_dashboard
+from reports.forms import DashboardFilterForm
+from reports.selectors import Scope
+from tracks.selectors import current_plan
+
+
+@reader_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The committee's overview. Every role may read it: it holds aggregates, no child data."""
+    plan = current_plan()
+    if plan is None:
+        raise Http404(_("Der er ikke indlæst nogen plan endnu."))
+    form = DashboardFilterForm(request.GET or None, plan=plan)
+    # A bad value (a hand-edited URL) shows as an error on its field; the other filter applies.
+    filters = {}
+    if form.is_bound:
+        form.is_valid()
+        filters = form.cleaned_data
+    scope = Scope(spor=filters.get("spor"), area=filters.get("area"))
+    context = build_dashboard(plan=plan, scope=scope, today=timezone.localdate())
+    context.update(
+        plan=plan, form=form, can_see_investments=request.user.role in INVESTMENT_READERS
+    )
+    template = "reports/dashboard.html"
+    if request.htmx and request.htmx.target == "dashboard-body":
+        template += "#body"
+    response = render(request, template, context)
+    # The same URL answers with the whole page or the body: caches must tell them apart.
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
