@@ -8,6 +8,7 @@ production mode; `make run` and `make test` set DEBUG=1 for the embedded default
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from omstilling.env import env_bool, env_int, env_list, env_str
@@ -167,6 +168,13 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE = {
+    # Retention: child-level rows closed more than RETENTION_MONTHS ago (visitation/tasks.py).
+    "purge-closed-cases": {
+        "task": "visitation.tasks.purge_closed_cases",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}
 
 # Data about children (omstilling/privacy.py): the HMAC secret for pseudonymous case keys
 # never lives in the database or the repository, and child-level rows are deleted this many

@@ -16,5 +16,8 @@ urlpatterns = [
     path("plan/", include("tracks.urls")),
     path("investeringer/", include("investments.urls")),
     path("dashboard/", include("reports.urls")),
+    path("stoettesystem/", include("supportsystem.urls")),
+    path("visitation/", include("visitation.urls")),
+    path("noegletal/", include("reports.kpi_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -16,6 +16,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("login")
     if request.user.role == Role.LEDER:
         return redirect("tracks:my_milestones")
+    if request.user.role == Role.BFU:
+        return redirect("reports:dashboard")
     return redirect("tracks:overview")
 
 

@@ -113,7 +113,6 @@ class RecommendationFactory(factory.django.DjangoModelFactory):
     text = "Styrke det gode udviklende fællesskab."
 
 
-
 # --- investments (the 50 mio. kr. pool) ------------------------------------------------------
 # Factories write rows directly, in any state; tests of the rules go through the services.
 
@@ -172,3 +171,102 @@ class SpendingFactory(factory.django.DjangoModelFactory):
     by = factory.SubFactory(UserFactory)
 
 
+# --- supportsystem ------------------------------------------------------------------------------
+from supportsystem.models import (  # noqa: E402
+    ConcernType,
+    Forloeb,
+    Stage,
+    SupportActor,
+)
+
+
+class SupportActorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupportActor
+
+    slug = factory.Sequence(lambda n: f"aktoer-{n}")
+    name = factory.Sequence(lambda n: f"Aktør {n}")
+    kind = SupportActor.Kind.EKSTERNT
+    competences = "Sparring om læringsmiljøet"
+
+
+class StageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Stage
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"trin-{n}")
+    name = factory.Sequence(lambda n: f"Trin {n}")
+    order = factory.Sequence(lambda n: n)
+
+
+class ForloebFactory(factory.django.DjangoModelFactory):
+    """A community forløb at a given stage, written directly (no history); use the services
+    (supportsystem.services.forloeb_open …) where the history matters."""
+
+    class Meta:
+        model = Forloeb
+
+    institution = factory.SubFactory(InstitutionFactory)
+    concern_type = ConcernType.FAELLESSKAB
+    label = factory.Sequence(lambda n: f"{n % 9 + 1}.a")
+    current_stage = factory.SubFactory(StageFactory)
+    opened_on = dt.date(2025, 9, 1)
+
+
+from omstilling.privacy import case_key  # noqa: E402
+from visitation.models import (  # noqa: E402
+    AgeGroup,
+    ExternalSupport,
+    KpiIndicator,
+    KpiTarget,
+    Level,
+    PreReferral,
+    Referral,
+    SpecialOfferCount,
+)
+
+
+class PreReferralFactory(factory.django.DjangoModelFactory):
+    """A før-henvisning written directly, with the key of case number "TEST-F-<n>"; use
+    visitation.services where the access log and history matter."""
+
+    class Meta:
+        model = PreReferral
+
+    institution = factory.SubFactory(InstitutionFactory)
+    age_group = AgeGroup.SKOLE_1_3
+    case_key = factory.Sequence(lambda n: case_key(f"TEST-F-{n:04d}"))
+    held_on = dt.date(2026, 2, 2)
+    led_by = ExternalSupport.PPR
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    """A henvisning written directly, with the key of case number "TEST-H-<n>"."""
+
+    class Meta:
+        model = Referral
+
+    institution = factory.SubFactory(InstitutionFactory)
+    age_group = AgeGroup.SKOLE_1_3
+    case_key = factory.Sequence(lambda n: case_key(f"TEST-H-{n:04d}"))
+    received_on = dt.date(2026, 2, 16)
+
+
+class SpecialOfferCountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SpecialOfferCount
+
+    institution = factory.SubFactory(InstitutionFactory)
+    quarter = dt.date(2026, 7, 1)
+    level = Level.SKOLE
+    children_in_special_offers = 10
+
+
+class KpiTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KpiTarget
+
+    indicator = KpiIndicator.SPECIAL_TOTAL
+    quarter = dt.date(2026, 7, 1)
+    target = Decimal(50)
