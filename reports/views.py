@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from omstilling.access import INVESTMENT_READERS, reader_required
 from reports.dashboard import build_dashboard
 from reports.forms import DashboardFilterForm
+from reports.kpis import kpi_page
 from reports.selectors import Scope
 from tracks.selectors import current_plan
 
@@ -26,7 +27,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     scope = Scope(spor=filters.get("spor"), area=filters.get("area"))
     context = build_dashboard(plan=plan, scope=scope, today=timezone.localdate())
     context.update(
-        plan=plan, form=form, can_see_investments=request.user.role in INVESTMENT_READERS
+        plan=plan,
+        form=form,
+        can_see_investments=request.user.role in INVESTMENT_READERS,
+        # The outcome KPIs are plan-wide (they are not tied to a spor or an area).
+        kpi_headlines=kpi_page(today=timezone.localdate()).headlines,
     )
     template = "reports/dashboard.html"
     if request.htmx and request.htmx.target == "dashboard-body":

@@ -480,9 +480,12 @@ def test_changes_are_counted_from_90_days_back_until_there_is_a_report():
 #   11. udviklingsskoler with approved and spent sums  12. their daycares
 #   13. approved total  14. spent total  (investments.selectors.pool_summary)
 #   15. plan for the page header  16–17. choices of the spor and area filters
-DASHBOARD_QUERIES = 17
-# A filter adds the lookups that validate it: 18. spor  19. area
-DASHBOARD_FILTERED_QUERIES = 19
+#   18–28. the KPI headlines (reports.kpis.kpi_page): counts per quarter and level, counts per
+#   school, targets, frozen months, live referrals, før-henvisninger and school starts, open
+#   forløb, stages, median days, and the KPI plan lookups
+DASHBOARD_QUERIES = 28
+# A filter adds the lookups that validate it: 29. spor  30. area
+DASHBOARD_FILTERED_QUERIES = 30
 
 
 def _grow_tenfold(plan, by):
@@ -597,3 +600,18 @@ def test_it_counts_the_large_data_set_right(client, bfu, chef, dashboard_data):
     assert len(shown) == 5  # the longest overdue; the rest behind "Vis … flere"
     assert len(shown) + len(folded) == len(overdue)
     assert f"Vis {len(overdue) - 5} flere forsinkede milepæle" in html
+
+
+def test_it_shows_the_kpi_headlines_with_small_counts_suppressed(client, bfu, plan):
+    from tests.factories import SpecialOfferCountFactory
+
+    SpecialOfferCountFactory(children_in_special_offers=3)
+    client.force_login(bfu)
+
+    html = client.get("/dashboard/").content.decode()
+
+    section = html[html.index('id="noegletal"') :]
+    section = section[: section.index("</section>")]
+    assert "Børn og unge i specialtilbud" in section
+    assert "&lt;5" in section
+    assert ">3<" not in section

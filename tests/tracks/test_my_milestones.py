@@ -339,3 +339,17 @@ def test_it_reads_my_milestones_in_a_fixed_number_of_queries(
 
     assert len(response.context["milestones"]) == 32
     assert Milestone.objects.filter(institution=school).count() == 32
+
+
+def test_row_ids_of_large_primary_keys_are_plain_numbers(client, leader, initiative, school):
+    """With pks above 999 a localised "12.345" in an id broke the htmx targets (seen on
+    PostgreSQL, whose sequences run on between tests)."""
+    from tests.factories import MilestoneFactory
+
+    MilestoneFactory(pk=12345, initiative=initiative, institution=school)
+    client.force_login(leader)
+
+    html = client.get("/plan/milepaele/mine/").content.decode()
+
+    assert 'id="milestone-12345"' in html
+    assert 'hx-target="#milestone-12345"' in html
