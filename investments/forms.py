@@ -1,6 +1,8 @@
 """The forms of the pool's pages. The rules (decision path, pool limit, spending limit) live in the
 services; the forms only parse what people type."""
 
+import re
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +17,8 @@ from investments.models import (
 from investments.services import allowed_next_states
 from omstilling.models import Institution, Plan
 from tracks.models import Initiative
+
+_GROUPED = re.compile(r"\d{1,3}(\.\d{3})+")
 
 
 class KronerField(forms.DecimalField):
@@ -44,6 +48,12 @@ class KronerField(forms.DecimalField):
         if isinstance(value, str):
             value = value.strip().removesuffix("kr.").removesuffix("kr").replace(" ", "")
             value = value.replace("\N{NO-BREAK SPACE}", "")
+            # Danish notation: "." groups thousands and "," marks øre. Parsed here, not by the
+            # locale machinery, which only knows the grouping when it also prints it.
+            if "," in value:
+                value = value.replace(".", "").replace(",", ".")
+            elif _GROUPED.fullmatch(value):
+                value = value.replace(".", "")
         return super().to_python(value)
 
 

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import reswap, retarget
@@ -325,14 +324,4 @@ def school_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def export_overview(request: HttpRequest, fmt: str) -> HttpResponse:
     """The investment overview as .xlsx or .csv, for people who work on in Excel."""
-    plan = _plan_or_404()
-    today = timezone.localdate()
-    if fmt == "xlsx":
-        body, content_type = exports.overview_xlsx(plan=plan), exports.XLSX_CONTENT_TYPE
-    else:
-        body, content_type = exports.overview_csv(plan=plan), exports.CSV_CONTENT_TYPE
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{exports.overview_filename(today=today, extension=fmt)}"'
-    )
-    return response
+    return exports.overview_response(plan=_plan_or_404(), fmt=fmt)

@@ -1,13 +1,15 @@
 """Tabular downloads for people who work on in Excel: .xlsx (openpyxl) and .csv.
 
 The CSV is UTF-8 with a byte-order mark and `;` as separator, which is what Danish Excel
-expects; amounts and dates are written as values (not formatted text) in the .xlsx.
+expects, with amounts as decimal-comma numbers; the .xlsx holds real numbers and dates (not
+formatted text), one sheet per table. A CSV carries the first table only.
 """
 
 import csv
 import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.http import HttpResponse
@@ -17,7 +19,17 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
 FORMATS = ("xlsx", "csv")
+
+
+@dataclass
+class Sheet:
+    title: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence]
+    money_columns: Sequence[int] = ()
+    widths: dict[int, int] = field(default_factory=dict)
 
 
 def _csv_value(value) -> str:
@@ -30,6 +42,57 @@ def _csv_value(value) -> str:
     return str(value)
 
 
+def _csv(sheet: Sheet) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(sheet.headers)
+    for row in sheet.rows:
+        writer.writerow([_csv_value(value) for value in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _fill(worksheet, sheet: Sheet) -> None:
+    worksheet.title = sheet.title[:31]
+    worksheet.append(list(sheet.headers))
+    for cell in worksheet[1]:
+        cell.font = Font(bold=True)
+    for row in sheet.rows:
+        worksheet.append(list(row))
+    for index, header in enumerate(sheet.headers):
+        letter = get_column_letter(index + 1)
+        default = max(12, min(60, len(str(header)) + 4))
+        worksheet.column_dimensions[letter].width = sheet.widths.get(index, default)
+        for cell in worksheet[letter][1:]:
+            if index in sheet.money_columns:
+                cell.number_format = "#,##0.00"
+            elif isinstance(cell.value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+    worksheet.freeze_panes = "A2"
+
+
+def _xlsx(sheets: Sequence[Sheet]) -> bytes:
+    workbook = Workbook()
+    _fill(workbook.active, sheets[0])
+    for sheet in sheets[1:]:
+        _fill(workbook.create_sheet(), sheet)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def sheets_response(*, fmt: str, basename: str, sheets: Sequence[Sheet]) -> HttpResponse:
+    """A download of the tables as `<basename>-<today>.<fmt>`."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}")
+    if fmt == "csv":
+        response = HttpResponse(_csv(sheets[0]), content_type=CSV_TYPE)
+    else:
+        response = HttpResponse(_xlsx(sheets), content_type=XLSX_TYPE)
+    filename = f"{basename}-{timezone.localdate().isoformat()}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 def table_response(
     *,
     fmt: str,
@@ -39,40 +102,6 @@ def table_response(
     rows: Iterable[Sequence],
     money_columns: Sequence[int] = (),
 ) -> HttpResponse:
-    """A download of `rows` under `headers` as `<basename>-<today>.<fmt>`."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown export format {fmt!r}")
-    filename = f"{basename}-{timezone.localdate().isoformat()}.{fmt}"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(headers)
-        for row in rows:
-            writer.writerow([_csv_value(value) for value in row])
-        response = HttpResponse(
-            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = sheet_title[:31]
-        sheet.append(list(headers))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append(list(row))
-        for index, header in enumerate(headers, start=1):
-            letter = get_column_letter(index)
-            sheet.column_dimensions[letter].width = max(12, min(60, len(header) + 4))
-            if index - 1 in money_columns:
-                for cell in sheet[letter][1:]:
-                    cell.number_format = "#,##0.00"
-            for cell in sheet[letter][1:]:
-                if isinstance(cell.value, dt.date):
-                    cell.number_format = "yyyy-mm-dd"
-        sheet.freeze_panes = "A2"
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    """A download of one table (see sheets_response)."""
+    sheet = Sheet(title=sheet_title, headers=headers, rows=rows, money_columns=money_columns)
+    return sheets_response(fmt=fmt, basename=basename, sheets=[sheet])
