@@ -16,9 +16,12 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("login")
     if request.user.role == Role.LEDER:
         return redirect("tracks:my_milestones")
-    if request.user.role == Role.BFU:
-        return redirect("reports:dashboard")
-    return redirect("tracks:overview")
+    landing = {
+        Role.BFU: "reports:dashboard",
+        Role.STOETTESYSTEM: "supportsystem:forloeb_list",
+        Role.VISITATION: "visitation:workspace",
+    }
+    return redirect(landing.get(request.user.role, "tracks:overview"))
 
 
 @require_GET
