@@ -8,6 +8,8 @@ uses ";" as Danish Excel expects, so æ, ø and å survive a double-click.
 from decimal import Decimal
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from investments import selectors
 from investments.models import Investment
@@ -16,22 +18,22 @@ from omstilling.models import Plan
 
 CENT = Decimal("0.01")
 HEADERS = [
-    "Udviklingsskole",
-    "Investering",
-    "Status",
-    "Beløb (kr.)",
-    "Forbrugt (kr.)",
-    "Rest (kr.)",
-    "Godkendt",
-    "Behandlet i BFU dato",
-    "Behandlet i BFU reference",
-    "Godkendt dato",
-    "Godkendt reference",
-    "Tiltag",
-    "Formål",
+    gettext_lazy("Udviklingsskole"),
+    gettext_lazy("Investering"),
+    gettext_lazy("Status"),
+    gettext_lazy("Beløb (kr.)"),
+    gettext_lazy("Forbrugt (kr.)"),
+    gettext_lazy("Rest (kr.)"),
+    gettext_lazy("Godkendt"),
+    gettext_lazy("Behandlet i BFU dato"),
+    gettext_lazy("Behandlet i BFU reference"),
+    gettext_lazy("Godkendt dato"),
+    gettext_lazy("Godkendt reference"),
+    gettext_lazy("Tiltag"),
+    gettext_lazy("Formål"),
 ]
-_AMOUNT_COLUMNS = {"Beløb (kr.)", "Forbrugt (kr.)", "Rest (kr.)"}
-_WIDTHS = {"Udviklingsskole": 26, "Investering": 44, "Status": 30, "Tiltag": 50, "Formål": 60}
+_AMOUNT_COLUMNS = {HEADERS[3], HEADERS[4], HEADERS[5]}
+_WIDTHS = {HEADERS[0]: 26, HEADERS[1]: 44, HEADERS[2]: 30, HEADERS[11]: 50, HEADERS[12]: 60}
 
 
 def _row(investment: Investment) -> list:
@@ -42,7 +44,7 @@ def _row(investment: Investment) -> list:
         investment.amount,
         investment.spent.quantize(CENT),
         (investment.amount - investment.spent).quantize(CENT),
-        "Ja" if investment.approved else "Nej",
+        _("Ja") if investment.approved else _("Nej"),
         investment.treated_on,
         investment.treated_reference or "",
         investment.approved_on,
@@ -66,10 +68,10 @@ def _pool_rows(*, plan: Plan) -> list[list]:
     ]
     rows.append([])
     for label, key in (
-        ("Bevilget (kr.)", "granted"),
-        ("Godkendt (kr.)", "approved"),
-        ("Forbrugt (kr.)", "spent"),
-        ("Fri (kr.)", "free"),
+        (_("Bevilget (kr.)"), "granted"),
+        (_("Godkendt (kr.)"), "approved"),
+        (_("Forbrugt (kr.)"), "spent"),
+        (_("Fri (kr.)"), "free"),
     ):
         rows.append([label, None, summary[key]])
     return rows
@@ -78,15 +80,20 @@ def _pool_rows(*, plan: Plan) -> list[list]:
 def overview_response(*, plan: Plan, fmt: str) -> HttpResponse:
     """The overview as .xlsx (with a second sheet for the pool) or .csv (the overview only)."""
     overview = Sheet(
-        title="Investeringer",
+        title=_("Investeringer"),
         headers=HEADERS,
         rows=overview_rows(plan=plan),
         money_columns=[HEADERS.index(h) for h in _AMOUNT_COLUMNS],
         widths={HEADERS.index(h): width for h, width in _WIDTHS.items()},
     )
     pool = Sheet(
-        title="Puljen",
-        headers=["Udviklingsskole", "Investeringer", "Godkendt (kr.)", "Forbrugt (kr.)"],
+        title=_("Puljen"),
+        headers=[
+            _("Udviklingsskole"),
+            _("Investeringer"),
+            _("Godkendt (kr.)"),
+            _("Forbrugt (kr.)"),
+        ],
         rows=_pool_rows(plan=plan),
         money_columns=[2, 3],
         widths={0: 26},

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from omstilling.access import INVESTMENT_READERS, MILESTONE_ROLES
@@ -8,6 +9,7 @@ def portal(request):
     """The current plan (the portal carries one municipality's plan), fetched only if used,
     and which roles see which menu entries (the views check access themselves)."""
     return {
+        "accessibility_statement_url": settings.ACCESSIBILITY_STATEMENT_URL,
         "current_plan": SimpleLazyObject(
             lambda: Plan.objects.order_by("pk").only("title", "municipality", "department").first()
         ),

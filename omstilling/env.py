@@ -39,3 +39,14 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_map(name: str) -> dict[str, str]:
+    """`key=value` pairs separated by commas, e.g. `chefgruppe=Grp-Chef,bfu=Grp-BFU`."""
+    pairs = {}
+    for item in env_list(name):
+        key, sep, value = (part.strip() for part in item.partition("="))
+        if not sep or not key or not value:
+            raise ImproperlyConfigured(f"{name} must be key=value pairs, got {item!r}")
+        pairs[key] = value
+    return pairs

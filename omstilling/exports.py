@@ -45,15 +45,15 @@ def _csv_value(value) -> str:
 def _csv(sheet: Sheet) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(sheet.headers)
+    writer.writerow([str(header) for header in sheet.headers])
     for row in sheet.rows:
         writer.writerow([_csv_value(value) for value in row])
     return buffer.getvalue().encode("utf-8-sig")
 
 
 def _fill(worksheet, sheet: Sheet) -> None:
-    worksheet.title = sheet.title[:31]
-    worksheet.append(list(sheet.headers))
+    worksheet.title = str(sheet.title)[:31]
+    worksheet.append([str(header) for header in sheet.headers])
     for cell in worksheet[1]:
         cell.font = Font(bold=True)
     for row in sheet.rows:

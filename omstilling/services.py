@@ -100,3 +100,28 @@ def access_log_record(
         object_id=object_id,
         path=path[:300],
     )
+
+
+@transaction.atomic
+def user_sync_from_sso(
+    *,
+    user: User | None,
+    username: str,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: str,
+) -> User:
+    """Create or update a single-sign-on user from the identity provider's claims.
+
+    The provider is the source of truth: names and the role (from its groups) are set again at
+    every log-in. A new user gets no password, so only the provider can log them in.
+    """
+    if user is None:
+        user = User.objects.create_user(username, email=email, password=None)
+    user.first_name = first_name
+    user.last_name = last_name
+    user.role = role
+    user.save(update_fields=["first_name", "last_name", "role"])
+    user_apply_role(user=user)
+    return user

@@ -5,13 +5,15 @@ production mode; `make run` and `make test` set DEBUG=1 for the embedded default
 (SQLite, Celery tasks in-process).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from omstilling.env import env_bool, env_int, env_list, env_str
+from omstilling.env import env_bool, env_int, env_list, env_map, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -29,6 +31,10 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The accessibility statement (tilgængelighedserklæring) is made in the Agency for
+# Digitisation's WAS tool; the footer of every page links to it. Set the portal's own
+# statement, e.g. https://www.was.digst.dk/<portal-domæne>.
+ACCESSIBILITY_STATEMENT_URL = env_str("ACCESSIBILITY_STATEMENT_URL", "https://www.was.digst.dk/")
 
 INSTALLED_APPS = [
     "omstilling",
@@ -47,19 +53,26 @@ INSTALLED_APPS = [
     "simple_history",
     "django_htmx",
     "template_partials",
+    "csp",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before whitenoise and CommonMiddleware, so static files and a rejected host's 400 get
+    # the headers too (whitenoise answers by itself, CommonMiddleware may refuse a request).
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "omstilling.middleware.SessionSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "omstilling.urls"
@@ -102,6 +115,11 @@ AUTH_USER_MODEL = "omstilling.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Argon2id (argon2-cffi); hashes of another kind are rehashed at the user's next log-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -135,20 +153,106 @@ STORAGES = {
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
 
-# Security: secure by default whenever DEBUG is off.
+# Security: secure by default whenever DEBUG is off (`manage.py check --deploy` passes).
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+# __Host- cookies are bound to this host over HTTPS: no subdomain can set or overwrite them.
+SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 10 * 60 * 60)
+# Pages carry the CSRF token (hx-headers on <body>, {% csrf_token %}); no script reads the cookie.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "omstilling.views.csrf_failure"
+# Idle timeout: the session expires this many seconds after the last request (renewed by
+# omstilling/middleware.py at most once a minute, not on every request).
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
+# Absolute lifetime: log in again this many seconds after log-in (omstilling/middleware.py).
+SESSION_ABSOLUTE_LIFETIME = env_int("SESSION_ABSOLUTE_LIFETIME", 10 * 60 * 60)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# The load balancer may ask for /healthz/ over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+# Preloading commits the whole registrable domain (the municipality's, not ours) to HTTPS in
+# every browser; that is the domain owner's decision, so the reminder (W021) is silenced
+# unless SECURE_HSTS_PRELOAD is on. axes.W006: see the log-in throttling below.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"] + ([] if SECURE_HSTS_PRELOAD else ["security.W021"])
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env_bool("USE_X_FORWARDED_PROTO", default=not DEBUG):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp) on every response, error pages and static files
+# included. Scripts and styles come only from our own static files: no inline <script>, no
+# style= attributes, no eval (htmx runs with allowEval false and without its indicator styles,
+# see base.html). Django admin's change list has one cosmetic inline <style> (a column width)
+# and django-simple-history one style= (a border); both are blocked, harmlessly.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Log-in throttling (django-axes): after LOGIN_FAILURE_LIMIT failed attempts for a user name,
+# log-in for that name answers 429 for LOGIN_COOLOFF_MINUTES, counted from the last attempt.
+# Locked by user name alone: behind the municipality's proxy and NAT many users share an IP
+# address, and an address taken from X-Forwarded-For could be forged (so axes.W006, which
+# asks for the IP address among the parameters, is silenced above). Neither a user agent nor
+# a cookie is among the parameters, so rotating them does not reset the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "omstilling.views.locked_out"
+
+# Optional single sign-on with the municipality's identity provider (OpenID Connect,
+# mozilla-django-oidc), switched on by OIDC_RP_CLIENT_ID. The provider's groups (claim
+# OIDC_GROUP_CLAIM) become our roles through OIDC_ROLE_MAP, `role=group` pairs; the first
+# role whose group the user is in wins, and a user in none of them is not let in.
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_ROLE_MAP = env_map("OIDC_ROLE_MAP")
+if OIDC_ENABLED:
+    _oidc_required = [
+        "OIDC_RP_CLIENT_SECRET",
+        "OIDC_OP_AUTHORIZATION_ENDPOINT",
+        "OIDC_OP_TOKEN_ENDPOINT",
+        "OIDC_OP_USER_ENDPOINT",
+        "OIDC_OP_JWKS_ENDPOINT",
+        "OIDC_ROLE_MAP",
+    ]
+    _oidc_missing = [name for name in _oidc_required if not env_str(name)]
+    if _oidc_missing:
+        raise ImproperlyConfigured(
+            f"OIDC_RP_CLIENT_ID is set, so these must be too: {', '.join(_oidc_missing)}"
+        )
+    OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT")
+    OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+    OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
+    OIDC_GROUP_CLAIM = env_str("OIDC_GROUP_CLAIM", "groups")
+    OIDC_USE_PKCE = True
+    LOGIN_REDIRECT_URL_FAILURE = "/log-ind/"
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.append("omstilling.auth_oidc.PortalOIDCBackend")
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
@@ -175,6 +279,18 @@ CELERY_BEAT_SCHEDULE = {
     "purge-closed-cases": {
         "task": "visitation.tasks.purge_closed_cases",
         "schedule": crontab(hour=3, minute=15),
+    },
+    # Reports (reports/tasks.py): every weekday at 06:00 Copenhagen time the job asks for the
+    # quarterly report on the first Danish working day after a quarter, and the monthly report
+    # on the first working day of a month (reports/schedule.py knows the holidays).
+    "scheduled-reports": {
+        "task": "reports.tasks.request_scheduled_reports",
+        "schedule": crontab(hour=6, minute=0, day_of_week="mon-fri"),
+    },
+    # Reminders about milestones due or overdue and missing status updates, weekday mornings.
+    "milestone-reminders": {
+        "task": "reports.tasks.send_reminders",
+        "schedule": crontab(hour=6, minute=30, day_of_week="mon-fri"),
     },
 }
 

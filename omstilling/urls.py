@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -19,5 +20,10 @@ urlpatterns = [
     path("stoettesystem/", include("supportsystem.urls")),
     path("visitation/", include("visitation.urls")),
     path("noegletal/", include("reports.kpi_urls")),
+    path("", include("reports.archive_urls")),  # /rapporter/, /mine-paamindelser/
     path("admin/", admin.site.urls),
 ]
+
+if settings.OIDC_ENABLED:
+    # Single sign-on: /oidc/authenticate/ starts it, /oidc/callback/ ends it (anonymous by nature).
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

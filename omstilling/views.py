@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -42,8 +42,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
         checks["cache"] = "fejl"
     if settings.CELERY_BROKER_URL:
         try:
-            with celery_app.connection_for_write() as conn:
-                conn.ensure_connection(max_retries=1, timeout=2)
+            with celery_app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
+                conn.ensure_connection(max_retries=1, interval_start=0, timeout=2)
             checks["broker"] = "ok"
         except Exception:  # noqa: BLE001 - kombu raises many kinds of connection errors
             checks["broker"] = "fejl"
@@ -51,3 +51,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if healthy else "fejl", **checks}, status=200 if healthy else 503
     )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a Danish 403 that says what to do (the reason is only logged)."""
+    return render(request, "403_csrf.html", status=403)
+
+
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """AXES_LOCKOUT_CALLABLE: too many failed log-ins for this user name."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "429.html", {"cooloff_minutes": minutes}, status=429)

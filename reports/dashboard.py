@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from investments.selectors import pool_summary
 from omstilling.models import Plan
@@ -57,7 +58,8 @@ def _spor_section(spor_list, changes) -> dict:
         BarInput(
             label=_("Spor %(number)s: %(title)s") % {"number": s.number, "title": s.title},
             values=s.state_counts,
-            total_text=_("%(count)s tiltag") % {"count": count_text(s.n_total)},
+            total_text=ngettext("%(count)s tiltag", "%(count)s tiltag", s.n_total)
+            % {"count": count_text(s.n_total)},
             empty_text=_("Ingen tiltag"),
         )
         for s in spor_list
@@ -102,13 +104,15 @@ def _spor_section(spor_list, changes) -> dict:
         "spor_list": spor_list,
         "chart": chart,
         "progress_chart": _progress_chart(spor_list),
-        "progress_rule": PROGRESS_RULE,
+        "progress_rule": _(PROGRESS_RULE),
     }
 
 
 def _progress_chart(spor_list):
     def counted(spor):
-        return _("%(counted)s af %(total)s tiltag") % {
+        return ngettext(
+            "%(counted)s af %(total)s tiltag", "%(counted)s af %(total)s tiltag", spor.n_total
+        ) % {
             "counted": count_text(spor.n_counted),
             "total": count_text(spor.n_total),
         }

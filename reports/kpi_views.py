@@ -3,6 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from omstilling.access import reader_required
@@ -35,7 +36,7 @@ def kpi_export(request: HttpRequest, fmt: str) -> HttpResponse:
     return table_response(
         fmt=fmt,
         basename="noegletal",
-        sheet_title="Nøgletal",
+        sheet_title=_("Nøgletal"),
         headers=export_headers(),
         rows=kpi_export_rows(kpi_page(today=timezone.localdate())),
     )

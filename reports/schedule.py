@@ -44,3 +44,17 @@ def previous_quarter(day: dt.date) -> tuple[int, int]:
     """(year, quarter) of the quarter that ended before `day`'s quarter began."""
     quarter = (day.month - 1) // 3 + 1
     return (day.year - 1, 4) if quarter == 1 else (day.year, quarter - 1)
+
+
+def next_report_day(kind: str, *, after: dt.date) -> dt.date:
+    """The first day after `after` on which the 06:00 beat job asks for a report of `kind`
+    ("kvartalsrapport" or "maanedsrapport"): after 31 Dec 2026 that is Monday 4 Jan 2027."""
+    is_due = (
+        is_first_working_day_of_quarter
+        if kind == "kvartalsrapport"
+        else is_first_working_day_of_month
+    )
+    day = after + dt.timedelta(days=1)
+    while not is_due(day):
+        day += dt.timedelta(days=1)
+    return day

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from omstilling.models import Area, Plan
 from omstilling.quarters import Quarter
+from reports.models import Report, ReportKind, ReportState
 from tracks.models import Initiative, Milestone, Recommendation, Spor, StatusUpdate, WorkState
 
 # The dashboard's "since when" before there is a BFU report to count from.
@@ -17,13 +18,21 @@ CHANGE_WINDOW_DAYS = 90
 
 
 def changes_since(*, today: dt.date) -> dt.date:
-    """The first day of the window in which status changes are shown on the dashboard.
-
-    The issue asks for changes "since the last BFU report or, before the first report, in the
-    last 90 days". Reports (the Report model with kind "kvartalsrapport" in this app) arrive in
-    the next issue; until then this returns `today` − 90 days. The next issue replaces the body
-    with the date of the last BFU report when one exists, and keeps the 90 days as the fallback.
-    """
+    """The first day of the window in which status changes are shown on the dashboard:
+    the day the last quarterly report to BFU was compiled, or, before the first one, `today`
+    − 90 days. One query."""
+    last = (
+        Report.objects.filter(
+            kind=ReportKind.KVARTALSRAPPORT,
+            state=ReportState.FAERDIG,
+            finished_at__date__lte=today,
+        )
+        .order_by("-finished_at")
+        .values_list("finished_at", flat=True)
+        .first()
+    )
+    if last is not None:
+        return timezone.localdate(last)
     return today - dt.timedelta(days=CHANGE_WINDOW_DAYS)
 
 

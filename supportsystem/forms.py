@@ -227,5 +227,7 @@ class ForloebReopenForm(_StageChoiceForm):
     )
 
     def __init__(self, *args, **kwargs):
+        # Shown beside the step form, which has fields of the same names: own ids.
+        kwargs.setdefault("auto_id", "id_reopen_%s")
         super().__init__(*args, **kwargs)
         self.fields["to_stage"].label = _("Genåbn på trinnet")

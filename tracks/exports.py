@@ -4,26 +4,27 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from omstilling.exports import table_response
 from omstilling.quarters import Quarter
 from tracks.models import Initiative, Milestone
 
 HEADERS = [
-    _("Spor"),
-    _("Tema"),
-    _("Tiltag"),
-    _("Ledende område"),
-    _("Ejer"),
-    _("Ejergruppe"),
-    _("Arbejdsstatus"),
-    _("Sundhed"),
-    _("Fremdrift (%)"),
-    _("Status opdateret"),
-    _("Næste milepæl"),
-    _("Næste milepæls frist"),
-    _("Startkvartal"),
-    _("Slutkvartal"),
+    gettext_lazy("Spor"),
+    gettext_lazy("Tema"),
+    gettext_lazy("Tiltag"),
+    gettext_lazy("Ledende område"),
+    gettext_lazy("Ejer"),
+    gettext_lazy("Ejergruppe"),
+    gettext_lazy("Arbejdsstatus"),
+    gettext_lazy("Sundhed"),
+    gettext_lazy("Fremdrift (%)"),
+    gettext_lazy("Status opdateret"),
+    gettext_lazy("Næste milepæl"),
+    gettext_lazy("Næste milepæls frist"),
+    gettext_lazy("Startkvartal"),
+    gettext_lazy("Slutkvartal"),
 ]
 
 

@@ -4,12 +4,15 @@ import datetime as dt
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
-from omstilling.models import Plan, User
+from omstilling.models import Plan, Role, User
+from omstilling.quarters import Quarter
 from tracks.models import Initiative, Milestone, Recommendation, Spor, StatusUpdate, WorkState
 
-# Shown on screen next to every spor's progress, so the roll-up is never a mystery.
-PROGRESS_RULE = (
+# Shown on screen next to every spor's progress, so the roll-up is never a mystery (the Danish
+# source text; translate it with gettext where it is shown).
+PROGRESS_RULE = gettext_noop(
     "Sporets fremdrift er gennemsnittet af fremdriften i sporets tiltag, der har fået en "
     "statusopdatering. Opgivne tiltag og tiltag uden status tælles ikke med."
 )
@@ -118,3 +121,64 @@ def milestones_for_user(*, user: User, today: dt.date | None = None) -> list[Mil
         )
 
     return sorted(milestones, key=sort_key)
+
+
+def plan_milestones(*, plan: Plan) -> list[Milestone]:
+    """Every milestone of the plan with its institution, in the plan's order (one query)."""
+    return list(
+        Milestone.objects.filter(initiative__plan=plan)
+        .select_related("institution")
+        .order_by("initiative_id", "planned_quarter", "planned_date", "order", "pk")
+    )
+
+
+def _due_by(day: dt.date) -> Q:
+    """Open and due on or before `day`: the planned date, else the planned quarter's last day
+    (a quarter ends on or before `day` when it begins before the quarter of the day after)."""
+    after = Quarter.of(day + dt.timedelta(days=1)).first_day
+    return Q(completed_on__isnull=True) & (
+        Q(planned_date__lte=day) | Q(planned_date__isnull=True, planned_quarter__lt=after)
+    )
+
+
+def open_milestones_due_by(*, plan: Plan, day: dt.date) -> list[Milestone]:
+    """Open milestones due on or before `day`, overdue ones included, with who answers for
+    them: the initiative's owner, the active members of its owning group
+    (`initiative.owner_body.active_members`) and the active leaders of the milestone's
+    institution (`institution.leaders`). Three queries."""
+    active = User.objects.filter(is_active=True)
+    return list(
+        Milestone.objects.filter(_due_by(day), initiative__plan=plan)
+        .select_related("initiative__spor", "initiative__owner", "initiative__owner_body")
+        .select_related("institution")
+        .prefetch_related(
+            Prefetch("initiative__owner_body__members", queryset=active, to_attr="active_members"),
+            Prefetch(
+                "institution__users",
+                queryset=active.filter(role=Role.LEDER),
+                to_attr="leaders",
+            ),
+        )
+        .order_by("planned_quarter", "planned_date", "pk")
+    )
+
+
+def initiatives_without_status_since(*, plan: Plan, since: dt.datetime) -> list[Initiative]:
+    """Initiatives with an owner (a person or a group) that are not finished or abandoned and
+    have had no status update since `since`, with the owning group's active members
+    (`owner_body.active_members`). Two queries."""
+    return list(
+        initiatives_with_status()
+        .filter(plan=plan)
+        .filter(Q(owner__isnull=False) | Q(owner_body__isnull=False))
+        .exclude(current_status__state__in=[WorkState.AFSLUTTET, WorkState.OPGIVET])
+        .filter(Q(current_status__isnull=True) | Q(current_status__created_at__lt=since))
+        .prefetch_related(
+            Prefetch(
+                "owner_body__members",
+                queryset=User.objects.filter(is_active=True),
+                to_attr="active_members",
+            )
+        )
+        .order_by("spor__number", "order", "pk")
+    )

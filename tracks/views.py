@@ -42,7 +42,7 @@ def plan_overview(request: HttpRequest) -> HttpResponse:
         {
             "plan": plan,
             "spor_list": selectors.spor_overview(plan=plan),
-            "progress_rule": selectors.PROGRESS_RULE,
+            "progress_rule": _(selectors.PROGRESS_RULE),
         },
     )
 

@@ -21,4 +21,42 @@
       }
     }
   });
+
+  // A wide table scrolls inside its own box (.table--responsive-scroll) rather than the page
+  // (WCAG 1.4.10). While it does, the box is a focusable group named by the table's caption
+  // (or a chart's SVG title), so it can be scrolled with the keyboard too (WCAG 2.1.1); when it
+  // fits, it is no tab stop.
+  var scrollerCount = 0;
+  function markScroller(box) {
+    var scrolls = box.scrollWidth > box.clientWidth + 1;
+    if (scrolls && !box.hasAttribute("data-scroller")) {
+      var caption = box.querySelector("caption") || box.querySelector("svg > title");
+      if (caption) {
+        if (!caption.id) caption.id = "table-caption-" + ++scrollerCount;
+        box.setAttribute("aria-labelledby", caption.id);
+      }
+      box.setAttribute("role", "group"); // not a region: no landmark per table
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("data-scroller", "");
+    } else if (!scrolls && box.hasAttribute("data-scroller")) {
+      ["role", "tabindex", "aria-labelledby", "data-scroller"].forEach(function (name) {
+        box.removeAttribute(name);
+      });
+    }
+  }
+  var resizes = window.ResizeObserver
+    ? new ResizeObserver(function (entries) {
+        entries.forEach(function (entry) { markScroller(entry.target); });
+      })
+    : null;
+  function watchScrollers(root) {
+    root.querySelectorAll(".table--responsive-scroll").forEach(function (box) {
+      markScroller(box);
+      if (resizes) resizes.observe(box);
+    });
+  }
+  watchScrollers(document);
+  document.addEventListener("htmx:afterSettle", function () {
+    watchScrollers(document);
+  });
 })();

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -35,6 +36,106 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _live_server_helper(request):
+    """pytest-django's helper of the same name, except for tests on `portal_module`.
+
+    pytest-django gives every test that uses the live server a transactional database, flushed
+    after the test. A test on `portal_module` shares the data the module loaded once, so it gets
+    no flush of its own (the module flushes when it ends).
+    """
+    if "live_server" not in request.fixturenames or "portal_module" in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    live_server = request.getfixturevalue("live_server")
+    live_server._live_server_modified_settings.enable()
+    yield
+    live_server._live_server_modified_settings.disable()
+
+
+def _load_plan_and_demo_data():
+    with override_settings(DEBUG=True):  # seed_demo refuses to run otherwise
+        call_command("load_plan", verbosity=0)
+        call_command("seed_demo", verbosity=0)
+
+
+@pytest.fixture(scope="module")
+def portal_module(live_server, django_db_setup, django_db_blocker):
+    """The live server with the Vejle plan and the demo data, loaded once for a whole module.
+
+    (live_server first, as for `portal`: started before the test database exists, the server's
+    threads open their own connections to it instead of sharing the test's.)
+
+    The module's tests share the data (what one test changes, the next sees) and may use the
+    ORM without a db fixture. When the module ends the database is flushed, as after any
+    live-server test.
+    """
+    from django.conf import settings
+
+    # The demo passwords are hashed once, outside any test's settings: with the fast test
+    # hasher, which every test's settings must also accept.
+    fast_hashing = override_settings(
+        PASSWORD_HASHERS=[
+            "django.contrib.auth.hashers.MD5PasswordHasher",
+            *settings.PASSWORD_HASHERS,
+        ]
+    )
+    with django_db_blocker.unblock(), fast_hashing:
+        live_server._live_server_modified_settings.enable()
+        try:
+            _load_plan_and_demo_data()
+            yield live_server
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
+            live_server._live_server_modified_settings.disable()
+
+
+@pytest.fixture(scope="module")
+def user_context(browser, portal_module):
+    """One logged-in browser context per demo user for the whole module: user_context("bfu").
+
+    `user_context(None)` is a context without a log-in.
+    """
+    contexts = {}
+
+    def _context(username: str | None):
+        if username not in contexts:
+            context = browser.new_context(locale="da-DK")
+            if username:
+                page = context.new_page()
+                page.goto(f"{portal_module.url}/log-ind/")
+                page.fill("#id_username", username)
+                page.fill("#id_password", "demo")
+                page.click("main button[type=submit]")
+                page.wait_for_load_state()
+                assert "/log-ind/" not in page.url, f"{username} could not log in"
+                page.close()
+            contexts[username] = context
+        return contexts[username]
+
+    yield _context
+    for context in contexts.values():
+        context.close()
+
+
+@pytest.fixture
+def open_page(user_context):
+    """A new tab in a demo user's module-wide context, closed after the test: open_page("bfu")."""
+    pages = []
+
+    def _open(username: str | None, **viewport):
+        page = user_context(username).new_page()
+        if viewport:
+            page.set_viewport_size(viewport)
+        pages.append(page)
+        return page
+
+    yield _open
+    for page in pages:
+        page.close()
 
 
 @pytest.fixture
@@ -79,3 +180,27 @@ def shot(request):
         return path
 
     return _shot
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The accessibility audit's list of pages and their violation counts (tests/browser/a11y)."""
+    from tests.browser.a11y import AUDIT_LOG
+
+    if not AUDIT_LOG:
+        return
+    lines = [
+        f"{'role':<14} {'page':<34} {'HTTP':>4} {'axe':>4} {'other':>5}  path",
+    ]
+    for entry in AUDIT_LOG:
+        lines.append(
+            f"{entry.role:<14} {entry.page:<34} {entry.status or '':>4} {entry.violations:>4} "
+            f"{entry.other_problems:>5}  {entry.path}"
+            + (f"  [{', '.join(entry.rules)}]" if entry.rules else "")
+        )
+    total = sum(entry.violations + entry.other_problems for entry in AUDIT_LOG)
+    lines.append(f"{len(AUDIT_LOG)} pages and states audited, {total} violations in all.")
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "a11y-audit.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    terminalreporter.section("accessibility audit (axe-core, WCAG 2.1 A/AA)")
+    for line in lines:
+        terminalreporter.write_line(line)

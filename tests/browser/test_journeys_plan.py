@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tracks.models import Initiative, StatusUpdate
+from tracks.models import Initiative, Spor, StatusUpdate
 
 
 def test_chefgruppe_filters_opens_and_updates_status_inline(login, portal, shot):
@@ -129,3 +129,34 @@ def test_keyboard_only_status_update(login, portal, shot):
     expect(page.locator(":focus")).to_have_id("status-heading")
     expect(page.locator("#live-region")).not_to_be_empty()
     shot(page, "saved")
+
+
+def test_bfu_lands_on_the_dashboard_and_opens_a_chart_as_a_table(login, portal, shot):
+    page = login("bfu")
+    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+    expect(page.locator("h1")).to_have_text("Overblik over omstillingsplanen")
+    shot(page, "dashboard")
+
+    chart = page.locator("#chart-spor-status")
+    table = chart.locator("table")
+    expect(chart.locator("svg[role=img]")).to_be_visible()
+    expect(table).to_be_hidden()
+    summary = chart.locator("summary")
+    expect(summary).to_contain_text("Vis som tabel")
+    summary.click()
+    expect(table).to_be_visible()
+    expect(table.locator("caption")).not_to_be_empty()
+    # One row per spor, headed by the spor's name, as in the chart.
+    expect(table.locator("tbody tr")).to_have_count(Spor.objects.count())
+    expect(table.locator("tbody tr th[scope=row]").first).to_contain_text("Spor 1")
+    shot(page, "table")
+
+    # The same with the keyboard: Enter on the summary closes and opens it again.
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(table).to_be_hidden()
+    page.keyboard.press("Enter")
+    expect(table).to_be_visible()
+    # A BFU member finds no edit control on the dashboard either.
+    assert page.locator("text=Opdatér status").count() == 0
+    assert page.locator("text=Markér som nået").count() == 0

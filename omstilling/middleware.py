@@ -1,0 +1,60 @@
+"""Session security that Django's settings alone do not give (ASVS V3)."""
+
+import time
+
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY, logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
+
+from omstilling.auth import LOGIN_AT_SESSION_KEY, SEEN_AT_SESSION_KEY, stamp_session
+
+# The idle timeout is renewed at most this often, so a busy page (htmx) does not write the
+# session on every request; a session then ends between SESSION_COOKIE_AGE minus this and
+# SESSION_COOKIE_AGE after the last request.
+RENEW_INTERVAL = 60
+
+
+class SessionSecurityMiddleware:
+    """Idle timeout, absolute lifetime, deactivated users, and htmx at a log-in redirect.
+
+    - Idle: the session (server side and cookie) expires SESSION_COOKIE_AGE seconds after it
+      was last saved; an active user's session is saved again once RENEW_INTERVAL has passed.
+    - Absolute: a session ends SESSION_ABSOLUTE_LIFETIME seconds after log-in, however active.
+    - A user who is deactivated (or deleted) loses the session on the next request: Django's
+      backends then no longer return the user, and the stale session is flushed here.
+    - An htmx request whose answer is a redirect to the log-in page (the session ran out)
+      makes the browser load that page whole instead of swapping it into a fragment.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = request.session
+        if SESSION_KEY in session:
+            user = request.user
+            if not (user.is_authenticated and user.is_active) or self._past_lifetime(session):
+                logout(request)
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            now = int(time.time())
+            if LOGIN_AT_SESSION_KEY not in session:
+                # Sessions from before this middleware: their lifetime starts now.
+                stamp_session(session, now)
+            elif now - session.get(SEEN_AT_SESSION_KEY, 0) >= RENEW_INTERVAL:
+                session[SEEN_AT_SESSION_KEY] = now
+        if request.headers.get("HX-Request") == "true" and self._to_login(response):
+            return HttpResponse(status=204, headers={"HX-Redirect": response["Location"]})
+        return response
+
+    @staticmethod
+    def _past_lifetime(session) -> bool:
+        login_at = session.get(LOGIN_AT_SESSION_KEY)
+        return login_at is not None and time.time() - login_at > settings.SESSION_ABSOLUTE_LIFETIME
+
+    @staticmethod
+    def _to_login(response: HttpResponse) -> bool:
+        return response.status_code == 302 and response["Location"].startswith(
+            resolve_url(settings.LOGIN_URL)
+        )

@@ -1,0 +1,223 @@
+"""The report archive: every role reads and downloads; only chefgruppen issues reports.
+
+Issuing never waits for the PDF: the row is created, the compile task is sent when the
+transaction commits, and the row polls its own state every 2 seconds until it is done.
+Nothing here deletes a report.
+"""
+
+import base64
+import hashlib
+import logging
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from omstilling.access import reader_required, role_required
+from omstilling.models import Role
+from reports.archive_forms import ArchiveFilterForm
+from reports.models import Report, ReportKind, ReportState
+from reports.periods import current_month
+from reports.reminders import HORIZON_DAYS, reminders_for
+from reports.schedule import next_report_day
+from reports.services import report_request, report_retry
+
+logger = logging.getLogger(__name__)
+
+ISSUERS = (Role.CHEFGRUPPE,)
+TEMPLATE = "reports/archive.html"
+
+
+def _get_report(pk: int) -> Report:
+    report = Report.objects.select_related("requested_by").filter(pk=pk).first()
+    if report is None:
+        raise Http404(_("Rapporten findes ikke."))
+    return report
+
+
+def _filtered(request: HttpRequest) -> tuple[ArchiveFilterForm, list[Report]]:
+    form = ArchiveFilterForm(request.GET or None)
+    reports = Report.objects.select_related("requested_by")
+    if form.is_bound and form.is_valid():
+        if form.cleaned_data["kind"]:
+            reports = reports.filter(kind=form.cleaned_data["kind"])
+        if form.cleaned_data["year"]:
+            reports = reports.filter(period_start__year=form.cleaned_data["year"])
+    reports = list(reports.order_by("-period_start", "kind", "-version"))
+    seen = set()
+    for report in reports:
+        # Versions of a period are listed newest first: only the newest offers a new version.
+        report.is_latest = (report.kind, report.period) not in seen
+        seen.add((report.kind, report.period))
+    return form, reports
+
+
+def _context(request: HttpRequest, notice: dict | None = None) -> dict:
+    form, reports = _filtered(request)
+    today = timezone.localdate()
+    month = current_month(today)
+    query = request.GET.urlencode()
+    return {
+        "form": form,
+        "reports": reports,
+        "can_issue": request.user.role in ISSUERS,
+        "month": month,
+        "month_report": Report.objects.filter(kind=ReportKind.MAANEDSRAPPORT, period=month.code)
+        .order_by("-version")
+        .first(),
+        "next_quarterly": next_report_day(ReportKind.KVARTALSRAPPORT, after=today),
+        "next_monthly": next_report_day(ReportKind.MAANEDSRAPPORT, after=today),
+        "query": f"?{query}" if query else "",
+        "notice": notice,
+    }
+
+
+@reader_required
+@require_GET
+def archive(request: HttpRequest) -> HttpResponse:
+    template = TEMPLATE
+    if request.htmx and request.htmx.target == "archive-body":
+        template += "#archive-body"
+    response = render(request, template, _context(request))
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
+
+
+@reader_required
+@require_GET
+def report_row(request: HttpRequest, pk: int) -> HttpResponse:
+    """One row of the archive: what a row that is still in the queue polls for."""
+    report = _get_report(pk)
+    report.is_latest = not Report.objects.filter(
+        kind=report.kind, period=report.period, version__gt=report.version
+    ).exists()
+    return render(
+        request,
+        f"{TEMPLATE}#report-row",
+        {"report": report, "can_issue": request.user.role in ISSUERS, "polled": True},
+    )
+
+
+def _state_notice(report: Report) -> dict:
+    if report.state == ReportState.FAERDIG:
+        return {"level": "success", "text": _("%(report)s er udarbejdet.") % {"report": report}}
+    if report.state == ReportState.FEJLET:
+        return {
+            "level": "error",
+            "text": _("%(report)s kunne ikke udarbejdes: %(reason)s")
+            % {"report": report, "reason": report.failure_reason},
+        }
+    return {
+        "level": "info",
+        "text": _(
+            "%(report)s er sat i kø. Den vises i listen nedenfor og er klar til at hente, "
+            "når status er Færdig."
+        )
+        % {"report": report},
+    }
+
+
+def _after_post(request: HttpRequest, notice: dict) -> HttpResponse:
+    """An htmx POST gets the refreshed archive body; a plain POST is redirected (PRG)."""
+    if request.htmx:
+        return render(request, f"{TEMPLATE}#archive-body", _context(request, notice))
+    getattr(messages, notice["level"])(request, notice["text"])
+    return redirect(
+        reverse("archive:list") + (f"?{request.GET.urlencode()}" if request.GET else "")
+    )
+
+
+@role_required(*ISSUERS)
+@require_POST
+def issue_monthly(request: HttpRequest) -> HttpResponse:
+    """ "Udarbejd månedsrapport nu": the report for the month that is running, if there is none."""
+    month = current_month(timezone.localdate())
+    existed = Report.objects.filter(kind=ReportKind.MAANEDSRAPPORT, period=month.code).exists()
+    report = report_request(kind=ReportKind.MAANEDSRAPPORT, period=month.code, by=request.user)
+    if existed:
+        notice = {
+            "level": "info",
+            "text": _(
+                "Der findes allerede en månedsrapport for %(period)s. Vælg “Udarbejd ny "
+                "version” ud for den, hvis du vil udarbejde en ny version."
+            )
+            % {"period": report.period_label},
+        }
+    else:
+        report.refresh_from_db()
+        notice = _state_notice(report)
+    return _after_post(request, notice)
+
+
+@role_required(*ISSUERS)
+@require_POST
+def issue_new_version(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new version of an existing report's period; the earlier versions stay as they are."""
+    existing = _get_report(pk)
+    try:
+        report = report_request(
+            kind=existing.kind, period=existing.period, by=request.user, new_version=True
+        )
+    except ValidationError as exc:
+        return _after_post(request, {"level": "error", "text": " ".join(exc.messages)})
+    report.refresh_from_db()
+    return _after_post(request, _state_notice(report))
+
+
+@role_required(*ISSUERS)
+@require_POST
+def retry(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _get_report(pk)
+    try:
+        report = report_retry(report=report, by=request.user)
+    except ValidationError as exc:
+        return _after_post(request, {"level": "error", "text": " ".join(exc.messages)})
+    report.refresh_from_db()
+    return _after_post(request, _state_notice(report))
+
+
+@reader_required
+@require_GET
+def download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The stored PDF, checked against its SHA-256 before it is handed out."""
+    report = _get_report(pk)
+    if not report.is_finished or not report.pdf:
+        raise Http404(_("Rapporten er ikke færdig."))
+    with report.pdf.open("rb") as stored:
+        content = stored.read()
+    digest = hashlib.sha256(content).digest()
+    if digest.hex() != report.sha256:
+        logger.error("Rapport %s: PDF-filen svarer ikke til sin kontrolsum", report.pk)
+        return HttpResponse(
+            _("Rapportens fil svarer ikke til den gemte kontrolsum og udleveres ikke."),
+            status=409,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
+    response["Content-Length"] = str(len(content))
+    response["Repr-Digest"] = f"sha-256=:{base64.b64encode(digest).decode()}:"
+    response["Cache-Control"] = "private, max-age=0"
+    return response
+
+
+@reader_required
+@require_GET
+def my_reminders(request: HttpRequest) -> HttpResponse:
+    """ "Mine påmindelser": the list the morning reminder e-mail is made from."""
+    today = timezone.localdate()
+    return render(
+        request,
+        "reports/reminders.html",
+        {
+            "reminders": reminders_for(user=request.user, today=today),
+            "today": today,
+            "horizon_days": HORIZON_DAYS,
+        },
+    )

@@ -1,0 +1,102 @@
+"""A report's snapshot rendered to PDF by WeasyPrint: A4, Danish, tagged (PDF/UA-1).
+
+WeasyPrint fetches what a document links to. A report holds text that people typed into the
+portal, so the fetcher given to WeasyPrint serves our own static files (the style sheet and the
+fonts) from disk and refuses every other URL: no request ever leaves the machine, whatever
+the content says.
+"""
+
+import logging
+import mimetypes
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils._os import safe_join
+
+# WeasyPrint reports each rendering step at INFO; a worker's log needs only its warnings.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+from weasyprint import HTML  # noqa: E402
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
+
+logger = logging.getLogger(__name__)
+
+PDF_VARIANT = "pdf/ua-1"
+TEMPLATE = "reports/pdf/report.html"
+# Relative URLs in the report resolve against this base. The host is reserved (RFC 2606) and
+# never asked for: the fetcher maps its static path to files on disk.
+BASE_URL = "https://rapport.invalid/"
+
+
+class RefusedURL(ValueError):
+    """A URL the report renderer will not fetch. WeasyPrint logs it and leaves the resource out."""
+
+
+def _static_file(relative: str) -> Path | None:
+    if not relative or ".." in Path(relative).parts:
+        return None
+    found = finders.find(relative)
+    if found:
+        return Path(found)
+    if settings.STATIC_ROOT:
+        try:
+            path = Path(safe_join(str(settings.STATIC_ROOT), relative))
+        except Exception:  # noqa: BLE001 - a path outside STATIC_ROOT is simply not ours
+            return None
+        return path if path.is_file() else None
+    return None
+
+
+class StaticFilesOnlyFetcher(URLFetcher):
+    """Serves `BASE_URL` + STATIC_URL from our static files on disk; refuses everything else
+    (http, https, file, data, ftp …) without opening a connection."""
+
+    def __init__(self):
+        super().__init__(timeout=1, allowed_protocols=())
+        self.static_prefix = urljoin(BASE_URL, settings.STATIC_URL)
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        if not url.startswith(self.static_prefix):
+            self.refused.append(url)
+            logger.warning("Rapport: hentede ikke %s (kun egne statiske filer)", url[:200])
+            raise RefusedURL(f"not one of our static files: {url[:200]}")
+        relative = unquote(urlsplit(url).path)[len(urlsplit(self.static_prefix).path) :]
+        path = _static_file(relative)
+        if path is None:
+            raise RefusedURL(f"no such static file: {relative}")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(
+            url, body=path.read_bytes(), headers={"Content-Type": content_type}
+        )
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    content: bytes
+    pages: int
+
+
+def html_to_pdf(html: str, *, fetcher: URLFetcher | None = None) -> RenderedPdf:
+    """Any HTML to a tagged PDF, with only our static files fetched."""
+    document = HTML(
+        string=html, base_url=BASE_URL, url_fetcher=fetcher or StaticFilesOnlyFetcher()
+    ).render()
+    return RenderedPdf(
+        content=document.write_pdf(pdf_variant=PDF_VARIANT), pages=len(document.pages)
+    )
+
+
+def report_html(snapshot: dict) -> str:
+    with translation.override("da"):
+        return render_to_string(TEMPLATE, {"s": snapshot})
+
+
+def render_report(snapshot: dict) -> RenderedPdf:
+    """The report's PDF, from its snapshot alone."""
+    return html_to_pdf(report_html(snapshot))

@@ -1,0 +1,311 @@
+"""Accessibility checks for the browser tests: axe-core plus the checks axe cannot make.
+
+axe-core comes bundled with the PyPI package axe-playwright-python and is injected into the
+page by the test (nothing is fetched at run time). Each audited page is recorded in AUDIT_LOG;
+tests/browser/conftest.py prints the list at the end of the run and writes it to
+test-artifacts/a11y-audit.txt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from axe_playwright_python.sync_playwright import Axe
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# axe files these under "best-practice", not under a WCAG tag; they check what the issue asks
+# for too (headings in order, one h1, landmarks, the skip link), so they run as well.
+EXTRA_RULES = [
+    "heading-order",
+    "page-has-heading-one",
+    "empty-heading",
+    "landmark-one-main",
+    "landmark-unique",
+    "landmark-no-duplicate-banner",
+    "landmark-no-duplicate-contentinfo",
+    "landmark-no-duplicate-main",
+    "landmark-banner-is-top-level",
+    "landmark-contentinfo-is-top-level",
+    "landmark-main-is-top-level",
+    "region",
+    "skip-link",
+    "empty-table-header",
+    "aria-allowed-role",
+]
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": WCAG_TAGS},
+    "rules": {rule: {"enabled": True} for rule in EXTRA_RULES},
+    "resultTypes": ["violations"],
+}
+
+_axe = Axe()
+
+
+@dataclass
+class AuditEntry:
+    role: str
+    page: str
+    path: str
+    status: int | None
+    violations: int
+    rules: list[str] = field(default_factory=list)
+    other_problems: int = 0
+
+
+AUDIT_LOG: list[AuditEntry] = []
+
+
+def _run_axe(page, context, options) -> list[dict]:
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_axe.axe_script)  # once per document
+    return page.evaluate("([c, o]) => axe.run(c, o)", [context, options])["violations"]
+
+
+# color-contrast is by far axe's slowest rule (seconds on the dashboard). Its result depends
+# only on the markup and the (shared) style sheets, so <main> markup that was checked already
+# (the same page seen by another role, csrf tokens aside) is not checked for contrast again;
+# the rest of the page and every other rule always are.
+_MAIN_MARKUP_JS = """
+() => {
+  const main = document.querySelector("main");
+  if (!main) return null;
+  const copy = main.cloneNode(true);
+  copy.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach((i) => i.remove());
+  return `${window.innerWidth}|${copy.outerHTML}`;
+}
+"""
+_contrast_checked: set[int] = set()
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core on the page as it is now; the list of violations (empty when clean)."""
+    markup = page.evaluate(_MAIN_MARKUP_JS)
+    key = hash(markup) if markup else None
+    if key is None or key not in _contrast_checked:
+        violations = _run_axe(page, {"include": [["html"]]}, AXE_OPTIONS)
+        if key is not None and not any(v["id"] == "color-contrast" for v in violations):
+            _contrast_checked.add(key)
+        return violations
+    rules = {**AXE_OPTIONS["rules"], "color-contrast": {"enabled": False}}
+    others = {**AXE_OPTIONS, "rules": rules}
+    contrast = {"runOnly": {"type": "rule", "values": ["color-contrast"]}}
+    return _run_axe(page, {"include": [["html"]]}, others) + _run_axe(
+        page, {"include": [["html"]], "exclude": [["main"]]}, contrast
+    )
+
+
+def format_violations(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"][:8]:
+            lines.append(f"    {' '.join(map(str, node['target']))}: {node['html'][:200]}")
+            summary = (node.get("failureSummary") or "").replace("\n", " ")
+            if summary:
+                lines.append(f"      {summary[:300]}")
+    return "\n".join(lines)
+
+
+# The checks axe does not make (or makes only as best practice), in one round trip:
+# lang="da", exactly one h1, no skipped heading level, no duplicate id, the skip link as the
+# first focusable element and pointing at <main>, every error message tied to its field with
+# aria-describedby, and the footer's link to the accessibility statement.
+_PAGE_CHECKS_JS = """
+() => {
+  const problems = [];
+  const text = (el) => (el.textContent || "").trim().replace(/\\s+/g, " ").slice(0, 60);
+  const lang = document.documentElement.getAttribute("lang");
+  if (lang !== "da") problems.push(`<html lang> is "${lang}", not "da"`);
+
+  const rendered = (el) => el.getClientRects().length > 0;
+  const headings = [...document.querySelectorAll("h1,h2,h3,h4,h5,h6,[role=heading]")]
+    .filter(rendered);
+  const h1s = headings.filter((h) => h.tagName === "H1");
+  if (h1s.length !== 1) problems.push(`${h1s.length} <h1> elements (want exactly one)`);
+  let previous = 0;
+  for (const h of headings) {
+    const level = h.hasAttribute("aria-level")
+      ? Number(h.getAttribute("aria-level"))
+      : Number(h.tagName.slice(1));
+    if (previous === 0 && level !== 1) {
+      problems.push(`the first heading is h${level}: "${text(h)}"`);
+    }
+    if (previous && level > previous + 1) {
+      problems.push(`h${level} "${text(h)}" follows h${previous} (a level is skipped)`);
+    }
+    previous = level;
+  }
+
+  const seen = new Set();
+  for (const el of document.querySelectorAll("[id]")) {
+    if (seen.has(el.id)) problems.push(`duplicate id "${el.id}"`);
+    seen.add(el.id);
+  }
+
+  const focusable = document.querySelector(
+    "a[href], button, input:not([type=hidden]), select, textarea, summary, "
+    + "[tabindex]:not([tabindex='-1'])"
+  );
+  const main = document.getElementById("main-content");
+  if (!focusable || !focusable.matches("a.skipnav[href='#main-content']")) {
+    problems.push("the first focusable element is not the skip link to #main-content");
+  }
+  if (!main || main.tagName !== "MAIN") problems.push("#main-content is not the <main> element");
+
+  for (const error of document.querySelectorAll(".form-error-message")) {
+    const tied = error.id && document.querySelector(`[aria-describedby~="${error.id}"]`);
+    if (!tied) problems.push(`error message "${text(error)}" is not tied to a field`);
+  }
+  const statement = [...document.querySelectorAll("footer a")].find(
+    (a) => text(a) === "Tilgængelighedserklæring"
+  );
+  if (!statement) problems.push("no footer link \\"Tilgængelighedserklæring\\"");
+  return { problems, statementUrl: statement ? statement.getAttribute("href") : null };
+}
+"""
+
+
+def page_checks(page) -> dict:
+    return page.evaluate(_PAGE_CHECKS_JS)
+
+
+_OVERFLOW_JS = """
+(width) => {
+  const scrollWidth = document.documentElement.scrollWidth;
+  if (scrollWidth <= width) return { scrollWidth, culprits: [] };
+  // What sticks out, ignoring what sits inside a box that scrolls by itself.
+  const culprits = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const rect = el.getBoundingClientRect();
+    if (rect.right <= width + 0.5 || rect.width === 0) continue;
+    // An absolutely positioned element is clipped by a scroller only if the scroller is (or
+    // contains) its containing block.
+    const absolute = ["absolute", "fixed"].includes(getComputedStyle(el).position);
+    let box = absolute ? el.offsetParent : el.parentElement, inScroller = false;
+    while (box && box !== document.body) {
+      const overflowX = getComputedStyle(box).overflowX;
+      if (overflowX === "auto" || overflowX === "scroll" || overflowX === "hidden") {
+        inScroller = true;
+        break;
+      }
+      box = box.parentElement;
+    }
+    if (inScroller) continue;
+    const classes = typeof el.className === "string" ? el.className.trim() : "";
+    const name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+      + (classes ? "." + classes.split(/\\s+/).join(".") : "");
+    culprits.push(`${name} (right edge ${Math.round(rect.right)} px)`);
+    if (culprits.length >= 6) break;
+  }
+  return { scrollWidth, culprits };
+}
+"""
+
+
+def focus_document_start(page) -> None:
+    """Put the keyboard's starting point at the top of the document (as when a page has just
+    loaded, whatever field has autofocus): the next Tab goes to the first focusable element."""
+    page.evaluate(
+        """() => {
+          document.body.setAttribute("tabindex", "-1");
+          document.body.focus();
+          document.body.removeAttribute("tabindex");
+        }"""
+    )
+
+
+def set_width(page, width: int, height: int = 800) -> None:
+    """Resize the viewport and let the page settle (layout, ResizeObserver callbacks)."""
+    page.set_viewport_size({"width": width, "height": height})
+    page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+def horizontal_overflow(page, width: int, height: int = 800) -> dict:
+    """Lay the page out `width` CSS pixels wide; how wide the document is and what sticks out.
+
+    640 px is a 1280-px window at 200 % zoom; 320 px is WCAG 1.4.10's reflow width (1280 px
+    at 400 %).
+    """
+    set_width(page, width, height)
+    return page.evaluate(_OVERFLOW_JS, width)
+
+
+def open_all_details(page) -> None:
+    """Open every <details> (e.g. "Vis som tabel") so that axe also checks what they hide."""
+    page.evaluate("() => document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+    page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+# Focus visibility: Tab through the page; every element that receives focus must look
+# different from its unfocused self (outline or box shadow, on the element or, for DKFDS's
+# visually hidden radios and checkboxes, on its label's ::before box).
+_FOCUS_SNAPSHOT_JS = """
+() => {
+  const style = (el) => {
+    const s = getComputedStyle(el);
+    let label = null;
+    if (el.matches("input[type=radio], input[type=checkbox]") && el.id) {
+      const l = document.querySelector(`label[for="${el.id}"]`);
+      if (l) {
+        const b = getComputedStyle(l, "::before");
+        label = [b.outlineStyle, b.outlineWidth, b.outlineColor, b.boxShadow].join("|");
+      }
+    }
+    return {
+      outline: s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0
+        ? [s.outlineStyle, s.outlineWidth, s.outlineColor].join(" ") : "none",
+      shadow: s.boxShadow,
+      label,
+    };
+  };
+  window.__focusStyle = style;
+  const all = [...document.querySelectorAll(
+    "a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]"
+  )];
+  window.__unfocused = new Map(all.map((el) => [el, style(el)]));
+  return all.length;
+}
+"""
+
+_FOCUS_NOW_JS = """
+() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const before = window.__unfocused.get(el);
+  const now = window.__focusStyle(el);
+  const classes = typeof el.className === "string" ? el.className.trim() : "";
+  const label = (el.textContent || el.value || "").trim().replace(/\\s+/g, " ").slice(0, 40);
+  const describe = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+    + (classes ? "." + classes.split(/\\s+/).join(".") : "") + ` "${label}"`;
+  if (!before) return { describe, visible: now.outline !== "none", now, before: null };
+  const visible = (now.outline !== "none" && now.outline !== before.outline)
+    || (now.shadow !== before.shadow && now.shadow !== "none")
+    || (now.label !== null && now.label !== before.label);
+  return { describe, visible, now, before };
+}
+"""
+
+
+def focus_problems(page, max_tabs: int = 150) -> tuple[int, list[str]]:
+    """Tab through the page (keyboard focus, so :focus-visible applies); (count, problems)."""
+    # Start at the top, whatever has autofocus: nothing focused for the snapshot, then the
+    # first element, then Tab on.
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    page.evaluate(_FOCUS_SNAPSHOT_JS)
+    page.evaluate("() => document.querySelector('a[href], button, input, select').focus()")
+    problems, visited = [], []
+    for step in range(max_tabs):
+        if step:
+            page.keyboard.press("Tab")
+        state = page.evaluate(_FOCUS_NOW_JS)
+        if state is None:
+            break  # past the last element
+        key = state["describe"]
+        if visited and key == visited[0]:
+            break  # wrapped around to the first element
+        if visited and key == visited[-1]:
+            continue  # Tab within one control (a date input's day, month, year, picker)
+        visited.append(key)
+        if not state["visible"]:
+            problems.append(f"{key}: no visible focus ({state['now']} vs {state['before']})")
+    return len(visited), problems

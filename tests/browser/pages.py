@@ -1,0 +1,167 @@
+"""Every page of the portal, derived from the URL confs, with the demo data's real ids.
+
+`url_names()` walks the root URLconf. Each named pattern is either a page in PAGES (visited by
+the accessibility audit, for every role) or listed in NOT_PAGES with the reason it is no page
+(a download, a POST-only endpoint, a redirect). A test fails when a pattern is in neither, so a
+new URL cannot slip past the audit.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+# The demo users of `manage.py seed_demo` (password "demo"), one per role.
+ROLES = ["chefgruppe", "bfu", "leder", "initiativejer", "stoettesystem", "visitation", "admin"]
+ANONYMOUS = "anonym"
+
+NOT_PAGES = {
+    "home": "redirects to the role's start page (audited there)",
+    "logout": "POST only: logs out",
+    "healthz": "JSON for the load balancer",
+    "tracks:initiative_export": "file download (.xlsx/.csv)",
+    "tracks:milestone_undo": "POST only (htmx row swap, audited in the milestone journey)",
+    "investments:export_xlsx": "file download",
+    "investments:export_csv": "file download",
+    "kpis:export": "file download (.xlsx/.csv)",
+    "supportsystem:forloeb_find": "POST only: looks a case up, redirects",
+    "supportsystem:forloeb_step": "POST only (htmx panel swap, audited with the forløb)",
+    "supportsystem:forloeb_reopen": "POST only (htmx panel swap)",
+    "visitation:counts_template": "file download (.csv)",
+    "archive:issue_monthly": "POST only: issues the monthly report",
+    "archive:row": "one row of the archive table (htmx polling while a PDF is made)",
+    "archive:download": "file download (PDF)",
+    "archive:new_version": "POST only: issues a new version of a report",
+    "archive:retry": "POST only: retries a failed report",
+}
+# Django's own admin site (/admin/): its templates are Django's, not ours.
+NOT_PAGES_NAMESPACES = {"admin": "Django's admin site (Django's templates, not the portal's)"}
+
+
+def url_names() -> list[str]:
+    """Every named URL pattern of the root URLconf, as "namespace:name"."""
+    names: list[str] = []
+
+    def walk(patterns, namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+                walk(pattern.url_patterns, (inner or namespace or "").strip(":"))
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.append(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def _ids() -> dict:
+    """Real ids from the demo data (queried once the data is loaded)."""
+    from investments.models import DevelopmentSchool, Investment
+    from omstilling.models import User
+    from supportsystem.models import Forloeb
+    from tracks.models import Initiative, Milestone, Spor
+    from visitation.models import PreReferral, Referral
+
+    owner = User.objects.get(username="initiativejer")
+    leader = User.objects.get(username="leder")
+    # The initiative the initiativejer owns: editable for its owner and for chefgruppen.
+    initiative = (
+        Initiative.objects.filter(owner=owner).order_by("pk").first()
+        or Initiative.objects.order_by("pk").first()
+    )
+    milestone = (
+        Milestone.objects.filter(
+            institution__in=leader.institutions.all(), completed_on__isnull=True
+        )
+        .order_by("pk")
+        .first()
+    )
+    return {
+        "initiative": initiative.pk,
+        "milestone": milestone.pk,
+        "spor": Spor.objects.order_by("number").last().pk,
+        "investment": Investment.objects.order_by("pk").first().pk,
+        "school": DevelopmentSchool.objects.order_by("pk").first().pk,
+        "forloeb": Forloeb.objects.filter(institution__in=leader.institutions.all())
+        .order_by("pk")
+        .first()
+        .pk,
+        "pre_referral": PreReferral.objects.order_by("pk").first().pk,
+        "referral": Referral.objects.order_by("pk").first().pk,
+        "area": initiative.lead_area_id,
+    }
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str  # shown in the report
+    url_name: str | None  # None: a path that is no pattern (the 404 page)
+    kwargs: Callable[[dict], dict] = field(default=lambda ids: {})
+    query: Callable[[dict], str] = field(default=lambda ids: "")
+    path: str = ""
+    anonymous: bool = False  # also (or only) audited without logging in
+
+    def url(self, ids: dict) -> str:
+        base = reverse(self.url_name, kwargs=self.kwargs(ids)) if self.url_name else self.path
+        query = self.query(ids)
+        return f"{base}?{query}" if query else base
+
+
+def _pk(name: str) -> Callable[[dict], dict]:
+    return lambda ids: {"pk": ids[name]}
+
+
+PAGES = [
+    Page("log ind", "login", anonymous=True),
+    Page("404", None, path="/findes-ikke/", anonymous=True),
+    Page("plan: oversigt", "tracks:overview"),
+    Page("tiltag: liste", "tracks:initiative_list"),
+    Page(
+        "tiltag: liste med filtre",
+        "tracks:initiative_list",
+        query=lambda ids: f"spor={ids['spor']}&status=i_gang&q=a",
+    ),
+    Page("tiltag: detalje", "tracks:initiative_detail", _pk("initiative")),
+    Page("tiltag: statusformular", "tracks:initiative_status", _pk("initiative")),
+    Page("mine milepæle", "tracks:my_milestones"),
+    Page("milepæl: markér som nået", "tracks:milestone_complete", _pk("milestone")),
+    Page("overblik (dashboard)", "reports:dashboard"),
+    Page(
+        "overblik med filtre",
+        "reports:dashboard",
+        query=lambda ids: f"spor={ids['spor']}&area={ids['area']}",
+    ),
+    Page("nøgletal", "kpis:overview"),
+    Page("rapporter (arkiv)", "archive:list"),
+    Page("mine påmindelser", "archive:reminders"),
+    Page("investeringer: puljen", "investments:pool"),
+    Page("investering: ny", "investments:investment_create"),
+    Page("investering: detalje", "investments:investment_detail", _pk("investment")),
+    Page("investering: redigér", "investments:investment_edit", _pk("investment")),
+    Page("investering: beslutning", "investments:investment_decide", _pk("investment")),
+    Page("investering: forbrug", "investments:spending_record", _pk("investment")),
+    Page("udviklingsskole: ny", "investments:school_create"),
+    Page("udviklingsskole: detalje", "investments:school_detail", _pk("school")),
+    Page("udviklingsskole: redigér", "investments:school_edit", _pk("school")),
+    Page("hvem kan hjælpe", "supportsystem:directory"),
+    Page("hvem kan hjælpe med filtre", "supportsystem:directory", query=lambda ids: "q=skole"),
+    Page("forløb: liste", "supportsystem:forloeb_list"),
+    Page("forløb: liste, alle", "supportsystem:forloeb_list", query=lambda ids: "status=alle"),
+    Page("forløb: nyt", "supportsystem:forloeb_create"),
+    Page("forløb: detalje", "supportsystem:forloeb_detail", _pk("forloeb")),
+    Page("visitation: arbejdsplads", "visitation:workspace"),
+    Page("visitation: før-henvisning ny", "visitation:pre_referral_create"),
+    Page("visitation: før-henvisning", "visitation:pre_referral_detail", _pk("pre_referral")),
+    Page("visitation: henvisning ny", "visitation:referral_create"),
+    Page("visitation: henvisning", "visitation:referral_detail", _pk("referral")),
+    Page("visitation: bestand", "visitation:counts"),
+    Page("visitation: mål for nøgletal", "visitation:kpi_targets"),
+    Page("visitation: kun mine", "visitation:workspace", query=lambda ids: "mine=1"),
+]
+
+PAGE_KEYS = [page.key for page in PAGES]
+BY_KEY = {page.key: page for page in PAGES}
+
+
+def page_ids() -> dict:
+    return _ids()

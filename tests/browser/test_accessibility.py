@@ -1,0 +1,392 @@
+"""WCAG 2.1 AA in a real browser: axe-core on every page of every role and after each htmx
+swap, plus what axe cannot check by itself (lang, skip link, visible focus, headings, error
+messages tied to their fields, 200 % zoom and 320 px without horizontal scrolling, the footer
+link to the accessibility statement).
+
+One live server, one browser and one set of demo data serve the whole module (portal_module);
+each demo user logs in once (user_context). The pages audited and their violation counts are
+printed at the end of the run and written to test-artifacts/a11y-audit.txt.
+"""
+
+import re
+import unicodedata
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import expect
+
+from tests.browser.a11y import (
+    AUDIT_LOG,
+    AuditEntry,
+    axe_violations,
+    focus_document_start,
+    focus_problems,
+    format_violations,
+    horizontal_overflow,
+    open_all_details,
+    page_checks,
+    set_width,
+)
+from tests.browser.pages import (
+    ANONYMOUS,
+    BY_KEY,
+    NOT_PAGES,
+    NOT_PAGES_NAMESPACES,
+    PAGES,
+    ROLES,
+    page_ids,
+    url_names,
+)
+
+DESKTOP = {"width": 1280, "height": 900}
+ANONYMOUS_PAGES = [page.key for page in PAGES if page.anonymous]
+# Every page for every role (a page the role may not see is audited as the 403 page it gets);
+# the log-in page only without a log-in, as a logged-in user is sent on from it.
+CASES = [(ANONYMOUS, key) for key in ANONYMOUS_PAGES] + [
+    (role, page.key) for role in ROLES for page in PAGES if page.url_name != "login"
+]
+
+
+_narrow_audited: set[str] = set()
+_forbidden_audited: dict[str, AuditEntry] = {}
+
+
+def _slug(text: str) -> str:
+    text = text.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+@pytest.fixture(scope="module")
+def ids(portal_module):
+    return page_ids()
+
+
+def audit(
+    page, *, role: str, label: str, path: str, status: int | None = None, narrow: bool = True
+) -> list[str]:
+    """axe-core plus our own checks on the page as it is now, at the desktop width and (with
+    `narrow`) again at 320 px, where the layout differs; records the result; the problems
+    found (empty when the page is clean)."""
+    open_all_details(page)
+    violations = axe_violations(page)
+    checks = page_checks(page)
+    problems = list(checks["problems"])
+    if checks["statementUrl"] not in (None, settings.ACCESSIBILITY_STATEMENT_URL):
+        problems.append(f"the statement link goes to {checks['statementUrl']}")
+    if narrow:
+        set_width(page, 320)
+        violations += [
+            {**violation, "id": f"{violation['id']}@320px"} for violation in axe_violations(page)
+        ]
+        set_width(page, DESKTOP["width"], DESKTOP["height"])
+    AUDIT_LOG.append(
+        AuditEntry(
+            role=role,
+            page=label,
+            path=path,
+            status=status,
+            violations=len(violations),
+            rules=sorted({violation["id"] for violation in violations}),
+            other_problems=len(problems),
+        )
+    )
+    report = []
+    if violations:
+        report.append(format_violations(violations))
+    report.extend(f"- {problem}" for problem in problems)
+    return report
+
+
+def reflow_problems(page) -> list[str]:
+    """No horizontal scrolling of the page at 200 % zoom (640 px) and at 320 px."""
+    problems = []
+    for width in (640, 320):
+        result = horizontal_overflow(page, width)
+        if result["scrollWidth"] > width:
+            problems.append(
+                f"- {result['scrollWidth']} px wide at a {width}-px viewport: "
+                + "; ".join(result["culprits"])
+            )
+    set_width(page, DESKTOP["width"], DESKTOP["height"])
+    return problems
+
+
+def test_every_url_pattern_is_audited_or_is_no_page():
+    audited = {page.url_name for page in PAGES if page.url_name}
+    missing = [
+        name
+        for name in url_names()
+        if name not in audited
+        and name not in NOT_PAGES
+        and name.split(":")[0] not in NOT_PAGES_NAMESPACES
+    ]
+    assert not missing, f"URL patterns neither audited nor listed in NOT_PAGES: {missing}"
+    stale = [name for name in [*audited, *NOT_PAGES] if name not in url_names()]
+    assert not stale, f"pages.py names URL patterns that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize(
+    ("role", "key"), CASES, ids=[f"{role}-{_slug(key)}" for role, key in CASES]
+)
+def test_page_is_accessible(role, key, open_page, portal_module, ids):
+    page = open_page(None if role == ANONYMOUS else role, **DESKTOP)
+    path = BY_KEY[key].url(ids)
+    response = page.goto(portal_module.url + path)
+    status = response.status if response else None
+    expected = {404} if key == "404" else {200, 403}
+    assert status in expected, f"{role} {path}: HTTP {status}"
+    assert "/log-ind/" not in page.url or key == "log ind", f"{role} was sent to log in"
+
+    if status == 403 and role in _forbidden_audited:
+        # The same 403 page as before for this role: recorded, not audited again.
+        first = _forbidden_audited[role]
+        AUDIT_LOG.append(
+            AuditEntry(role, key, path, status, first.violations, first.rules, first.other_problems)
+        )
+        assert not (first.violations or first.other_problems)
+        return
+    # axe runs again at 320 px once per page (the first role that may open it): the layout
+    # differs by width, hardly by role. The reflow check runs for every role.
+    narrow = status == 200 and key not in _narrow_audited
+    if narrow:
+        _narrow_audited.add(key)
+    problems = audit(page, role=role, label=key, path=path, status=status, narrow=narrow)
+    if status == 403:
+        _forbidden_audited[role] = AUDIT_LOG[-1]
+    problems += reflow_problems(page)
+    assert not problems, f"{role} {path}:\n" + "\n".join(problems)
+
+
+def test_every_page_was_audited_as_a_real_page_by_some_role():
+    """Guard against an audit of 403 pages only: each page answered 200 for at least one role."""
+    if len({(entry.role, entry.page) for entry in AUDIT_LOG}) < len(CASES):
+        pytest.skip("runs after the full page audit")
+    seen_ok = {entry.page for entry in AUDIT_LOG if entry.status == 200}
+    never = [page.key for page in PAGES if page.key != "404" and page.key not in seen_ok]
+    assert not never, f"pages no role could open: {never}"
+
+
+# --- After each htmx swap --------------------------------------------------------------------
+
+
+def _clean(page, role: str, label: str) -> None:
+    """Audit the page as it is after a swap; fail with the problems found."""
+    path = page.url.split("//", 1)[-1].split("/", 1)[-1]
+    problems = audit(page, role=role, label=label, path="/" + path, status=200)
+    assert not problems, f"{role}, {label}:\n" + "\n".join(problems)
+
+
+def test_status_update_swaps(open_page, portal_module, ids):
+    page = open_page("chefgruppe", **DESKTOP)
+    page.goto(f"{portal_module.url}/plan/tiltag/{ids['initiative']}/")
+
+    page.click("text=Opdatér status")
+    expect(page.locator(":focus")).to_have_id("status-form-heading")
+    _clean(page, "chefgruppe", "htmx: statusformular åbnet")
+
+    page.fill("#id_progress", "120")
+    page.click("text=Gem status")
+    expect(page.locator("#id_progress-error")).to_be_visible()
+    assert "id_progress-error" in page.get_attribute("#id_progress", "aria-describedby")
+    assert page.get_attribute("#id_progress", "aria-invalid") == "true"
+    _clean(page, "chefgruppe", "htmx: statusformular med fejl")
+
+    page.fill("#id_progress", "40")
+    page.click("text=Gem status")
+    expect(page.locator("#status-panel .alert-success")).to_be_visible()
+    expect(page.locator(":focus")).to_have_id("status-heading")
+    _clean(page, "chefgruppe", "htmx: status gemt")
+
+
+def test_milestone_row_swaps(open_page, portal_module):
+    page = open_page("leder", **DESKTOP)
+    page.goto(f"{portal_module.url}/plan/milepaele/mine/")
+    row = page.locator("tbody tr", has=page.locator("text=Markér som nået")).first
+    row_id = row.get_attribute("id")
+    row.locator("text=Markér som nået").click()
+    expect(page.locator(f"#{row_id} #id_completed_on")).to_be_visible()
+    expect(page.locator(":focus")).to_have_attribute("data-focus-after-swap", "")
+    _clean(page, "leder", "htmx: milepæl, formular i rækken")
+
+    page.fill(f"#{row_id} #id_completed_on", "")
+    page.locator(f"#{row_id} button[type=submit]").click()
+    expect(page.locator(f"#{row_id} #id_completed_on-error")).to_be_visible()
+    _clean(page, "leder", "htmx: milepæl, formular med fejl")
+
+    page.fill(f"#{row_id} #id_completed_on", page.evaluate("new Date().toISOString().slice(0, 10)"))
+    page.locator(f"#{row_id} button[type=submit]").click()
+    expect(page.locator(f"#{row_id}")).to_contain_text("Milepælen er markeret som nået.")
+    _clean(page, "leder", "htmx: milepæl markeret som nået")
+
+    page.locator(f"#{row_id} button", has_text="Fortryd").click()
+    expect(page.locator(f"#{row_id}")).to_contain_text("Afslutningen er fortrudt.")
+    _clean(page, "leder", "htmx: milepæl fortrudt")
+
+
+def test_dashboard_filter_swap(open_page, portal_module):
+    page = open_page("bfu", **DESKTOP)
+    page.goto(f"{portal_module.url}/dashboard/")
+    page.select_option("#id_spor", index=2)
+    expect(page).to_have_url(re.compile(r"spor=\d+"))
+    expect(page.locator(".dashboard-scope")).to_contain_text("spor 2")
+    _clean(page, "bfu", "htmx: overblik filtreret")
+
+
+def test_initiative_list_filter_swap(open_page, portal_module):
+    page = open_page("chefgruppe", **DESKTOP)
+    page.goto(f"{portal_module.url}/plan/tiltag/")
+    before = page.locator("#results tbody tr").count()
+    page.select_option("#id_spor", index=1)
+    expect(page).to_have_url(re.compile(r"spor=\d+"))
+    expect(page.locator("#results tbody tr")).not_to_have_count(before)
+    _clean(page, "chefgruppe", "htmx: tiltag filtreret")
+
+
+def test_directory_filter_swap(open_page, portal_module):
+    page = open_page("stoettesystem", **DESKTOP)
+    page.goto(f"{portal_module.url}/stoettesystem/hvem-kan-hjaelpe/")
+    page.fill("#id_q", "sprog")
+    expect(page).to_have_url(re.compile(r"q=sprog"))
+    _clean(page, "stoettesystem", "htmx: hvem kan hjælpe filtreret")
+
+
+def test_forloeb_step_swaps(open_page, portal_module, ids):
+    page = open_page("stoettesystem", **DESKTOP)
+    page.goto(f"{portal_module.url}/stoettesystem/forloeb/{ids['forloeb']}/")
+    page.fill("#id_note", "cpr 010203-1234")  # refused: no CPR numbers in notes
+    page.click("text=Gem skridt")
+    expect(page.locator("#id_note-error")).to_be_visible()
+    _clean(page, "stoettesystem", "htmx: forløb, skridt med fejl")
+
+    page.fill("#id_note", "Aftalt på mødet.")
+    page.click("text=Gem skridt")
+    expect(page.locator("#forloeb-panel .alert-success")).to_be_visible()
+    _clean(page, "stoettesystem", "htmx: forløb, skridt gemt")
+
+
+def test_investment_panel_swaps(open_page, portal_module, ids):
+    page = open_page("chefgruppe", **DESKTOP)
+    page.goto(f"{portal_module.url}/investeringer/{ids['investment']}/")
+    for button, panel in [
+        ("Registrér næste trin", "#decision-panel"),
+        ("Registrér forbrug", "#spending-panel"),
+    ]:
+        link = page.locator(f"a:has-text('{button}')")
+        if link.count() == 0:
+            continue  # the investment's state offers no such step
+        link.click()
+        expect(page.locator(f"{panel} form")).to_be_visible()
+        _clean(page, "chefgruppe", f"htmx: investering, {button.lower()}")
+        page.locator(f"{panel} a:has-text('Annullér')").click()
+        expect(page.locator(f"{panel} form")).to_have_count(0)
+
+
+# --- Forms: errors on full pages -------------------------------------------------------------
+
+FORMS = [
+    (ANONYMOUS, "/log-ind/"),
+    ("chefgruppe", "/investeringer/ny/"),
+    ("chefgruppe", "/investeringer/skoler/ny/"),
+    ("chefgruppe", "/visitation/bestand/"),
+    ("stoettesystem", "/stoettesystem/forloeb/nyt/"),
+    ("visitation", "/visitation/foer-henvisninger/ny/"),
+    ("visitation", "/visitation/henvisninger/ny/"),
+]
+
+
+@pytest.mark.parametrize(("role", "path"), FORMS, ids=[f"{r}-{_slug(p)}" for r, p in FORMS])
+def test_form_errors_are_shown_on_their_fields(role, path, open_page, portal_module):
+    """Sent empty, each form comes back with its errors tied to the fields (aria-describedby,
+    aria-invalid) and no accessibility violation."""
+    page = open_page(None if role == ANONYMOUS else role, **DESKTOP)
+    page.goto(portal_module.url + path)
+    page.locator("main form[method=post] button[type=submit]").first.click()
+    page.wait_for_load_state()
+    errors = page.locator(".form-error-message, main .alert-error")
+    expect(errors.first).to_be_visible()
+    for error_id in page.eval_on_selector_all(".form-error-message", "els => els.map(e => e.id)"):
+        field = page.locator(f"[aria-describedby~='{error_id}']")
+        expect(field).to_have_count(1)
+        tag = field.evaluate("el => el.tagName")
+        if tag != "FIELDSET":
+            expect(field).to_have_attribute("aria-invalid", "true")
+    _clean(page, role, f"fejl: {path}")
+
+
+# --- Keyboard: skip link and visible focus ---------------------------------------------------
+
+KEYBOARD_PAGES = [
+    (ANONYMOUS, "/log-ind/"),
+    ("chefgruppe", "/plan/tiltag/"),
+    ("chefgruppe", "status-form"),
+    ("bfu", "/dashboard/"),
+    ("leder", "/plan/milepaele/mine/"),
+    ("stoettesystem", "forloeb"),
+    ("visitation", "/visitation/henvisninger/ny/"),
+]
+
+
+def _keyboard_path(path: str, ids: dict) -> str:
+    return {
+        "status-form": f"/plan/tiltag/{ids['initiative']}/status/",
+        "forloeb": f"/stoettesystem/forloeb/{ids['forloeb']}/",
+    }.get(path, path)
+
+
+@pytest.mark.parametrize(
+    ("role", "path"), KEYBOARD_PAGES, ids=[f"{r}-{_slug(p)}" for r, p in KEYBOARD_PAGES]
+)
+def test_skip_link_moves_focus_to_main(role, path, open_page, portal_module, ids):
+    page = open_page(None if role == ANONYMOUS else role, **DESKTOP)
+    page.goto(portal_module.url + _keyboard_path(path, ids))
+    focus_document_start(page)
+    page.keyboard.press("Tab")
+    skip = page.locator(":focus")
+    expect(skip).to_have_text("Gå til sidens indhold")
+    page.wait_for_timeout(400)  # it slides into view (DKFDS: a 0.2 s transition)
+    box = skip.bounding_box()
+    assert box and box["y"] >= 0 and box["height"] > 10, f"skip link not in view: {box}"
+    page.keyboard.press("Enter")
+    expect(page.locator(":focus")).to_have_id("main-content")
+    assert page.evaluate("document.activeElement.tagName") == "MAIN"
+
+
+@pytest.mark.parametrize(
+    ("role", "path"), KEYBOARD_PAGES, ids=[f"{r}-{_slug(p)}" for r, p in KEYBOARD_PAGES]
+)
+def test_focus_is_visible_on_every_control(role, path, open_page, portal_module, ids, shot):
+    """Tab through the page: every link, button, input, select and summary that receives
+    focus looks different from its unfocused self (outline or box shadow)."""
+    page = open_page(None if role == ANONYMOUS else role, **DESKTOP)
+    page.goto(portal_module.url + _keyboard_path(path, ids))
+    open_all_details(page)
+    visited, problems = focus_problems(page)
+    assert visited >= 5, f"only {visited} elements took focus"
+    assert not problems, "\n".join(problems)
+
+
+# --- Zoom and narrow screens: screenshots for people to look at ------------------------------
+
+SCREENSHOTS = [
+    ("bfu", "/dashboard/"),
+    ("chefgruppe", "/plan/tiltag/"),
+    ("leder", "/plan/milepaele/mine/"),
+    ("chefgruppe", "status-form"),
+    ("bfu", "/noegletal/"),
+]
+
+
+@pytest.mark.parametrize(
+    ("role", "path"), SCREENSHOTS, ids=[f"{r}-{_slug(p)}" for r, p in SCREENSHOTS]
+)
+def test_screenshots_at_320_px_and_200_percent_zoom(
+    role, path, open_page, portal_module, ids, shot
+):
+    page = open_page(role, **DESKTOP)
+    page.goto(portal_module.url + _keyboard_path(path, ids))
+    # 200 % zoom of a 1280-px window: 640 CSS px at device scale 2; reflow at 320 px.
+    for width, name in [(640, "zoom200"), (320, "320px")]:
+        result = horizontal_overflow(page, width)
+        assert result["scrollWidth"] <= width, result
+        shot(page, name)
