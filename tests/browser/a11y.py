@@ -27,11 +27,13 @@ EXTRA_RULES = [
     "landmark-banner-is-top-level",
     "landmark-contentinfo-is-top-level",
     "landmark-main-is-top-level",
-    "region",
     "skip-link",
     "empty-table-header",
     "aria-allowed-role",
 ]
+# "All content inside landmarks" (best practice too) is slow on long pages (seconds on the
+# dashboard) and depends on the layout in base.html, not on the role: it runs once per page.
+ONCE_PER_PAGE_RULES = ["region"]
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": WCAG_TAGS},
     "rules": {rule: {"enabled": True} for rule in EXTRA_RULES},
@@ -61,10 +63,12 @@ def _run_axe(page, context, options) -> list[dict]:
     return page.evaluate("([c, o]) => axe.run(c, o)", [context, options])["violations"]
 
 
-# color-contrast is by far axe's slowest rule (seconds on the dashboard). Its result depends
-# only on the markup and the (shared) style sheets, so <main> markup that was checked already
-# (the same page seen by another role, csrf tokens aside) is not checked for contrast again;
-# the rest of the page and every other rule always are.
+# Most roles see the same <main> on a page, under their own header and menu. Element-level
+# results inside <main> depend only on its markup and the (shared) style sheets, so <main>
+# markup that was fully audited already (csrf tokens aside, at the same width) is not audited
+# again element by element: axe then checks everything outside <main>, plus the rules that
+# judge the document as a whole, on the whole page. (color-contrast alone takes seconds on
+# the dashboard.)
 _MAIN_MARKUP_JS = """
 () => {
   const main = document.querySelector("main");
@@ -74,23 +78,47 @@ _MAIN_MARKUP_JS = """
   return `${window.innerWidth}|${copy.outerHTML}`;
 }
 """
-_contrast_checked: set[int] = set()
+DOCUMENT_RULES = [
+    "document-title",
+    "html-has-lang",
+    "html-lang-valid",
+    "html-xml-lang-mismatch",
+    "bypass",
+    "skip-link",
+    "duplicate-id-aria",
+    "heading-order",
+    "page-has-heading-one",
+    "landmark-one-main",
+    "landmark-unique",
+    "landmark-no-duplicate-banner",
+    "landmark-no-duplicate-contentinfo",
+    "landmark-no-duplicate-main",
+    "landmark-banner-is-top-level",
+    "landmark-contentinfo-is-top-level",
+    "landmark-main-is-top-level",
+]
+_main_audited: set[int] = set()
+
+
+def axe_once_per_page_violations(page) -> list[dict]:
+    options = {"runOnly": {"type": "rule", "values": ONCE_PER_PAGE_RULES}}
+    return _run_axe(page, {"include": [["html"]]}, options)
 
 
 def axe_violations(page) -> list[dict]:
     """Run axe-core on the page as it is now; the list of violations (empty when clean)."""
     markup = page.evaluate(_MAIN_MARKUP_JS)
     key = hash(markup) if markup else None
-    if key is None or key not in _contrast_checked:
+    if key is None or key not in _main_audited:
         violations = _run_axe(page, {"include": [["html"]]}, AXE_OPTIONS)
-        if key is not None and not any(v["id"] == "color-contrast" for v in violations):
-            _contrast_checked.add(key)
+        if key is not None and not violations:
+            _main_audited.add(key)
         return violations
-    rules = {**AXE_OPTIONS["rules"], "color-contrast": {"enabled": False}}
-    others = {**AXE_OPTIONS, "rules": rules}
-    contrast = {"runOnly": {"type": "rule", "values": ["color-contrast"]}}
-    return _run_axe(page, {"include": [["html"]]}, others) + _run_axe(
-        page, {"include": [["html"]], "exclude": [["main"]]}, contrast
+    rules = {**AXE_OPTIONS["rules"], **{rule: {"enabled": False} for rule in DOCUMENT_RULES}}
+    outside_main = {"include": [["html"]], "exclude": [["main"]]}
+    document = {"runOnly": {"type": "rule", "values": DOCUMENT_RULES}}
+    return _run_axe(page, outside_main, {**AXE_OPTIONS, "rules": rules}) + _run_axe(
+        page, {"include": [["html"]]}, document
     )
 
 
@@ -201,6 +229,8 @@ _OVERFLOW_JS = """
 }
 """
 
+_NEXT_FRAME_JS = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
+
 
 def focus_document_start(page) -> None:
     """Put the keyboard's starting point at the top of the document (as when a page has just
@@ -217,7 +247,7 @@ def focus_document_start(page) -> None:
 def set_width(page, width: int, height: int = 800) -> None:
     """Resize the viewport and let the page settle (layout, ResizeObserver callbacks)."""
     page.set_viewport_size({"width": width, "height": height})
-    page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    page.evaluate(_NEXT_FRAME_JS)
 
 
 def horizontal_overflow(page, width: int, height: int = 800) -> dict:
@@ -233,7 +263,7 @@ def horizontal_overflow(page, width: int, height: int = 800) -> dict:
 def open_all_details(page) -> None:
     """Open every <details> (e.g. "Vis som tabel") so that axe also checks what they hide."""
     page.evaluate("() => document.querySelectorAll('details').forEach((d) => { d.open = true; })")
-    page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    page.evaluate(_NEXT_FRAME_JS)
 
 
 # Focus visibility: Tab through the page; every element that receives focus must look

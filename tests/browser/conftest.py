@@ -189,16 +189,22 @@ def pytest_terminal_summary(terminalreporter):
     if not AUDIT_LOG:
         return
     lines = [
-        f"{'role':<14} {'page':<34} {'HTTP':>4} {'axe':>4} {'other':>5}  path",
+        f"{'role':<14} {'page':<40} {'HTTP':>4} {'axe':>4} {'other':>5}  path",
     ]
     for entry in AUDIT_LOG:
         lines.append(
-            f"{entry.role:<14} {entry.page:<34} {entry.status or '':>4} {entry.violations:>4} "
+            f"{entry.role:<14} {entry.page:<40} {entry.status or '':>4} {entry.violations:>4} "
             f"{entry.other_problems:>5}  {entry.path}"
             + (f"  [{', '.join(entry.rules)}]" if entry.rules else "")
         )
     total = sum(entry.violations + entry.other_problems for entry in AUDIT_LOG)
     lines.append(f"{len(AUDIT_LOG)} pages and states audited, {total} violations in all.")
+    lines.append(
+        "axe: axe-core violations (tags wcag2a, wcag2aa, wcag21a, wcag21aa and the best-practice"
+        " rules in tests/browser/a11y.py); other: our own checks (lang, one h1, heading order,"
+        " ids, skip link, errors tied to fields, statement link, no page scroll at 640/320 px)."
+        " HTTP 403: the role may not open the page; its 403 page is what was audited."
+    )
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "a11y-audit.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     terminalreporter.section("accessibility audit (axe-core, WCAG 2.1 A/AA)")

@@ -156,6 +156,11 @@ PAGES = [
     Page("visitation: henvisning", "visitation:referral_detail", _pk("referral")),
     Page("visitation: bestand", "visitation:counts"),
     Page("visitation: mål for nøgletal", "visitation:kpi_targets"),
+    Page(
+        "visitation: mål, segregeringsgrad",
+        "visitation:kpi_targets",
+        query=lambda ids: "noegletal=segregation_rate",
+    ),
     Page("visitation: kun mine", "visitation:workspace", query=lambda ids: "mine=1"),
 ]
 

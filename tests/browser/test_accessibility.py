@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 from tests.browser.a11y import (
     AUDIT_LOG,
     AuditEntry,
+    axe_once_per_page_violations,
     axe_violations,
     focus_document_start,
     focus_problems,
@@ -62,12 +63,30 @@ def ids(portal_module):
     return page_ids()
 
 
+@pytest.fixture(scope="module")
+def role_tab(user_context):
+    """One tab per demo user for the page audit, reused from page to page (a new tab per page
+    costs more than the audit of a small page)."""
+    tabs = {}
+
+    def _tab(role: str):
+        if role not in tabs:
+            tabs[role] = user_context(None if role == ANONYMOUS else role).new_page()
+        tabs[role].set_viewport_size(DESKTOP)
+        return tabs[role]
+
+    yield _tab
+    for tab in tabs.values():
+        tab.close()
+
+
 def audit(
     page, *, role: str, label: str, path: str, status: int | None = None, narrow: bool = True
 ) -> list[str]:
     """axe-core plus our own checks on the page as it is now, at the desktop width and (with
-    `narrow`) again at 320 px, where the layout differs; records the result; the problems
-    found (empty when the page is clean)."""
+    `narrow`, the first time a page is audited) the rules run once per page and axe again at
+    320 px, where the layout differs; records the result; the problems found (empty when the
+    page is clean)."""
     open_all_details(page)
     violations = axe_violations(page)
     checks = page_checks(page)
@@ -75,6 +94,7 @@ def audit(
     if checks["statementUrl"] not in (None, settings.ACCESSIBILITY_STATEMENT_URL):
         problems.append(f"the statement link goes to {checks['statementUrl']}")
     if narrow:
+        violations += axe_once_per_page_violations(page)
         set_width(page, 320)
         violations += [
             {**violation, "id": f"{violation['id']}@320px"} for violation in axe_violations(page)
@@ -98,10 +118,10 @@ def audit(
     return report
 
 
-def reflow_problems(page) -> list[str]:
+def reflow_problems(page, widths=(640, 320)) -> list[str]:
     """No horizontal scrolling of the page at 200 % zoom (640 px) and at 320 px."""
     problems = []
-    for width in (640, 320):
+    for width in widths:
         result = horizontal_overflow(page, width)
         if result["scrollWidth"] > width:
             problems.append(
@@ -129,8 +149,8 @@ def test_every_url_pattern_is_audited_or_is_no_page():
 @pytest.mark.parametrize(
     ("role", "key"), CASES, ids=[f"{role}-{_slug(key)}" for role, key in CASES]
 )
-def test_page_is_accessible(role, key, open_page, portal_module, ids):
-    page = open_page(None if role == ANONYMOUS else role, **DESKTOP)
+def test_page_is_accessible(role, key, role_tab, portal_module, ids):
+    page = role_tab(role)
     path = BY_KEY[key].url(ids)
     response = page.goto(portal_module.url + path)
     status = response.status if response else None
@@ -147,14 +167,17 @@ def test_page_is_accessible(role, key, open_page, portal_module, ids):
         assert not (first.violations or first.other_problems)
         return
     # axe runs again at 320 px once per page (the first role that may open it): the layout
-    # differs by width, hardly by role. The reflow check runs for every role.
+    # differs by width, hardly by role. The reflow check runs for every role (at 640 px too
+    # the first time).
     narrow = status == 200 and key not in _narrow_audited
     if narrow:
         _narrow_audited.add(key)
     problems = audit(page, role=role, label=key, path=path, status=status, narrow=narrow)
     if status == 403:
         _forbidden_audited[role] = AUDIT_LOG[-1]
-    problems += reflow_problems(page)
+    reflow = reflow_problems(page, (640, 320) if narrow or status != 200 else (320,))
+    AUDIT_LOG[-1].other_problems += len(reflow)
+    problems += reflow
     assert not problems, f"{role} {path}:\n" + "\n".join(problems)
 
 
@@ -174,6 +197,9 @@ def _clean(page, role: str, label: str) -> None:
     """Audit the page as it is after a swap; fail with the problems found."""
     path = page.url.split("//", 1)[-1].split("/", 1)[-1]
     problems = audit(page, role=role, label=label, path="/" + path, status=200)
+    reflow = reflow_problems(page)
+    AUDIT_LOG[-1].other_problems += len(reflow)
+    problems += reflow
     assert not problems, f"{role}, {label}:\n" + "\n".join(problems)
 
 
@@ -390,3 +416,65 @@ def test_screenshots_at_320_px_and_200_percent_zoom(
         result = horizontal_overflow(page, width)
         assert result["scrollWidth"] <= width, result
         shot(page, name)
+
+
+# --- Error pages that no link leads to -------------------------------------------------------
+
+
+def _error_page_html(page, portal_module, kind: str) -> tuple[int, str]:
+    url = portal_module.url
+    if kind == "400":  # a host name the portal does not serve
+        response = page.request.get(f"{url}/", headers={"Host": "ukendt.invalid"})
+    elif kind == "403_csrf":  # a form sent without its CSRF token
+        response = page.request.post(f"{url}/log-ind/", form={"username": "x", "password": "y"})
+    elif kind == "429":  # log-in throttling (django-axes), for a user name of its own
+        for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+            page.goto(f"{url}/log-ind/")
+            page.fill("#id_username", "a11y-spaerret")
+            page.fill("#id_password", "forkert")
+            with page.expect_response(lambda r: r.request.method == "POST") as answer:
+                page.click("main button[type=submit]")
+        page.wait_for_load_state()
+        return answer.value.status, page.content()
+    else:
+        raise ValueError(kind)
+    return response.status, response.text()
+
+
+@pytest.mark.parametrize("kind", ["400", "403_csrf", "429"])
+def test_error_page_is_accessible(kind, open_page, portal_module):
+    page = open_page(None, **DESKTOP)
+    status, html = _error_page_html(page, portal_module, kind)
+    assert status == int(kind[:3]), status
+    page.goto(f"{portal_module.url}/findes-ikke/")  # the portal's origin, for its static files
+    page.set_content(html)
+    problems = audit(page, role=ANONYMOUS, label=f"fejlside {kind}", path=kind, status=status)
+    reflow = reflow_problems(page)
+    AUDIT_LOG[-1].other_problems += len(reflow)
+    problems += reflow
+    assert not problems, "\n".join(problems)
+
+
+def test_server_error_page_is_accessible(open_page, portal_module):
+    """500.html stands alone (no template tags, no style sheets): it must work when
+    nothing else does."""
+    page = open_page(None, **DESKTOP)
+    page.goto(f"{portal_module.url}/findes-ikke/")
+    page.set_content((settings.BASE_DIR / "templates" / "500.html").read_text(encoding="utf-8"))
+    violations = axe_violations(page)
+    AUDIT_LOG.append(AuditEntry(ANONYMOUS, "fejlside 500", "500", 500, len(violations)))
+    assert page.evaluate("document.documentElement.lang") == "da"
+    assert not violations, format_violations(violations)
+    assert not reflow_problems(page)
+
+
+def test_django_admin_has_no_axe_violations(open_page, portal_module):
+    """/admin/ is Django's own site (its templates, its skip link, no portal footer): axe only,
+    for the administrator's two main pages."""
+    page = open_page("admin", **DESKTOP)
+    for path in ["/admin/", "/admin/omstilling/user/"]:
+        response = page.goto(portal_module.url + path)
+        assert response.status == 200
+        violations = axe_violations(page)
+        AUDIT_LOG.append(AuditEntry("admin", "django-admin", path, 200, len(violations)))
+        assert not violations, f"{path}:\n{format_violations(violations)}"
