@@ -1,17 +1,19 @@
-"""Chart geometry for the dashboard and the PDF report: plain data in, plain data out.
+"""Chart geometry for the dashboard, the Nøgletal page and the PDF report: plain data in, plain
+data out.
 
 Python computes every position and size; the templates in `reports/templates/reports/charts/`
 only print it as inline SVG. The same chart object therefore renders identically on the page
 and (later) in the WeasyPrint PDF: no JavaScript, no external fonts, no page CSS. Colours and
 patterns live inside each SVG, and every colour passes 3:1 against white (WCAG 2.1, 1.4.11).
-Colour never carries meaning alone: each series also has its own pattern, a legend with text,
-and the numbers are in the chart's text alternative and its "Vis som tabel" table.
+Colour never carries meaning alone: each series also has its own pattern (a line its own dashes
+and marker), a legend with text, and the numbers are in the chart's text alternative and its
+"Vis som tabel" table.
 """
 
 import datetime as dt
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import date_format, number_format
@@ -85,6 +87,13 @@ MONEY_SERIES = [
 
 def count_text(value: Number) -> str:
     return number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
+
+
+def number_text(value: float | Number) -> str:
+    """`1234` → `1.234`, `20.5` → `20,5`: a whole number without decimals, else one."""
+    amount = Decimal(str(value))
+    decimals = 0 if amount == amount.to_integral_value() else 1
+    return number_format(amount, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 
 def percent_text(value: float | Decimal | None) -> str:
@@ -385,15 +394,21 @@ def stacked_bars(
 # --- Columns per quarter: the milestone timeline -------------------------------------------------
 
 
+def nice_step(raw: float, *, factors: Sequence[float] = (1, 2, 5, 10)) -> int:
+    """The smallest whole `factor × 10^k` that is at least `raw`, and at least 1."""
+    if raw <= 1:
+        return 1
+    magnitude = 10 ** math.floor(math.log10(raw))
+    return next(int(step) for f in factors if (step := f * magnitude) >= raw and step == int(step))
+
+
 def nice_ticks(maximum: Number, target: int = 4) -> list[int]:
     """Round axis ticks from 0 to at least `maximum`, about `target` steps, whole numbers."""
     if maximum <= 0:
         return [0]
-    raw = float(maximum) / target
-    magnitude = 10 ** math.floor(math.log10(raw)) if raw >= 1 else 1
-    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    step = nice_step(float(maximum) / target)
     top = math.ceil(float(maximum) / step) * step
-    return list(range(0, int(top) + 1, int(step)))
+    return list(range(0, int(top) + 1, step))
 
 
 @dataclass
@@ -623,4 +638,259 @@ def quarter_columns(
         today_anchor=anchor,
         empty_text=empty_text if not any(totals.values()) else "",
         height=round(plot_bottom + 42 + legend_height + 4, 2),
+    )
+
+
+# --- Lines and columns over periods: the Nøgletal page -------------------------------------------
+
+# A wide chart at a fixed size: on a narrow screen the page scrolls it sideways rather than
+# shrinking its text. Its gridlines are fainter than the columns' because there are more of them
+# and the lines and their markers must stand out.
+PERIOD_WIDTH, PERIOD_HEIGHT = 720, 300
+PERIOD_LEFT, PERIOD_RIGHT, PERIOD_TOP, PERIOD_BOTTOM = 56, 40, 20, 44  # margins
+PERIOD_GRID_COLOUR = "#d9d9d9"
+PERIOD_SIZE = 13
+PERIOD_COLUMN_COLOUR = "#0059b3"
+# Every label fits up to this many periods; beyond it every other one (the table has them all).
+PERIOD_LABELS_MAX = 12
+
+
+@dataclass(frozen=True)
+class LineStyle:
+    """How one line is drawn. Colour (≥ 3:1 on white) is never the only cue: each line also has
+    its own dashes and marker, which `key_text` names in the legend."""
+
+    key: str
+    colour: str
+    width: float
+    dashes: str  # stroke-dasharray; "" for a solid line
+    marker: str  # circle | square | none
+    key_text: str
+
+
+ACTUAL_LINE = LineStyle("actual", "#0059b3", 3, "", "circle", gettext_lazy("(fuld linje, prikker)"))
+TARGET_LINE = LineStyle(
+    "target", "#a04000", 2.5, "9 5", "square", gettext_lazy("(stiplet linje, firkanter)")
+)
+BASELINE_LINE = LineStyle(
+    "baseline", MUTED_COLOUR, 2.5, "2 4", "none", gettext_lazy("(prikket linje)")
+)
+
+
+@dataclass(frozen=True)
+class LineInput:
+    """One line: its name and a value per period; None leaves a gap, nothing is drawn there."""
+
+    label: str
+    style: LineStyle
+    values: Sequence[float | None]
+
+
+@dataclass(frozen=True)
+class ColumnInput:
+    """One period's column of a count that passed disclosure control. `value` is None when the
+    count may not be shown: then only `text` ("<5", "x") is drawn, never a column."""
+
+    label: str
+    value: Number | None
+    text: str
+
+
+@dataclass(frozen=True)
+class AxisLabel:
+    x: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Marker:
+    x: float
+    y: float
+    title: str
+
+    @property
+    def corner_x(self) -> float:
+        return round(self.x - 4.5, 1)
+
+    @property
+    def corner_y(self) -> float:
+        return round(self.y - 4.5, 1)
+
+
+@dataclass(frozen=True)
+class Line:
+    label: str
+    style: LineStyle
+    paths: list[str]  # one polyline per unbroken run of values
+    markers: list[Marker]
+
+
+@dataclass(frozen=True)
+class PeriodColumn:
+    x: float
+    y: float
+    width: float
+    height: float
+    text: str
+    text_x: float
+    text_y: float
+    title: str
+
+
+@dataclass
+class PeriodChart:
+    """Lines or columns over periods on a shared y axis. The caller shows the data as a table;
+    the lines' legend is HTML beside the SVG (`_line_legend.html`)."""
+
+    id: str
+    title: str
+    desc: str
+    template: str
+    ticks: list[Tick]
+    x_labels: list[AxisLabel]
+    lines: list[Line] = field(default_factory=list)
+    columns: list[PeriodColumn] = field(default_factory=list)
+    width: int = PERIOD_WIDTH
+    height: int = PERIOD_HEIGHT
+    plot_left: int = PERIOD_LEFT
+    plot_right: int = PERIOD_WIDTH - PERIOD_RIGHT
+    plot_top: int = PERIOD_TOP
+    plot_bottom: int = PERIOD_HEIGHT - PERIOD_BOTTOM
+    font_family: str = FONT_FAMILY
+    text_colour: str = TEXT_COLOUR
+    axis_colour: str = MUTED_COLOUR
+    grid_colour: str = PERIOD_GRID_COLOUR
+    column_colour: str = PERIOD_COLUMN_COLOUR
+    font_size: int = PERIOD_SIZE
+
+    @property
+    def tick_label_x(self) -> int:
+        return self.plot_left - 8
+
+
+def _period_scale(maximum: float) -> tuple[list[Tick], Callable[[float], float]]:
+    """Four gridlines from 0 up to a round number a little above `maximum`."""
+    step = nice_step(maximum * 1.05 / 4, factors=(1, 2, 2.5, 5, 10))
+    top = step * 4
+    plot_height = PERIOD_HEIGHT - PERIOD_TOP - PERIOD_BOTTOM
+
+    def y(value: float) -> float:
+        return round(PERIOD_TOP + plot_height * (1 - value / top), 1)
+
+    ticks = [Tick(value=step * i, y=y(step * i), text=number_text(step * i)) for i in range(5)]
+    return ticks, y
+
+
+def _period_xs(count: int, *, centred: bool) -> list[float]:
+    """Where each period stands: a line runs from edge to edge, columns sit in equal slots."""
+    plot_width = PERIOD_WIDTH - PERIOD_LEFT - PERIOD_RIGHT
+    if centred or count == 1:
+        step = plot_width / max(count, 1)
+        return [round(PERIOD_LEFT + step * (i + 0.5), 1) for i in range(count)]
+    step = plot_width / (count - 1)
+    return [round(PERIOD_LEFT + step * i, 1) for i in range(count)]
+
+
+def _period_labels(xs: list[float], periods: Sequence[str]) -> list[AxisLabel]:
+    every = 1 if len(periods) <= PERIOD_LABELS_MAX else 2
+    return [
+        AxisLabel(x=x, text=text)
+        for i, (x, text) in enumerate(zip(xs, periods, strict=True))
+        if i % every == 0
+    ]
+
+
+def _describe_run(name: str, periods: Sequence[str], values: Sequence[float | None]) -> str:
+    """The first and the last value that may be shown, for the text alternative."""
+    shown = [(period, v) for period, v in zip(periods, values, strict=True) if v is not None]
+    if not shown:
+        return _("%(name)s: ingen tal, der kan vises.") % {"name": name}
+    (first_period, first), (last_period, last) = shown[0], shown[-1]
+    if len(shown) == 1:
+        return _("%(name)s: %(value)s i %(period)s.") % {
+            "name": name,
+            "value": number_text(first),
+            "period": first_period,
+        }
+    return _("%(name)s: fra %(first)s i %(first_period)s til %(last)s i %(last_period)s.") % {
+        "name": name,
+        "first": number_text(first),
+        "first_period": first_period,
+        "last": number_text(last),
+        "last_period": last_period,
+    }
+
+
+def period_lines(
+    *, id: str, title: str, periods: Sequence[str], lines: Sequence[LineInput]
+) -> PeriodChart:
+    """Lines over `periods`, each with a marker per value that carries it in a tooltip."""
+    ticks, y = _period_scale(
+        max((v for line in lines for v in line.values if v is not None), default=0)
+    )
+    xs = _period_xs(len(periods), centred=False)
+    drawn = []
+    desc = [title + "."]
+    for line in lines:
+        paths, run, markers = [], [], []
+        for x, period, value in zip(xs, periods, line.values, strict=True):
+            if value is None:
+                if run:
+                    paths.append(" ".join(run))
+                run = []
+                continue
+            run.append(f"{x},{y(value)}")
+            title_text = f"{line.label}, {period}: {number_text(value)}"
+            markers.append(Marker(x=x, y=y(value), title=title_text))
+        if run:
+            paths.append(" ".join(run))
+        drawn.append(Line(label=line.label, style=line.style, paths=paths, markers=markers))
+        desc.append(_describe_run(line.label, periods, line.values))
+    return PeriodChart(
+        id=id,
+        title=title,
+        desc=" ".join(desc),
+        template="reports/charts/period_lines.html",
+        ticks=ticks,
+        x_labels=_period_labels(xs, periods),
+        lines=drawn,
+    )
+
+
+def period_columns(
+    *, id: str, title: str, name: str, columns: Sequence[ColumnInput]
+) -> PeriodChart:
+    """A column per period of the counts named `name`, with its text above it. The scale and
+    the text alternative use only the counts that may be shown, and a hidden count gets no
+    column: the chart never tells more than the table."""
+    values = [float(c.value) if c.value is not None else None for c in columns]
+    ticks, y = _period_scale(max((v for v in values if v is not None), default=0))
+    xs = _period_xs(len(columns), centred=True)
+    slot = (PERIOD_WIDTH - PERIOD_LEFT - PERIOD_RIGHT) / max(len(columns), 1)
+    width = round(min(slot * 0.6, 56), 1)
+    base = PERIOD_HEIGHT - PERIOD_BOTTOM
+    drawn = []
+    for x, column, value in zip(xs, columns, values, strict=True):
+        top = y(value) if value is not None else base
+        drawn.append(
+            PeriodColumn(
+                x=round(x - width / 2, 1),
+                y=top,
+                width=width,
+                height=round(base - top, 1),
+                text=column.text,
+                text_x=x,
+                text_y=round(top - 6, 1),
+                title=f"{column.label}: {column.text}",
+            )
+        )
+    periods = [c.label for c in columns]
+    return PeriodChart(
+        id=id,
+        title=title,
+        desc=f"{title}. {_describe_run(name, periods, values)}",
+        template="reports/charts/period_columns.html",
+        ticks=ticks,
+        x_labels=_period_labels(xs, periods),
+        columns=drawn,
     )

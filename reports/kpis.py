@@ -7,15 +7,24 @@ recovered by subtracting numbers shown in another.
 """
 
 import datetime as dt
-import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from omstilling.quarters import Quarter, quarter_range
+from reports.charts import (
+    ACTUAL_LINE,
+    BASELINE_LINE,
+    TARGET_LINE,
+    ColumnInput,
+    LineInput,
+    PeriodChart,
+    number_text,
+    period_columns,
+    period_lines,
+)
 from reports.disclosure import (
     MISSING_TEXT,
     ROW_TOTAL,
@@ -58,63 +67,6 @@ class Table:
 
 
 @dataclass(frozen=True)
-class Marker:
-    x: float
-    y: float
-    title: str
-
-    @property
-    def corner_x(self) -> float:
-        return round(self.x - 4.5, 1)
-
-    @property
-    def corner_y(self) -> float:
-        return round(self.y - 4.5, 1)
-
-
-@dataclass(frozen=True)
-class Series:
-    name: str
-    kind: str  # "actual", "target" or "baseline": each has its own line style and marker
-    paths: list[str]
-    markers: list[Marker]
-
-
-@dataclass(frozen=True)
-class Bar:
-    x: float
-    y: float
-    width: float
-    height: float
-    label: str
-    label_x: float
-    label_y: float
-    title: str
-
-
-@dataclass(frozen=True)
-class Chart:
-    slug: str
-    kind: str  # "line" or "bar"
-    title: str
-    description: str
-    width: int
-    height: int
-    left: int
-    top: int
-    right: int
-    bottom: int
-    y_ticks: list[tuple[float, str]]
-    x_labels: list[tuple[float, str]]
-    series: list[Series] = field(default_factory=list)
-    bars: list[Bar] = field(default_factory=list)
-
-    @property
-    def tick_label_x(self) -> int:
-        return self.left - 8
-
-
-@dataclass(frozen=True)
 class Headline:
     label: str
     period: str
@@ -129,7 +81,7 @@ class Section:
     title: str
     intro: str
     tables: list[Table]
-    chart: Chart | None = None
+    chart: PeriodChart | None = None
     notes: list[str] = field(default_factory=list)
 
 
@@ -143,11 +95,7 @@ class KpiPage:
 
 
 def _number_text(value: float | Decimal, *, percent: bool = False) -> str:
-    amount = Decimal(str(value))
-    if percent:
-        return percent_text(amount)
-    decimals = 0 if amount == amount.to_integral_value() else 1
-    return number_format(amount, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    return percent_text(Decimal(str(value))) if percent else number_text(value)
 
 
 def _plain(value: float | None, *, percent: bool = False) -> Cell:
@@ -227,180 +175,17 @@ def _span(*quarter_lists: Sequence[Quarter]) -> list[Quarter]:
 
 # --- charts ----------------------------------------------------------------------------------
 
-CHART_WIDTH, CHART_HEIGHT = 720, 300
-LEFT, RIGHT, TOP, BOTTOM = 56, 40, 20, 44
-
-
-def _nice_step(value: float, *, whole: bool) -> float:
-    """The smallest of 1, 2, 2.5, 5 × 10^k at least `value` (whole numbers only for counts)."""
-    if value <= 0:
-        return 1
-    exponent = 10 ** math.floor(math.log10(value))
-    for factor in (1, 2, 2.5, 5, 10):
-        step = factor * exponent
-        if whole and step != int(step):
-            continue
-        if value <= step:
-            return step
-    return 10 * exponent
-
-
-def _y_scale(maximum: float, *, percent: bool) -> tuple[list[tuple[float, str]], Callable]:
-    """Four gridlines from 0 up to a round number above `maximum` (whole steps for counts)."""
-    step = max(_nice_step(maximum * 1.05 / 4, whole=not percent), 0.5 if percent else 1)
-    top = step * 4
-    plot_height = CHART_HEIGHT - TOP - BOTTOM
-
-    def y(value: float) -> float:
-        return round(TOP + plot_height * (1 - value / top), 1)
-
-    ticks = [(y(step * i), _number_text(Decimal(str(step * i)), percent=percent)) for i in range(5)]
-    return ticks, y
-
-
-def _x_positions(n: int, *, bars: bool) -> list[float]:
-    plot_width = CHART_WIDTH - LEFT - RIGHT
-    if bars or n == 1:
-        step = plot_width / max(n, 1)
-        return [round(LEFT + step * (i + 0.5), 1) for i in range(n)]
-    step = plot_width / (n - 1)
-    return [round(LEFT + step * i, 1) for i in range(n)]
-
-
-def _x_labels(xs: list[float], labels: list[str]) -> list[tuple[float, str]]:
-    # Every label fits up to 12 periods; beyond that every other one (the table has them all).
-    every = 1 if len(labels) <= 12 else 2
-    return [
-        (x, label) for i, (x, label) in enumerate(zip(xs, labels, strict=True)) if i % every == 0
-    ]
-
-
-def _describe(name: str, labels: list[str], values: list[float | None], *, percent: bool) -> str:
-    shown = [(label, v) for label, v in zip(labels, values, strict=True) if v is not None]
-    if not shown:
-        return _("%(name)s: ingen tal, der kan vises.") % {"name": name}
-    (first_label, first), (last_label, last) = shown[0], shown[-1]
-    if len(shown) == 1:
-        return _("%(name)s: %(value)s i %(period)s.") % {
-            "name": name,
-            "value": _number_text(first, percent=percent),
-            "period": first_label,
-        }
-    return _("%(name)s: fra %(first)s i %(first_period)s til %(last)s i %(last_period)s.") % {
-        "name": name,
-        "first": _number_text(first, percent=percent),
-        "first_period": first_label,
-        "last": _number_text(last, percent=percent),
-        "last_period": last_label,
-    }
-
-
-def line_chart(
-    *,
-    slug: str,
-    title: str,
-    labels: list[str],
-    series: list[tuple[str, str, list[float | None]]],
-    percent: bool = False,
-) -> Chart:
-    """A line chart of `series` (name, kind, values) over `labels`; None leaves a gap.
-
-    Only shown figures are drawn: a suppressed count is None here, never a point.
-    """
-    values = [v for _name, _kind, points in series for v in points if v is not None]
-    ticks, y = _y_scale(max(values, default=0), percent=percent)
-    xs = _x_positions(len(labels), bars=False)
-    drawn = []
-    description = [title + "."]
-    for name, kind, points in series:
-        paths, current, markers = [], [], []
-        for x, label, value in zip(xs, labels, points, strict=True):
-            if value is None:
-                if current:
-                    paths.append(" ".join(current))
-                current = []
-                continue
-            current.append(f"{x},{y(value)}")
-            markers.append(
-                Marker(
-                    x=x,
-                    y=y(value),
-                    title=f"{name}, {label}: {_number_text(value, percent=percent)}",
-                )
-            )
-        if current:
-            paths.append(" ".join(current))
-        drawn.append(Series(name=name, kind=kind, paths=paths, markers=markers))
-        description.append(_describe(name, labels, points, percent=percent))
-    return Chart(
-        slug=slug,
-        kind="line",
-        title=title,
-        description=" ".join(description),
-        width=CHART_WIDTH,
-        height=CHART_HEIGHT,
-        left=LEFT,
-        top=TOP,
-        right=CHART_WIDTH - RIGHT,
-        bottom=CHART_HEIGHT - BOTTOM,
-        y_ticks=ticks,
-        x_labels=_x_labels(xs, labels),
-        series=drawn,
-    )
-
-
-def bar_chart(*, slug: str, title: str, labels: list[str], cells: list[Cell], name: str) -> Chart:
-    """A bar chart of disclosed counts: a hidden count gets no bar, only its text ("<5", "x")."""
-    values = [cell.value for cell in cells]
-    ticks, y = _y_scale(max((v for v in values if v is not None), default=0), percent=False)
-    xs = _x_positions(len(labels), bars=True)
-    step = (CHART_WIDTH - LEFT - RIGHT) / max(len(labels), 1)
-    width = round(min(step * 0.6, 56), 1)
-    base = CHART_HEIGHT - BOTTOM
-    bars = []
-    for x, label, cell in zip(xs, labels, cells, strict=True):
-        top = y(cell.value) if cell.value is not None else base
-        bars.append(
-            Bar(
-                x=round(x - width / 2, 1),
-                y=top,
-                width=width,
-                height=round(base - top, 1),
-                label=cell.text,
-                label_x=x,
-                label_y=round(top - 6, 1),
-                title=f"{label}: {cell.text}",
-            )
-        )
-    return Chart(
-        slug=slug,
-        kind="bar",
-        title=title,
-        description=" ".join(
-            [
-                title + ".",
-                _describe(
-                    name,
-                    labels,
-                    [float(v) if v is not None else None for v in values],
-                    percent=False,
-                ),
-            ]
-        ),
-        width=CHART_WIDTH,
-        height=CHART_HEIGHT,
-        left=LEFT,
-        top=TOP,
-        right=CHART_WIDTH - RIGHT,
-        bottom=base,
-        y_ticks=ticks,
-        x_labels=_x_labels(xs, labels),
-        bars=bars,
-    )
-
 
 def _value(cell: Cell) -> float | None:
     return float(cell.value) if cell.value is not None else None
+
+
+def _columns(labels: list[str], cells: list[Cell]) -> list[ColumnInput]:
+    """A count as the chart may draw it: its value only when it may be shown, else its text."""
+    return [
+        ColumnInput(label=label, value=cell.value, text=cell.text)
+        for label, cell in zip(labels, cells, strict=True)
+    ]
 
 
 # --- the sections ----------------------------------------------------------------------------
@@ -487,11 +272,17 @@ def _special_offer_sections(plans: dict[str, _Plan]) -> tuple[list[Section], lis
         ],
         rows=level_rows,
     )
-    chart_series = [(_("Faktisk antal i alt"), "actual", [_value(cell) for cell in total_cells])]
+    chart_lines = [
+        LineInput(_("Faktisk antal i alt"), ACTUAL_LINE, [_value(cell) for cell in total_cells])
+    ]
     if total_plan.has_targets:
-        chart_series.append((_("Mål"), "target", [total_plan.target(q) for q in quarters]))
+        chart_lines.append(
+            LineInput(_("Mål"), TARGET_LINE, [total_plan.target(q) for q in quarters])
+        )
     if total_plan.has_baseline:
-        chart_series.append((_("Baseline"), "baseline", [total_plan.baseline(q) for q in quarters]))
+        chart_lines.append(
+            LineInput(_("Baseline"), BASELINE_LINE, [total_plan.baseline(q) for q in quarters])
+        )
     special = Section(
         slug="specialtilbud",
         title=_("Børn og unge i specialtilbud"),
@@ -500,11 +291,11 @@ def _special_offer_sections(plans: dict[str, _Plan]) -> tuple[list[Section], lis
             "og skole, mod chefgruppens mål og baseline. Planens mål er, at tallet falder."
         ),
         tables=[level_table],
-        chart=line_chart(
-            slug="specialtilbud-graf",
+        chart=period_lines(
+            id="specialtilbud-graf",
             title=_("Børn og unge i specialtilbud i alt pr. kvartal"),
-            labels=labels,
-            series=chart_series,
+            periods=labels,
+            lines=chart_lines,
         )
         if quarters
         else None,
@@ -687,12 +478,11 @@ def _referral_sections(
             "det eksterne støttesystem gik forud for."
         ),
         tables=[referral_table],
-        chart=bar_chart(
-            slug="henvisninger-graf",
+        chart=period_columns(
+            id="henvisninger-graf",
             title=_("Henvisninger til visitation pr. kvartal"),
-            labels=labels[: len(with_data)],
-            cells=referrals.row_totals[: len(with_data)],
             name=_("Henvisninger"),
+            columns=_columns(labels[: len(with_data)], referrals.row_totals[: len(with_data)]),
         )
         if with_data
         else None,
@@ -768,12 +558,11 @@ def _referral_sections(
                 ],
             )
         ],
-        chart=bar_chart(
-            slug="skolestart-graf",
+        chart=period_columns(
+            id="skolestart-graf",
             title=_("Skolestart direkte i specialtilbud pr. skoleår"),
-            labels=year_labels,
-            cells=[row[0] for row in starts.cells],
             name=_("Børn"),
+            columns=_columns(year_labels, [row[0] for row in starts.cells]),
         )
         if years
         else None,

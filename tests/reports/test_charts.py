@@ -9,15 +9,25 @@ from django.template.loader import render_to_string
 
 from omstilling.quarters import Quarter, quarter_range
 from reports.charts import (
+    ACTUAL_LINE,
+    BASELINE_LINE,
     MILESTONE_SERIES,
     MONEY_SERIES,
+    PERIOD_HEIGHT,
+    PERIOD_WIDTH,
     PROGRESS_SERIES,
     STATE_SERIES,
+    TARGET_LINE,
     WIDTH,
     BarInput,
+    ColumnInput,
+    LineInput,
     Table,
+    nice_step,
     nice_ticks,
     percent_text,
+    period_columns,
+    period_lines,
     quarter_columns,
     short_kr,
     stacked_bars,
@@ -334,7 +344,8 @@ def test_it_rounds_percentages_half_up():
 
 
 def test_every_colour_has_at_least_3_to_1_contrast_against_white():
-    for series in STATE_SERIES + MILESTONE_SERIES + MONEY_SERIES + PROGRESS_SERIES:
+    lines = [ACTUAL_LINE, TARGET_LINE, BASELINE_LINE]
+    for series in STATE_SERIES + MILESTONE_SERIES + MONEY_SERIES + PROGRESS_SERIES + lines:
         ratio = (1.05) / (_lum(series.colour) + 0.05)
         assert ratio >= 3, (series.key, series.colour, ratio)
 
@@ -344,6 +355,8 @@ def test_no_two_series_of_a_chart_share_both_colour_and_pattern():
         looks = [(s.colour, s.pattern) for s in series_set]
         assert len(set(looks)) == len(looks)
         assert len({s.pattern for s in series_set}) == len(series_set)
+    lines = [ACTUAL_LINE, TARGET_LINE, BASELINE_LINE]
+    assert len({(line.dashes, line.marker) for line in lines}) == len(lines)
 
 
 def test_it_can_put_the_total_after_the_bar_and_give_the_label_the_whole_width():
@@ -365,3 +378,143 @@ def test_it_can_put_the_total_after_the_bar_and_give_the_label_the_whole_width()
     assert empty.total_x == pytest.approx(chart.bar_area + 6)
     html = render_to_string(chart.template, {"chart": chart})
     assert 'text-anchor="start" fill="#1a1a1a">4 tiltag</text>' in html
+
+
+# --- lines and columns over periods --------------------------------------------------------------
+
+PERIODS = ["K1 2026", "K2 2026", "K3 2026", "K4 2026"]
+
+
+def _plot_y(value, top):
+    plot_height = PERIOD_HEIGHT - 20 - 44
+    return round(20 + plot_height * (1 - value / top), 1)
+
+
+@pytest.mark.parametrize(
+    ("raw", "step"),
+    [(0, 1), (0.4, 1), (1, 1), (1.5, 2), (2.2, 5), (6, 10), (21, 25), (26, 50), (240, 250)],
+)
+def test_it_picks_whole_steps_with_quarter_steps_from_25_up(raw, step):
+    assert nice_step(raw, factors=(1, 2, 2.5, 5, 10)) == step
+
+
+def test_it_draws_four_round_gridlines_a_little_above_the_largest_value():
+    chart = period_lines(
+        id="l",
+        title="Antal",
+        periods=PERIODS[:2],
+        lines=[
+            LineInput("Antal", ACTUAL_LINE, [23.0, 18.0]),
+            LineInput("Mål", TARGET_LINE, [None, 90]),
+        ],
+    )
+
+    # 90 × 1.05 / 4 = 23.6: a step of 25, the axis ends at 100.
+    assert [t.text for t in chart.ticks] == ["0", "25", "50", "75", "100"]
+    assert [t.y for t in chart.ticks] == [_plot_y(v, 100) for v in (0, 25, 50, 75, 100)]
+
+
+def test_it_breaks_a_line_where_a_value_is_missing():
+    chart = period_lines(
+        id="l",
+        title="Antal",
+        periods=PERIODS,
+        lines=[LineInput("Antal", ACTUAL_LINE, [10, 12, None, 8])],
+    )
+
+    (line,) = chart.lines
+    plot_width = PERIOD_WIDTH - 56 - 40
+    xs = [round(56 + plot_width / 3 * i, 1) for i in range(4)]
+    assert line.paths == [
+        f"{xs[0]},{_plot_y(10, 20)} {xs[1]},{_plot_y(12, 20)}",
+        f"{xs[3]},{_plot_y(8, 20)}",
+    ]
+    assert [m.title for m in line.markers] == [
+        "Antal, K1 2026: 10",
+        "Antal, K2 2026: 12",
+        "Antal, K4 2026: 8",
+    ]
+    assert chart.desc == "Antal. Antal: fra 10 i K1 2026 til 8 i K4 2026."
+
+
+def test_it_describes_each_line_by_its_first_and_last_value():
+    chart = period_lines(
+        id="l",
+        title="Børn i alt",
+        periods=PERIODS[:2],
+        lines=[
+            LineInput("Faktisk", ACTUAL_LINE, [1234, 20.5]),
+            LineInput("Mål", TARGET_LINE, [None, 20]),
+            LineInput("Baseline", BASELINE_LINE, [None, None]),
+        ],
+    )
+
+    assert chart.desc == (
+        "Børn i alt. Faktisk: fra 1.234 i K1 2026 til 20,5 i K2 2026. Mål: 20 i K2 2026. "
+        "Baseline: ingen tal, der kan vises."
+    )
+
+
+def test_a_hidden_count_gets_no_column_only_its_text():
+    chart = period_columns(
+        id="c",
+        title="Henvisninger",
+        name="Henvisninger",
+        columns=[
+            ColumnInput("K1 2026", 12, "12"),
+            ColumnInput("K2 2026", None, "<5"),
+            ColumnInput("K3 2026", 0, "0"),
+        ],
+    )
+
+    shown, hidden, zero = chart.columns
+    assert shown.height > 0 and shown.text == "12"
+    assert hidden.height == 0 and hidden.text == "<5" and hidden.title == "K2 2026: <5"
+    assert zero.height == 0 and zero.text == "0"
+    # The scale and the text alternative know only the counts that may be shown.
+    assert [t.text for t in chart.ticks] == ["0", "5", "10", "15", "20"]
+    assert chart.desc == "Henvisninger. Henvisninger: fra 12 i K1 2026 til 0 i K3 2026."
+    html = render_to_string(chart.template, {"chart": chart})
+    assert html.count("<rect") == 1
+    assert "&lt;5</text>" in html
+
+
+def test_it_writes_every_period_label_up_to_twelve_and_every_other_beyond():
+    def labels(count):
+        periods = [f"P{i}" for i in range(count)]
+        columns = [ColumnInput(p, 5, "5") for p in periods]
+        chart = period_columns(id="c", title="T", name="N", columns=columns)
+        return [label.text for label in chart.x_labels]
+
+    assert labels(12) == [f"P{i}" for i in range(12)]
+    assert labels(13) == [f"P{i}" for i in range(0, 13, 2)]
+
+
+def test_it_renders_period_charts_as_accessible_svg_with_a_key_to_the_lines():
+    chart = period_lines(
+        id="l",
+        title="Børn & unge",
+        periods=PERIODS[:2],
+        lines=[
+            LineInput("Faktisk", ACTUAL_LINE, [23.5, 18]),
+            LineInput("Mål", TARGET_LINE, [25, 20]),
+            LineInput("Baseline", BASELINE_LINE, [30, 30]),
+        ],
+    )
+
+    html = render_to_string("reports/includes/kpi_chart.html", {"chart": chart})
+
+    svg = re.search(r"<svg[^>]*>", html).group(0)
+    assert 'role="img"' in svg
+    assert 'aria-labelledby="l-title"' in svg and 'aria-describedby="l-desc"' in svg
+    assert '<title id="l-title">Børn &amp; unge</title>' in html
+    assert f'<desc id="l-desc">{chart.desc.replace("&", "&amp;")}</desc>' in html
+    assert "<title>Faktisk, K1 2026: 23,5</title>" in html
+    assert 'stroke-dasharray="9 5"' in html and 'stroke-dasharray="2 4"' in html
+    assert html.count("<circle") == 2 + 1 and html.count('width="9" height="9"') == 2 + 1
+    for text in ["Faktisk (fuld linje, prikker)", "Mål (stiplet linje, firkanter)"]:
+        assert text in re.sub(r"\s+", " ", html)
+    assert "Baseline (prikket linje)" in re.sub(r"\s+", " ", html)
+    assert "<script" not in html
+    # Geometry stays in SVG number format even in Danish (no decimal commas in attributes).
+    assert not re.search(r'(x|y|cx|cy|width|height|stroke-width)="\d+,\d', html)

@@ -128,14 +128,30 @@ def test_the_charts_have_text_alternatives_and_a_table(client, bfu, figures):
 
     content = client.get(reverse("kpis:overview")).content.decode()
 
-    svgs = re.findall(r"<svg role=\"img\"[^>]*>", content)
+    svgs = re.findall(r"<svg [^>]*role=\"img\"[^>]*>", content)
     assert len(svgs) >= 2
     assert content.count("<title id=") == len(svgs)
     assert content.count("<desc id=") == len(svgs)
+    for svg in svgs:
+        chart = re.search(r'aria-labelledby="([\w-]+)-title"', svg).group(1)
+        assert f'aria-describedby="{chart}-desc"' in svg
     assert "Vis som tabel" in content
     assert "fra 23 i K2 2026 til 18 i K3 2026" in content
     # SVG coordinates are written with a decimal point, whatever the language.
     assert re.search(r'points="[\d.]+,[\d.]+ ', content)
+
+
+def test_a_hidden_count_is_written_in_the_chart_but_never_drawn(client, bfu, figures):
+    client.force_login(bfu)
+
+    content = client.get(reverse("kpis:overview")).content.decode()
+
+    # Three referrals in K3 2026: the column chart shows "<5" at the axis and draws no column.
+    svg = re.search(r'<svg [^>]*aria-labelledby="henvisninger-graf-title".*?</svg>', content, re.S)
+    column = re.search(r"<g>\s*<title>K3 2026: &lt;5</title>(.*?)</g>", svg.group(0), re.S)
+    assert column and "<rect" not in column.group(1)
+    assert "&lt;5</text>" in column.group(1)
+    assert "Henvisninger: ingen tal, der kan vises." in svg.group(0)
 
 
 def test_the_export_is_suppressed_like_the_page(client, bfu, figures):
