@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from omstilling.history_admin import HistoryAdmin
 from omstilling.models import AccessLog, Area, GovernanceBody, Institution, Plan, User
 from omstilling.services import user_apply_role
 
@@ -35,14 +35,14 @@ class InstitutionAdmin(admin.ModelAdmin):
 
 
 @admin.register(GovernanceBody)
-class GovernanceBodyAdmin(SimpleHistoryAdmin):
+class GovernanceBodyAdmin(HistoryAdmin):
     list_display = ("name", "kind")
     list_filter = ("kind",)
     filter_horizontal = ("members",)
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(HistoryAdmin):
     list_display = ("title", "municipality")
 
 

@@ -5,8 +5,8 @@ the portal's pages, which check access and write the access log.
 """
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from omstilling.history_admin import HistoryAdmin
 from omstilling.models import Role
 from supportsystem.models import Stage, SupportActor, SupportSystemPart
 
@@ -39,7 +39,7 @@ class AdministratorsEdit:
 
 
 @admin.register(SupportActor)
-class SupportActorAdmin(AdministratorsEdit, SimpleHistoryAdmin):
+class SupportActorAdmin(AdministratorsEdit, HistoryAdmin):
     list_display = ("name", "kind", "area", "institution", "contact")
     ordering = ("kind", "institution__name", "order", "name")
     list_filter = ("kind", "area")

@@ -1,16 +1,16 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from omstilling.history_admin import HistoryAdmin
 from tracks.models import Initiative, Milestone, Recommendation, RecommendationTheme, Spor, Theme
 
 
 @admin.register(Spor)
-class SporAdmin(SimpleHistoryAdmin):
+class SporAdmin(HistoryAdmin):
     list_display = ("number", "title", "plan")
 
 
 @admin.register(Theme)
-class ThemeAdmin(SimpleHistoryAdmin):
+class ThemeAdmin(HistoryAdmin):
     list_display = ("title", "spor")
 
 
@@ -21,7 +21,7 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(SimpleHistoryAdmin):
+class InitiativeAdmin(HistoryAdmin):
     list_display = ("title", "spor", "lead_area", "owner", "owner_body")
     list_filter = ("spor", "lead_area")
     search_fields = ("title", "slug")
@@ -30,17 +30,17 @@ class InitiativeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(SimpleHistoryAdmin):
+class MilestoneAdmin(HistoryAdmin):
     list_display = ("title", "initiative", "planned_quarter", "institution", "completed_on")
     list_filter = ("institution",)
 
 
 @admin.register(RecommendationTheme)
-class RecommendationThemeAdmin(SimpleHistoryAdmin):
+class RecommendationThemeAdmin(HistoryAdmin):
     list_display = ("number", "title")
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(SimpleHistoryAdmin):
+class RecommendationAdmin(HistoryAdmin):
     list_display = ("number", "theme")
     filter_horizontal = ("initiatives",)

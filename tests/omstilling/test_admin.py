@@ -77,3 +77,29 @@ def test_it_keeps_other_roles_out_of_the_admin(client, all_personas, persona):
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/tracks/initiative/abc/history/",
+        "/admin/tracks/initiative/{pk}/history/abc/",
+        "/admin/omstilling/plan/abc/history/",
+        "/admin/supportsystem/supportactor/abc/history/",
+    ],
+)
+def test_a_history_url_with_an_id_that_is_no_id_answers_404(client, initiative, path):
+    from omstilling.models import User
+
+    client.force_login(User.objects.create_superuser("root", "root@kommune.example", "x"))
+
+    assert client.get(path.format(pk=initiative.pk)).status_code == 404
+
+
+def test_the_history_of_an_initiative_is_still_shown(client, chef, initiative):
+    client.force_login(chef)
+
+    response = client.get(f"/admin/tracks/initiative/{initiative.pk}/history/")
+
+    assert response.status_code == 200
+    assert initiative.title in response.content.decode()
