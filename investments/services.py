@@ -325,7 +325,7 @@ def investment_decide(
         errors["decided_on"] = _("Datoen kan ikke ligge i fremtiden.")
     elif previous and decided_on < previous:
         errors["decided_on"] = _("Datoen kan ikke ligge før det forrige trin (%(date)s).") % {
-            "date": date_format(previous, "j. F Y")
+            "date": date_format(previous, "DATE_FORMAT")
         }
     if to_state in REFERENCE_REQUIRED and not reference.strip():
         errors["reference"] = _("Angiv sagens reference, fx “sag 137”.")

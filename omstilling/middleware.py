@@ -1,11 +1,15 @@
-"""Session security that Django's settings alone do not give (ASVS V3)."""
+"""The portal's own middleware: session security that Django's settings alone do not give
+(ASVS V3), and the language the user chose."""
 
+import contextlib
 import time
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from omstilling.auth import LOGIN_AT_SESSION_KEY, SEEN_AT_SESSION_KEY, stamp_session
 
@@ -58,3 +62,29 @@ class SessionSecurityMiddleware:
         return response.status_code == 302 and response["Location"].startswith(
             resolve_url(settings.LOGIN_URL)
         )
+
+
+class LanguageChoiceMiddleware:
+    """The language the user chose in the footer (the cookie that Django's set_language view
+    sets); Danish otherwise.
+
+    Unlike Django's LocaleMiddleware, the browser's Accept-Language is not consulted: the
+    portal is the municipality's Danish workplace, and a browser set up in English must not
+    turn it into English unasked.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = settings.LANGUAGE_CODE
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen:
+            with contextlib.suppress(LookupError):  # a cookie for a language we do not have
+                language = translation.get_supported_language_variant(chosen)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Cookie",))
+        return response

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
 
 from omstilling import views
 
@@ -14,6 +15,8 @@ urlpatterns = [
     path("log-ind/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("log-ud/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz/", views.healthz, name="healthz"),
+    # The language choice in the footer (POST; a cookie, also before log-in).
+    path("sprog/", set_language, name="set_language"),
     path("plan/", include("tracks.urls")),
     path("investeringer/", include("investments.urls")),
     path("dashboard/", include("reports.urls")),

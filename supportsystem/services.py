@@ -85,7 +85,7 @@ def _check_date(
         errors[field] = _("Datoen må ikke ligge i fremtiden.")
     elif not_before is not None and on < not_before:
         errors[field] = _("Datoen må ikke ligge før forløbets seneste skridt (%(date)s).") % {
-            "date": date_format(not_before, "j. F Y")
+            "date": date_format(not_before, "DATE_FORMAT")
         }
 
 

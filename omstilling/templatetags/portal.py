@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django import template
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 
 from omstilling.quarters import Quarter
 
@@ -21,6 +21,14 @@ def quarter(value: dt.date | None) -> str:
 def short_quarter(value: dt.date | None) -> str:
     """`2025-07-01` → `K3 2025`."""
     return Quarter.of(value).short_label if value else ""
+
+
+@register.filter
+def weekday_date(value: dt.date | None) -> str:
+    """`2027-01-04` → `mandag 4. januar 2027` (in English: `Monday 4 January 2027`)."""
+    if not value:
+        return ""
+    return f"{date_format(value, 'l')} {date_format(value, 'DATE_FORMAT')}"
 
 
 @register.filter

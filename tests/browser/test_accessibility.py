@@ -478,3 +478,51 @@ def test_django_admin_has_no_axe_violations(open_page, portal_module):
         violations = axe_violations(page)
         AUDIT_LOG.append(AuditEntry("admin", "django-admin", path, 200, len(violations)))
         assert not violations, f"{path}:\n{format_violations(violations)}"
+
+
+# --- The portal in English ----------------------------------------------------------------------
+
+
+def test_the_portal_in_english_is_chosen_with_the_keyboard_and_is_accessible(
+    browser, portal_module, shot
+):
+    """The footer's language button, pressed with the keyboard, turns the page (and the next
+    ones) English: lang="en", no axe violation; and back to Danish the same way. A context of
+    its own, so that no other test's pages turn English."""
+    context = browser.new_context(locale="en-GB")  # the browser's own language changes nothing
+    try:
+        page = context.new_page()
+        page.set_viewport_size(DESKTOP)
+        page.goto(f"{portal_module.url}/log-ind/")
+        assert page.evaluate("document.documentElement.lang") == "da"
+        page.fill("#id_username", "bfu")
+        page.fill("#id_password", "demo")
+        page.click("main button[type=submit]")
+        expect(page).to_have_url(re.compile(r"/dashboard/$"))
+
+        button = page.locator("footer button[name=language]")
+        expect(button).to_have_text("English")
+        expect(button).to_have_attribute("lang", "en")
+        button.focus()
+        page.keyboard.press("Enter")
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        expect(page).to_have_url(re.compile(r"/dashboard/$"))  # back on the same page
+        expect(page.locator("h1")).to_have_text("Overview of the transition plan")
+        open_all_details(page)
+        violations = axe_violations(page)
+        AUDIT_LOG.append(
+            AuditEntry("bfu", "overblik på engelsk", "/dashboard/", 200, len(violations))
+        )
+        assert not violations, format_violations(violations)
+        shot(page, "dashboard-en")
+
+        page.goto(f"{portal_module.url}/plan/")  # the choice holds on the next page
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        button = page.locator("footer button[name=language]")
+        expect(button).to_have_text("Dansk")
+        button.focus()
+        page.keyboard.press("Space")
+        expect(page.locator("html")).to_have_attribute("lang", "da")
+        expect(page.locator("footer button[name=language]")).to_have_text("English")
+    finally:
+        context.close()

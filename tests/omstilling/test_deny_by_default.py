@@ -14,6 +14,7 @@ ALLOW_ANONYMOUS = {
     "login",  # the log-in page itself
     "logout",  # logging out needs no session
     "healthz",  # the load balancer's health check
+    "set_language",  # the language choice in the footer, also on the log-in page
     "admin:login",
     "admin:logout",
     "admin:password_reset",  # not mounted unless configured, kept for safety

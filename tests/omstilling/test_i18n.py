@@ -12,6 +12,7 @@ English catalogue lives in locale/en. These tests check that:
 """
 
 import ast
+import datetime as dt
 import re
 import shutil
 import subprocess
@@ -372,6 +373,14 @@ def english(settings, compiled_locale):
         yield
 
 
+@pytest.fixture
+def english_client(client, settings, compiled_locale):
+    """A browser that chose English in the footer (the language cookie)."""
+    settings.LOCALE_PATHS = [str(compiled_locale)]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
 def test_danish_is_served_by_default(client, chef, initiative):
     client.force_login(chef)
 
@@ -383,8 +392,8 @@ def test_danish_is_served_by_default(client, chef, initiative):
 
 
 @pytest.mark.django_db
-def test_the_log_in_page_comes_out_in_english(client, english):
-    html = client.get(reverse("login")).content.decode()
+def test_the_log_in_page_comes_out_in_english(english_client):
+    html = english_client.get(reverse("login")).content.decode()
 
     assert '<html lang="en">' in html
     assert "Skip to main content" in html
@@ -405,10 +414,10 @@ def test_the_log_in_page_comes_out_in_english(client, english):
         ("supportsystem:directory", ["Who can help with what"]),
     ],
 )
-def test_pages_come_out_in_english(client, chef, initiative, english, url_name, expected):
-    client.force_login(chef)
+def test_pages_come_out_in_english(english_client, chef, initiative, url_name, expected):
+    english_client.force_login(chef)
 
-    response = client.get(reverse(url_name))
+    response = english_client.get(reverse(url_name))
     html = response.content.decode()
 
     assert response.status_code == 200
@@ -432,3 +441,89 @@ def test_forms_choices_and_exports_come_out_in_english(english):
     assert "Status description" in [str(field.label) for field in form.fields.values()]
     assert translation.gettext("Log af") == "Log out"
     assert translation.ngettext("%(days)s dag", "%(days)s dage", 2) % {"days": 2} == "2 days"
+
+
+# --- The language choice (footer) -------------------------------------------------------------
+
+
+def test_a_browser_in_english_still_gets_danish(client, chef):
+    """Only the user's own choice switches the language, not the browser's Accept-Language."""
+    client.force_login(chef)
+
+    response = client.get(reverse("tracks:overview"), headers={"Accept-Language": "en-GB,en"})
+    html = response.content.decode()
+
+    assert '<html lang="da">' in html
+    assert "Log af" in html
+    assert response["Content-Language"] == "da"
+    # The footer offers English, marked as English for screen readers.
+    assert 'name="language" value="en" lang="en" class="function-link">English</button>' in html
+
+
+def test_choosing_english_in_the_footer_switches_the_portal(
+    client, chef, settings, compiled_locale
+):
+    settings.LOCALE_PATHS = [str(compiled_locale)]
+    client.force_login(chef)
+    page = reverse("tracks:initiative_list") + "?spor=1"
+
+    response = client.post(reverse("set_language"), {"language": "en", "next": page})
+
+    assert response.status_code == 302
+    assert response["Location"] == page  # back where the user was, filters kept
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "en"
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    english = client.get(page)
+    html = english.content.decode()
+    assert '<html lang="en">' in html
+    assert english["Content-Language"] == "en"
+    assert "Log out" in html and "Log af" not in html
+    assert 'value="da" lang="da" class="function-link">Dansk</button>' in html
+
+    client.post(reverse("set_language"), {"language": "da", "next": page})
+    assert '<html lang="da">' in client.get(page).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_language_choice_works_before_log_in_and_refuses_foreign_targets(client):
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": "https://evil.example/"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"  # never to another site
+    assert client.get(reverse("login")).content.decode().count('<html lang="en">') == 1
+
+
+@pytest.mark.django_db
+def test_an_unknown_language_cookie_falls_back_to_danish(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"
+
+    response = client.get(reverse("login"))
+
+    assert '<html lang="da">' in response.content.decode()
+    assert response["Content-Language"] == "da"
+
+
+def test_dates_follow_the_language(english, settings):
+    from django.template import Context, Template
+
+    template = Template(
+        '{% load portal %}{{ day|date:"DATE_FORMAT" }}|{{ day|weekday_date }}|'
+        '{{ moment|date:"DATETIME_FORMAT" }}|{{ day|date:"SHORT_DATE_FORMAT" }}'
+    )
+    context = Context(
+        {
+            "day": dt.date(2027, 1, 4),
+            "moment": dt.datetime(2026, 11, 24, 14, 30, tzinfo=dt.UTC),
+        }
+    )
+
+    assert template.render(context) == (
+        "4 January 2027|Monday 4 January 2027|24 November 2026, 15:30|04/01/2027"
+    )
+    with translation.override("da"):
+        assert template.render(context) == (
+            "4. januar 2027|mandag 4. januar 2027|24. november 2026 kl. 15.30|04.01.2027"
+        )
