@@ -178,7 +178,22 @@ def test_page_is_accessible(role, key, role_tab, portal_module, ids):
     reflow = reflow_problems(page, (640, 320) if narrow or status != 200 else (320,))
     AUDIT_LOG[-1].other_problems += len(reflow)
     problems += reflow
+    if role == "bfu":
+        problems += _edit_controls(page)
     assert not problems, f"{role} {path}:\n" + "\n".join(problems)
+
+
+# A BFU member reads and never writes: no control on any page that would change something.
+# (Log af and the language choice in the header and footer change no data.)
+_EDIT_CONTROLS_JS = """
+() => Array.from(document.querySelectorAll(
+  "main form[method=post i], main [hx-post], main [hx-put], main [hx-patch], main [hx-delete]"
+)).map((el) => el.outerHTML.slice(0, 160))
+"""
+
+
+def _edit_controls(page) -> list[str]:
+    return [f"an edit control for BFU: {html}" for html in page.evaluate(_EDIT_CONTROLS_JS)]
 
 
 def test_every_page_was_audited_as_a_real_page_by_some_role():
