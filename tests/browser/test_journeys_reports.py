@@ -10,12 +10,11 @@ import re
 import time
 
 import pytest
-from django.db import connection
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from omstilling.celery import app as celery_app
 from reports.models import Report, ReportKind, ReportState
+from tests.celery_worker import celery_worker_thread
 
 # A monthly report of the Vejle plan compiles in a few seconds; the worker may be slower on a
 # busy CI machine. The archive polls every 2 seconds.
@@ -29,19 +28,8 @@ def report_worker(portal, settings, tmp_path):
     if not settings.CELERY_BROKER_URL:
         yield None
         return
-    from celery.contrib.testing.worker import start_worker
-
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    celery_app.control.purge()  # messages left by earlier tests whose rows are gone
-    try:
-        with start_worker(
-            celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=60
-        ) as worker:
-            yield worker
-    finally:
-        celery_app.conf.task_always_eager = previous
-        connection.close()
+    with celery_worker_thread() as worker:
+        yield worker
 
 
 def _wait_until_finished(report, timeout=READY_TIMEOUT_MS / 1000):

@@ -9,13 +9,14 @@ import pytest
 import time_machine
 from celery.schedules import crontab
 from django.conf import settings
-from django.db import OperationalError, connection
+from django.db import OperationalError
 
 from omstilling.celery import app as celery_app
 from reports import services, tasks
 from reports.models import Report, ReportKind, ReportState
 from reports.schedule import next_report_day
 from reports.services import report_request
+from tests.celery_worker import celery_worker_thread
 from tests.factories import InitiativeFactory, SporFactory
 from tests.reports.report_support import (  # noqa: F401 - fixtures
     at,
@@ -217,19 +218,8 @@ def redis_worker(settings):
     """A Celery worker in a thread of this process, consuming from the configured broker."""
     if not settings.CELERY_BROKER_URL:
         pytest.skip("no broker configured (CELERY_BROKER_URL); CI runs this against Redis")
-    from celery.contrib.testing.worker import start_worker
-
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    celery_app.control.purge()  # messages left by earlier tests whose rows are gone
-    try:
-        with start_worker(
-            celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=60
-        ) as worker:
-            yield worker
-    finally:
-        celery_app.conf.task_always_eager = previous
-        connection.close()
+    with celery_worker_thread() as worker:
+        yield worker
 
 
 @pytest.mark.django_db(transaction=True)
