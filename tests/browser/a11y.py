@@ -15,10 +15,8 @@ from axe_playwright_python.sync_playwright import Axe
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # axe files these under "best-practice", not under a WCAG tag; they check what the issue asks
 # for too (headings in order, one h1, landmarks, the skip link), so they run as well.
-EXTRA_RULES = [
-    "heading-order",
-    "page-has-heading-one",
-    "empty-heading",
+# Landmarks: one main, one banner, one contentinfo, each at the top level and each unique.
+LANDMARK_RULES = [
     "landmark-one-main",
     "landmark-unique",
     "landmark-no-duplicate-banner",
@@ -27,6 +25,12 @@ EXTRA_RULES = [
     "landmark-banner-is-top-level",
     "landmark-contentinfo-is-top-level",
     "landmark-main-is-top-level",
+]
+EXTRA_RULES = [
+    "heading-order",
+    "page-has-heading-one",
+    "empty-heading",
+    *LANDMARK_RULES,
     "skip-link",
     "empty-table-header",
     "aria-allowed-role",
@@ -88,14 +92,7 @@ DOCUMENT_RULES = [
     "duplicate-id-aria",
     "heading-order",
     "page-has-heading-one",
-    "landmark-one-main",
-    "landmark-unique",
-    "landmark-no-duplicate-banner",
-    "landmark-no-duplicate-contentinfo",
-    "landmark-no-duplicate-main",
-    "landmark-banner-is-top-level",
-    "landmark-contentinfo-is-top-level",
-    "landmark-main-is-top-level",
+    *LANDMARK_RULES,
 ]
 _main_audited: set[int] = set()
 
