@@ -160,3 +160,29 @@ def test_bfu_lands_on_the_dashboard_and_opens_a_chart_as_a_table(login, portal, 
     # A BFU member finds no edit control on the dashboard either.
     assert page.locator("text=Opdatér status").count() == 0
     assert page.locator("text=Markér som nået").count() == 0
+
+
+def test_keyboard_only_cancel_brings_focus_back_to_the_status_panel(login, portal, shot):
+    page = login("chefgruppe")
+    initiative = Initiative.objects.order_by("pk").first()
+    before = StatusUpdate.objects.count()
+    page.goto(f"{portal.url}/plan/tiltag/{initiative.pk}/")
+    page.locator("#status-panel a", has_text="Opdatér status").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(":focus")).to_have_id("status-form-heading")
+
+    # Tab forward through the form to "Annullér" and press Enter: the form goes, nothing is
+    # saved, and focus is back on the status panel's heading (not lost at the top of the page).
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Annullér":
+            break
+    else:
+        raise AssertionError("Annullér cannot be reached with Tab")
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#status-form-heading")).to_have_count(0)
+    expect(page.locator(":focus")).to_have_id("status-heading")
+    expect(page.locator("#live-region")).not_to_be_empty()
+    assert StatusUpdate.objects.count() == before
+    shot(page, "cancelled")
