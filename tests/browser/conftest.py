@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -91,6 +92,10 @@ def portal_module(live_server, django_db_setup, django_db_blocker):
         finally:
             call_command("flush", interactive=False, verbosity=0)
             live_server._live_server_modified_settings.disable()
+            # The connection this fixture used is not the one pytest-django drops the test
+            # database with at the end of the run (Django keeps connections per context, and
+            # this one's context differs); left open, PostgreSQL refuses to drop the database.
+            connection.close()
 
 
 @pytest.fixture(scope="module")
