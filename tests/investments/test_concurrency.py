@@ -5,7 +5,6 @@ PostgreSQL has the row locks this is about; CI runs the suite on PostgreSQL.
 """
 
 import datetime as dt
-import threading
 from decimal import Decimal
 
 import pytest
@@ -15,6 +14,7 @@ from django.db import connection
 from investments import selectors
 from investments.models import Investment, InvestmentDecision, Spending
 from investments.services import investment_decide, spending_record
+from tests.concurrency import run_at_once
 from tests.factories import InvestmentFactory
 from tests.investments.conftest import S
 
@@ -29,27 +29,14 @@ pytestmark = [
 def _race(*calls):
     """Run each call in its own thread and connection, all released at once. Returns, per call,
     "ok" or the messages of the ValidationError it raised."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            call()
-            results[index] = "ok"
-        except ValidationError as exc:
-            results[index] = exc.messages
-        except Exception as exc:  # noqa: BLE001 - reported by the assertions below
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
+    return [
+        result.messages
+        if isinstance(result, ValidationError)
+        else result
+        if isinstance(result, Exception)
+        else "ok"
+        for result in run_at_once(*calls, timeout=30)
+    ]
 
 
 def test_two_concurrent_approvals_that_together_exceed_the_pool_let_exactly_one_through(

@@ -5,7 +5,6 @@ Today is Tuesday 24 November 2026; the quarter began 1 October; 14 days ahead is
 """
 
 import datetime as dt
-import threading
 from unittest import mock
 
 import pytest
@@ -17,6 +16,7 @@ from omstilling.models import Role
 from reports import services, tasks
 from reports.models import ReminderSent
 from reports.reminders import reminders_by_user, reminders_for
+from tests.concurrency import run_at_once
 from tests.factories import (
     GovernanceBodyFactory,
     InitiativeFactory,
@@ -219,21 +219,10 @@ def test_someone_with_nothing_due_is_told_so(client, situation, bfu):
 def test_two_reminder_jobs_at_once_send_each_person_one_email(situation):
     if connection.vendor != "postgresql":
         pytest.skip("concurrent inserts race on the constraint only on PostgreSQL")
-    barrier = threading.Barrier(2)
-    counts = []
-
-    def run():
-        try:
-            barrier.wait(timeout=10)
-            counts.append(services.reminders_send(today=TODAY))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    counts = run_at_once(
+        lambda: services.reminders_send(today=TODAY),
+        lambda: services.reminders_send(today=TODAY),
+    )
 
     assert sum(counts) == 4
     assert len(mail.outbox) == 4

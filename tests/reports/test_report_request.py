@@ -1,7 +1,6 @@
 """Asking for a report: one per kind and period (by the database's constraint), new versions
 only when someone asks for one, and the compile task sent only once the row is committed."""
 
-import threading
 from unittest import mock
 
 import pytest
@@ -13,6 +12,7 @@ from reports import tasks
 from reports.models import Report, ReportKind, ReportState
 from reports.periods import month_period, parse_period, quarter_period
 from reports.services import report_request, reports_request_scheduled
+from tests.concurrency import run_at_once
 from tests.reports.report_support import (  # noqa: F401 - fixtures
     at,
     eager_celery_fixture,
@@ -198,28 +198,6 @@ def test_running_the_morning_job_twice_makes_no_second_report(django_capture_on_
 # --- two at once, on PostgreSQL ------------------------------------------------------------------
 
 
-def _race(*calls):
-    """Run each call in its own thread and database connection, released at the same moment."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as exc:  # noqa: BLE001 - reported by the assertions
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 def _needs_postgresql():
     if connection.vendor != "postgresql":
         pytest.skip("concurrent inserts race on the constraint only on PostgreSQL")
@@ -229,7 +207,7 @@ def _needs_postgresql():
 def test_two_concurrent_runs_of_the_morning_job_make_one_report_per_period():
     _needs_postgresql()
     with mock.patch.object(tasks.compile_report, "delay") as delay:
-        results = _race(
+        results = run_at_once(
             lambda: tasks.request_scheduled_reports(today="2027-01-04"),
             lambda: tasks.request_scheduled_reports(today="2027-01-04"),
         )
@@ -248,7 +226,7 @@ def test_two_people_issuing_a_new_version_at_once_never_get_the_same_number(chef
         state=ReportState.FAERDIG, sha256="x" * 64, snapshot={}, pdf="rapporter/2026/x.pdf"
     )
     with mock.patch.object(tasks.compile_report, "delay"):
-        results = _race(
+        results = run_at_once(
             lambda: report_request(kind=M, period="2026-11", by=chef, new_version=True).version,
             lambda: report_request(kind=M, period="2026-11", by=chef, new_version=True).version,
         )
