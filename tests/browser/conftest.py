@@ -12,6 +12,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 
+from tests.browser.actions import log_in
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -111,11 +113,7 @@ def user_context(browser, portal_module):
             context = browser.new_context(locale="da-DK")
             if username:
                 page = context.new_page()
-                page.goto(f"{portal_module.url}/log-ind/")
-                page.fill("#id_username", username)
-                page.fill("#id_password", "demo")
-                page.click("main button[type=submit]")
-                page.wait_for_load_state()
+                log_in(page, portal_module.url, username)
                 assert "/log-ind/" not in page.url, f"{username} could not log in"
                 page.close()
             contexts[username] = context
@@ -162,11 +160,7 @@ def login(browser, portal, request):
         context = browser.new_context(locale="da-DK", **context_options)
         contexts.append(context)
         page = context.new_page()
-        page.goto(f"{portal.url}/log-ind/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", "demo")
-        page.click("main button[type=submit]")
-        page.wait_for_load_state()
+        log_in(page, portal.url, username)
         return page
 
     yield _login

@@ -28,6 +28,7 @@ from tests.browser.a11y import (
     page_checks,
     set_width,
 )
+from tests.browser.actions import log_in
 from tests.browser.pages import (
     ANONYMOUS,
     BY_KEY,
@@ -510,9 +511,7 @@ def test_the_portal_in_english_is_chosen_with_the_keyboard_and_is_accessible(
         page.set_viewport_size(DESKTOP)
         page.goto(f"{portal_module.url}/log-ind/")
         assert page.evaluate("document.documentElement.lang") == "da"
-        page.fill("#id_username", "bfu")
-        page.fill("#id_password", "demo")
-        page.click("main button[type=submit]")
+        log_in(page, portal_module.url, "bfu")
         expect(page).to_have_url(re.compile(r"/dashboard/$"))
 
         button = page.locator("footer button[name=language]")

@@ -4,6 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.browser.actions import tab_to
 from tracks.models import Initiative, Spor, StatusUpdate
 
 
@@ -102,12 +103,7 @@ def test_keyboard_only_status_update(login, portal, shot):
     page.goto(f"{portal.url}/plan/tiltag/{initiative.pk}/")
 
     # Tab to the "Opdatér status" button and press Enter.
-    for _ in range(60):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.textContent.trim()") == "Opdatér status":
-            break
-    else:
-        raise AssertionError("the status button cannot be reached with Tab")
+    tab_to(page, "Opdatér status")
     page.keyboard.press("Enter")
     expect(page.locator(":focus")).to_have_id("status-form-heading")
 
@@ -173,12 +169,7 @@ def test_keyboard_only_cancel_brings_focus_back_to_the_status_panel(login, porta
 
     # Tab forward through the form to "Annullér" and press Enter: the form goes, nothing is
     # saved, and focus is back on the status panel's heading (not lost at the top of the page).
-    for _ in range(30):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.textContent.trim()") == "Annullér":
-            break
-    else:
-        raise AssertionError("Annullér cannot be reached with Tab")
+    tab_to(page, "Annullér", limit=30)
     page.keyboard.press("Enter")
 
     expect(page.locator("#status-form-heading")).to_have_count(0)
