@@ -15,6 +15,15 @@ from investments.models import (
     InvestmentState,
 )
 from investments.services import allowed_next_states
+from omstilling.bounds import (
+    NOTE_LENGTH,
+    ORDER_MAX,
+    REFERENCE_LENGTH,
+    STATUS_LENGTH,
+    TITLE_LENGTH,
+    VERSION_MAX,
+)
+from omstilling.fields import BoundedDateField, BoundedIntegerField, FreeTextField
 from omstilling.models import Institution, Plan
 from tracks.models import Initiative
 
@@ -57,12 +66,12 @@ class KronerField(forms.DecimalField):
         return super().to_python(value)
 
 
-class _DateField(forms.DateField):
-    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    default_error_messages = {
-        "invalid": _("Skriv en gyldig dato."),
-        "required": _("Angiv datoen."),
-    }
+def _past_date_field(**kwargs) -> BoundedDateField:
+    """A date of something that has happened: never in the future (the plan's own window is
+    checked by the services)."""
+    return BoundedDateField(
+        last=timezone.localdate, error_messages={"required": _("Angiv datoen.")}, **kwargs
+    )
 
 
 class InitiativeChoiceField(forms.ModelMultipleChoiceField):
@@ -81,15 +90,17 @@ class InvestmentForm(forms.Form):
         empty_label=_("Vælg udviklingsskole"),
         error_messages={"required": _("Vælg den udviklingsskole, investeringen gælder.")},
     )
-    title = forms.CharField(
+    title = FreeTextField(
         label=_("Titel"),
-        max_length=250,
+        max_length=TITLE_LENGTH,
         error_messages={"required": _("Skriv en titel.")},
     )
-    purpose = forms.CharField(
+    purpose = FreeTextField(
         label=_("Formål"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=STATUS_LENGTH,
+        multiline=True,
+        rows=4,
         help_text=_("Hvad skal investeringen gøre for børnene og fællesskaberne?"),
     )
     amount = KronerField(label=_("Beløb"))
@@ -98,7 +109,9 @@ class InvestmentForm(forms.Form):
         queryset=Initiative.objects.none(),
         required=False,
     )
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    expected_version = BoundedIntegerField(
+        widget=forms.HiddenInput, min_value=0, max_value=VERSION_MAX, required=False
+    )
 
     def __init__(self, *args, plan: Plan, investment: Investment | None = None, **kwargs):
         if investment is not None and "initial" not in kwargs:
@@ -143,17 +156,19 @@ class DecisionForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Vælg det trin, der er besluttet.")},
     )
-    decided_on = _DateField(label=_("Dato"), help_text=_("Datoen for mødet eller beslutningen."))
-    reference = forms.CharField(
+    decided_on = _past_date_field(
+        label=_("Dato"), help_text=_("Datoen for mødet eller beslutningen.")
+    )
+    reference = FreeTextField(
         label=_("Reference"),
         required=False,
-        max_length=100,
+        max_length=REFERENCE_LENGTH,
         help_text=_("Fx “sag 137”. Skal udfyldes for behandling i BFU og godkendelse."),
     )
-    note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    note = FreeTextField(label=_("Note"), required=False, max_length=NOTE_LENGTH, multiline=True)
+    expected_version = BoundedIntegerField(
+        widget=forms.HiddenInput, min_value=0, max_value=VERSION_MAX
     )
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, investment: Investment, **kwargs):
         kwargs.setdefault(
@@ -168,12 +183,14 @@ class DecisionForm(forms.Form):
 
 
 class SpendingForm(forms.Form):
-    spent_on = _DateField(label=_("Dato"), help_text=_("Datoen for udgiften."))
+    spent_on = _past_date_field(label=_("Dato"), help_text=_("Datoen for udgiften."))
     amount = KronerField(label=_("Beløb"))
-    note = forms.CharField(
+    note = FreeTextField(
         label=_("Note"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=NOTE_LENGTH,
+        multiline=True,
+        rows=2,
         help_text=_("Fx hvad pengene er brugt til, eller bilagsnummer."),
     )
 
@@ -195,12 +212,12 @@ class DevelopmentSchoolForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    order = forms.IntegerField(
+    order = BoundedIntegerField(
         label=_("Rækkefølge"),
         min_value=0,
+        max_value=ORDER_MAX,
         required=False,
         help_text=_("Skolerne vises i stigende rækkefølge."),
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 
     def __init__(

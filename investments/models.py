@@ -6,12 +6,15 @@ Amounts are kroner as exact decimals (øre in the two decimal places), never flo
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from omstilling.bounds import NOTE_LENGTH, ORDER_MAX, REFERENCE_LENGTH, STATUS_LENGTH, TITLE_LENGTH
+from omstilling.fields import BoundedDateModelField, ScreenedCharField, ScreenedTextField
 from omstilling.models import Institution, Plan
 from tracks.models import Initiative
 
@@ -44,7 +47,9 @@ class DevelopmentSchool(models.Model):
         limit_choices_to={"kind": Institution.Kind.DAGTILBUD},
         related_name="linked_development_schools",
     )
-    order = models.PositiveSmallIntegerField(_("rækkefølge"), default=0)
+    order = models.PositiveSmallIntegerField(
+        _("rækkefølge"), default=0, validators=[MaxValueValidator(ORDER_MAX)]
+    )
     history = HistoricalRecords(m2m_fields=[daycares])
 
     class Meta:
@@ -85,8 +90,8 @@ class Investment(models.Model):
         on_delete=models.PROTECT,
         related_name="investments",
     )
-    title = models.CharField(_("titel"), max_length=250)
-    purpose = models.TextField(_("formål"), blank=True)
+    title = ScreenedCharField(_("titel"), max_length=TITLE_LENGTH)
+    purpose = ScreenedTextField(_("formål"), max_length=STATUS_LENGTH, blank=True)
     initiatives = models.ManyToManyField(
         Initiative, verbose_name=_("tiltag"), blank=True, related_name="investments"
     )
@@ -134,9 +139,9 @@ class InvestmentDecision(models.Model):
     investment = models.ForeignKey(Investment, on_delete=models.CASCADE, related_name="decisions")
     from_state = models.CharField(_("fra status"), max_length=20, choices=InvestmentState.choices)
     to_state = models.CharField(_("til status"), max_length=20, choices=InvestmentState.choices)
-    decided_on = models.DateField(_("dato"))
-    reference = models.CharField(_("reference"), max_length=100, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    decided_on = BoundedDateModelField(_("dato"))
+    reference = ScreenedCharField(_("reference"), max_length=REFERENCE_LENGTH, blank=True)
+    note = ScreenedTextField(_("note"), max_length=NOTE_LENGTH, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("registreret af"),
@@ -167,9 +172,9 @@ class Spending(models.Model):
     """Money spent on an investment. Rows are only ever added."""
 
     investment = models.ForeignKey(Investment, on_delete=models.CASCADE, related_name="spendings")
-    spent_on = models.DateField(_("dato"))
+    spent_on = BoundedDateModelField(_("dato"))
     amount = amount_field(_("beløb (kr.)"))
-    note = models.TextField(_("note"), blank=True)
+    note = ScreenedTextField(_("note"), max_length=NOTE_LENGTH, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("registreret af"),

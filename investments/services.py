@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -25,6 +24,7 @@ from investments.models import (
     Spending,
 )
 from investments.selectors import approved_total, spent_total
+from omstilling.bounds import check_date, plan_date_window
 from omstilling.models import Institution, Plan, User
 from omstilling.templatetags.portal import kr
 from tracks.models import Initiative
@@ -92,9 +92,9 @@ def _clean_amount(amount: Decimal | int, field: str = "amount") -> Decimal:
     return amount.quantize(_CENT)
 
 
-def _not_in_future(day: dt.date, field: str) -> None:
-    if day > timezone.localdate():
-        raise ValidationError({field: _("Datoen kan ikke ligge i fremtiden.")})
+def _check_plan_date(plan: Plan, day: dt.date, field: str, errors: dict | None = None) -> None:
+    """A decision or a spending happened: not in the future, and within the plan's window."""
+    check_date(day, plan_date_window(plan, past_only=True), field=field, errors=errors)
 
 
 # --- udviklingsskoler ------------------------------------------------------------------------
@@ -314,16 +314,19 @@ def investment_decide(
     if to_state == S.GODKENDT:
         # The plan's row first, always in this order (plan, then investment): no deadlocks.
         plan = Plan.objects.select_for_update().get(pk=investment.plan_id)
-    locked = Investment.objects.select_for_update().get(pk=investment.pk)
+    locked = (
+        Investment.objects.select_for_update(of=("self",))
+        .select_related("plan")
+        .get(pk=investment.pk)
+    )
     if locked.version != expected_version:
         raise InvestmentConflict(locked)
     if to_state not in NEXT_STATES.get(locked.state, ()):
         raise ValidationError({"to_state": _path_error(locked.state, to_state)})
     errors = {}
     previous = locked.decisions.order_by("-decided_on").values_list("decided_on", flat=True).first()
-    if decided_on > timezone.localdate():
-        errors["decided_on"] = _("Datoen kan ikke ligge i fremtiden.")
-    elif previous and decided_on < previous:
+    _check_plan_date(locked.plan, decided_on, "decided_on", errors)
+    if "decided_on" not in errors and previous and decided_on < previous:
         errors["decided_on"] = _("Datoen kan ikke ligge før det forrige trin (%(date)s).") % {
             "date": date_format(previous, "DATE_FORMAT")
         }
@@ -363,7 +366,11 @@ def spending_record(
     note: str = "",
 ) -> Spending:
     """Record money spent on an approved investment, never more than its amount in total."""
-    locked = Investment.objects.select_for_update().get(pk=investment.pk)
+    locked = (
+        Investment.objects.select_for_update(of=("self",))
+        .select_related("plan")
+        .get(pk=investment.pk)
+    )
     if locked.state not in SPENDABLE_STATES:
         raise ValidationError(
             _(
@@ -373,7 +380,7 @@ def spending_record(
             % {"state": locked.get_state_display()}
         )
     amount = _clean_amount(amount)
-    _not_in_future(spent_on, "spent_on")
+    _check_plan_date(locked.plan, spent_on, "spent_on")
     spent = spent_total(investment=locked)
     if spent + amount > locked.amount:
         raise ValidationError(

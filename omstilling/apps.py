@@ -9,8 +9,14 @@ class OmstillingConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
         from django.core import checks
+        from django.db.models.signals import pre_save
 
         from omstilling.auth import check_oidc_role_map, stamp_login_time
+        from omstilling.checks import check_bounded_inputs
+        from omstilling.fields import refuse_unscreened_text
 
         user_logged_in.connect(stamp_login_time, dispatch_uid="omstilling.stamp_login_time")
         checks.register(check_oidc_role_map, checks.Tags.security)
+        checks.register(check_bounded_inputs)
+        # Every model's free text is screened before the row is written (see omstilling.fields).
+        pre_save.connect(refuse_unscreened_text, dispatch_uid="omstilling.refuse_unscreened_text")

@@ -1,10 +1,24 @@
 """The plan core every app shares: plan, areas, institutions, governance bodies, users and roles."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from omstilling.bounds import (
+    DESCRIPTION_LENGTH,
+    NAME_LENGTH,
+    ORDER_MAX,
+    REFERENCE_LENGTH,
+    TITLE_LENGTH,
+)
+from omstilling.fields import (
+    BoundedDateModelField,
+    ScreenedCharField,
+    ScreenedTextField,
+    TextListField,
+)
 from omstilling.quarters import validate_quarter_start
 
 
@@ -22,8 +36,8 @@ class Area(models.Model):
     """An organisational area of the department (Dagtilbud, U&L, F&F, PPR, …)."""
 
     slug = models.SlugField(_("nøgle"), unique=True)
-    name = models.CharField(_("navn"), max_length=120)
-    short = models.CharField(_("forkortelse"), max_length=20, blank=True)
+    name = ScreenedCharField(_("navn"), max_length=120)
+    short = ScreenedCharField(_("forkortelse"), max_length=20, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -42,7 +56,7 @@ class Institution(models.Model):
         SKOLE = "skole", _("Skole")
         SPECIALTILBUD = "specialtilbud", _("Specialtilbud")
 
-    name = models.CharField(_("navn"), max_length=200, unique=True)
+    name = ScreenedCharField(_("navn"), max_length=NAME_LENGTH, unique=True)
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     area = models.ForeignKey(
         Area, verbose_name=_("område"), null=True, blank=True, on_delete=models.SET_NULL
@@ -88,29 +102,34 @@ class Plan(models.Model):
     """A municipality's transition plan, loaded from a plan file (see omstilling/plans/)."""
 
     slug = models.SlugField(_("nøgle"), unique=True)
-    title = models.CharField(_("titel"), max_length=250)
-    municipality = models.CharField(_("kommune"), max_length=120)
-    department = models.CharField(_("forvaltning"), max_length=120)
-    committee = models.CharField(_("udvalg"), max_length=200)
-    summary = models.TextField(_("resumé"), blank=True)
-    mandate_body = models.CharField(_("mandat vedtaget af"), max_length=200, blank=True)
-    mandate_date = models.DateField(_("mandat vedtaget"), null=True, blank=True)
-    mandate_reference = models.CharField(_("mandat, sag"), max_length=100, blank=True)
-    cornerstones = models.JSONField(_("hjørneflag"), default=list, blank=True)
+    title = ScreenedCharField(_("titel"), max_length=TITLE_LENGTH)
+    municipality = ScreenedCharField(_("kommune"), max_length=120)
+    department = ScreenedCharField(_("forvaltning"), max_length=120)
+    committee = ScreenedCharField(_("udvalg"), max_length=NAME_LENGTH)
+    summary = ScreenedTextField(_("resumé"), max_length=DESCRIPTION_LENGTH, blank=True)
+    mandate_body = ScreenedCharField(_("mandat vedtaget af"), max_length=NAME_LENGTH, blank=True)
+    mandate_date = BoundedDateModelField(_("mandat vedtaget"), null=True, blank=True)
+    mandate_reference = ScreenedCharField(_("mandat, sag"), max_length=REFERENCE_LENGTH, blank=True)
+    cornerstones = TextListField(_("hjørneflag"), blank=True)
     start_quarter = models.DateField(_("første kvartal"), validators=[validate_quarter_start])
     end_quarter = models.DateField(_("sidste kvartal"), validators=[validate_quarter_start])
-    cadence = models.TextField(_("kadence"), blank=True)
-    funding_title = models.CharField(_("pulje"), max_length=250, blank=True)
+    cadence = ScreenedTextField(_("kadence"), max_length=DESCRIPTION_LENGTH, blank=True)
+    funding_title = ScreenedCharField(_("pulje"), max_length=TITLE_LENGTH, blank=True)
     funding_amount = models.DecimalField(
         _("puljens beløb (kr.)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    funding_granted_by = models.CharField(_("bevilget af"), max_length=120, blank=True)
-    funding_date = models.DateField(_("bevilget"), null=True, blank=True)
-    funding_reference = models.CharField(_("bevilling, sag"), max_length=100, blank=True)
-    funding_development_schools = models.PositiveSmallIntegerField(
-        _("antal udviklingsskoler"), null=True, blank=True
+    funding_granted_by = ScreenedCharField(_("bevilget af"), max_length=120, blank=True)
+    funding_date = BoundedDateModelField(_("bevilget"), null=True, blank=True)
+    funding_reference = ScreenedCharField(
+        _("bevilling, sag"), max_length=REFERENCE_LENGTH, blank=True
     )
-    funding_note = models.TextField(_("note om puljen"), blank=True)
+    funding_development_schools = models.PositiveSmallIntegerField(
+        _("antal udviklingsskoler"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(ORDER_MAX)],
+    )
+    funding_note = ScreenedTextField(_("note om puljen"), max_length=DESCRIPTION_LENGTH, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -135,9 +154,9 @@ class GovernanceBody(models.Model):
         RAADGIVENDE = "raadgivende", _("Rådgivende udvalg")
 
     slug = models.SlugField(_("nøgle"), unique=True)
-    name = models.CharField(_("navn"), max_length=200)
+    name = ScreenedCharField(_("navn"), max_length=NAME_LENGTH)
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
-    description = models.TextField(_("beskrivelse"), blank=True)
+    description = ScreenedTextField(_("beskrivelse"), max_length=DESCRIPTION_LENGTH, blank=True)
     members = models.ManyToManyField(
         User, verbose_name=_("medlemmer"), blank=True, related_name="governance_bodies"
     )

@@ -10,8 +10,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from omstilling.bounds import CASE_DATES_FROM, NOTE_LENGTH, SEARCH_LENGTH
+from omstilling.fields import BoundedDateField, CaseNumberField, FreeTextField
 from omstilling.models import Area, Institution
-from omstilling.privacy import validate_no_cpr
+from omstilling.privacy import CASE_KEY_LENGTH
 from supportsystem.models import AgeGroup, ConcernType, Stage, SupportActor
 
 _NOTE_HINT = _(
@@ -19,11 +21,13 @@ _NOTE_HINT = _(
 )
 
 
-def _date_field(label: str, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
+def _date_field(label: str, help_text: str = "") -> BoundedDateField:
+    """A date in a forløb: from 2000 until today (the service checks the forløb's order)."""
+    return BoundedDateField(
         label=label,
         help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        first=CASE_DATES_FROM,
+        last=timezone.localdate,
         error_messages={
             "required": _("Angiv en dato."),
             "invalid": _("Skriv datoen som åååå-mm-dd."),
@@ -37,6 +41,7 @@ class DirectoryFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Søg"),
         required=False,
+        max_length=SEARCH_LENGTH,
         help_text=_("Fx “sprog”, “PPV” eller navnet på en aktør."),
     )
     kind = forms.ChoiceField(
@@ -73,7 +78,7 @@ class ForloebFilterForm(forms.Form):
         choices=[("", _("Alle")), *ConcernType.choices],
     )
     institution = forms.ChoiceField(label=_("Institution"), required=False)
-    sag = forms.CharField(required=False, widget=forms.HiddenInput)
+    sag = forms.CharField(required=False, max_length=CASE_KEY_LENGTH, widget=forms.HiddenInput)
 
     def __init__(self, *args, stage_list, institutions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -99,9 +104,7 @@ class ForloebFilterForm(forms.Form):
 class CaseLookupForm(forms.Form):
     """Find a child's forløb by the case number: it is turned into the key, never kept."""
 
-    case_number = forms.CharField(
-        label=_("Sagsnummer"),
-        max_length=100,
+    case_number = CaseNumberField(
         help_text=_("Sagsnummeret fra kommunens sagssystem. Det gemmes ikke."),
         error_messages={"required": _("Skriv sagsnummeret.")},
     )
@@ -125,21 +128,18 @@ class ForloebOpenForm(forms.Form):
         error_messages={"required": _("Vælg, hvad bekymringen gælder.")},
     )
     # Required for a child, refused otherwise (the service decides): see conditional_field.html.
-    case_number = forms.CharField(
-        label=_("Sagsnummer"),
+    case_number = CaseNumberField(
         required=False,
-        max_length=100,
         help_text=_(
             "Skal udfyldes, når bekymringen gælder et barn eller en ung: sagsnummeret fra "
             "kommunens sagssystem. Portalen gemmer det ikke, kun en pseudonym nøgle, så I kan "
             "finde forløbet igen med samme sagsnummer."
         ),
     )
-    label = forms.CharField(
+    label = FreeTextField(
         label=_("Betegnelse"),
         required=False,
         max_length=80,
-        validators=[validate_no_cpr],
         help_text=_(
             "Kan udfyldes for et fællesskab eller læringsmiljø, fx “3.b” eller “Mellemgruppen”. "
             "Aldrig et barns navn."
@@ -151,12 +151,12 @@ class ForloebOpenForm(forms.Form):
         choices=[("", _("Ikke angivet")), *AgeGroup.choices],
     )
     opened_on = _date_field(_("Bekymringen er registreret den"))
-    note = forms.CharField(
+    note = FreeTextField(
         label=_("Note"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=NOTE_LENGTH,
+        multiline=True,
         help_text=_NOTE_HINT,
-        validators=[validate_no_cpr],
     )
 
     def __init__(self, *args, institutions, **kwargs):
@@ -197,12 +197,13 @@ class _StageChoiceForm(forms.Form):
 class ForloebStepForm(_StageChoiceForm):
     """Move a forløb on, or close it: one form, the chosen stage decides which."""
 
-    note = forms.CharField(
+    note = FreeTextField(
         label=_("Note"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=NOTE_LENGTH,
+        multiline=True,
+        rows=2,
         help_text=_NOTE_HINT,
-        validators=[validate_no_cpr],
     )
 
     def __init__(self, *args, **kwargs):
@@ -218,11 +219,12 @@ class ForloebStepForm(_StageChoiceForm):
 class ForloebReopenForm(_StageChoiceForm):
     preselect = False
 
-    reason = forms.CharField(
+    reason = FreeTextField(
         label=_("Begrundelse"),
-        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=NOTE_LENGTH,
+        multiline=True,
+        rows=2,
         help_text=_("Hvorfor genåbnes forløbet? Skriv aldrig navne eller CPR-numre."),
-        validators=[validate_no_cpr],
         error_messages={"required": _("Skriv kort, hvorfor forløbet genåbnes.")},
     )
 

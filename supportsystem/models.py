@@ -6,14 +6,27 @@ the child: only `case_key`, the HMAC of the case number in the municipality's ow
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from omstilling.bounds import (
+    DESCRIPTION_LENGTH,
+    NAME_LENGTH,
+    NOTE_LENGTH,
+    ORDER_MAX,
+    SHORT_NOTE_LENGTH,
+)
+from omstilling.fields import (
+    BoundedDateModelField,
+    ScreenedCharField,
+    ScreenedTextField,
+    TextListField,
+)
 from omstilling.models import Area, Institution
-from omstilling.privacy import validate_no_cpr
 
 
 class SupportActor(models.Model):
@@ -25,7 +38,7 @@ class SupportActor(models.Model):
         PARTNER = "partner", _("Samarbejdspartner")
 
     slug = models.SlugField(_("nøgle"), max_length=120, unique=True)
-    name = models.CharField(_("navn"), max_length=200)
+    name = ScreenedCharField(_("navn"), max_length=NAME_LENGTH)
     kind = models.CharField(_("del af støttesystemet"), max_length=10, choices=Kind.choices)
     area = models.ForeignKey(
         Area,
@@ -44,22 +57,25 @@ class SupportActor(models.Model):
         related_name="support_actors",
         help_text=_("For det interne støttesystem: den institution, aktøren hører til."),
     )
-    description = models.TextField(_("beskrivelse"), blank=True)
-    competences = models.TextField(
+    description = ScreenedTextField(_("beskrivelse"), max_length=DESCRIPTION_LENGTH, blank=True)
+    competences = ScreenedTextField(
         _("hvad kan de hjælpe med"),
+        max_length=DESCRIPTION_LENGTH,
         blank=True,
         help_text=_("Én kompetence eller opgave pr. linje."),
     )
-    contact = models.CharField(
+    contact = ScreenedCharField(
         _("kontakt"),
-        max_length=300,
+        max_length=SHORT_NOTE_LENGTH,
         blank=True,
         help_text=_(
             "Et funktionelt kontaktpunkt (fx en fælles postkasse eller et hovednummer), "
             "ikke en privatpersons oplysninger."
         ),
     )
-    order = models.PositiveSmallIntegerField(_("rækkefølge"), default=0)
+    order = models.PositiveSmallIntegerField(
+        _("rækkefølge"), default=0, validators=[MaxValueValidator(ORDER_MAX)]
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -82,10 +98,9 @@ class SupportSystemPart(models.Model):
     kind = models.CharField(
         _("del af støttesystemet"), max_length=10, choices=SupportActor.Kind.choices, unique=True
     )
-    description = models.TextField(_("beskrivelse"), blank=True)
-    statements = models.JSONField(
+    description = ScreenedTextField(_("beskrivelse"), max_length=DESCRIPTION_LENGTH, blank=True)
+    statements = TextListField(
         _("det kan vi se, når"),
-        default=list,
         blank=True,
         help_text=_("Konkrete billeder på, hvordan opgaven løses (en liste af sætninger)."),
     )
@@ -103,9 +118,11 @@ class Stage(models.Model):
     """A step of forløbscirklen. The plan calls its model a draft, so the steps are data."""
 
     slug = models.SlugField(_("nøgle"), max_length=120, unique=True)
-    name = models.CharField(_("navn"), max_length=200)
-    description = models.TextField(_("beskrivelse"), blank=True)
-    order = models.PositiveSmallIntegerField(_("rækkefølge"))
+    name = ScreenedCharField(_("navn"), max_length=NAME_LENGTH)
+    description = ScreenedTextField(_("beskrivelse"), max_length=DESCRIPTION_LENGTH, blank=True)
+    order = models.PositiveSmallIntegerField(
+        _("rækkefølge"), validators=[MaxValueValidator(ORDER_MAX)]
+    )
     external = models.BooleanField(
         _("første skridt med det eksterne støttesystem"),
         default=False,
@@ -172,11 +189,10 @@ class Forloeb(models.Model):
         blank=True,
         help_text=_("HMAC af sagsnummeret; sagsnummeret selv gemmes aldrig."),
     )
-    label = models.CharField(
+    label = ScreenedCharField(
         _("betegnelse"),
         max_length=80,
         blank=True,
-        validators=[validate_no_cpr],
         help_text=_("Kun for et fællesskab eller læringsmiljø, fx en klasse eller en stue."),
     )
     age_group = models.CharField(
@@ -185,8 +201,8 @@ class Forloeb(models.Model):
     current_stage = models.ForeignKey(
         Stage, verbose_name=_("trin"), on_delete=models.PROTECT, related_name="+"
     )
-    opened_on = models.DateField(_("bekymring registreret"))
-    closed_on = models.DateField(_("afsluttet"), null=True, blank=True)
+    opened_on = BoundedDateModelField(_("bekymring registreret"))
+    closed_on = BoundedDateModelField(_("afsluttet"), null=True, blank=True)
     outcome = models.ForeignKey(
         Stage,
         verbose_name=_("udfald"),
@@ -276,7 +292,7 @@ class Transition(models.Model):
     to_stage = models.ForeignKey(
         Stage, verbose_name=_("til trin"), on_delete=models.PROTECT, related_name="+"
     )
-    on = models.DateField(_("dato"))
+    on = BoundedDateModelField(_("dato"))
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("registreret af"),
@@ -284,7 +300,7 @@ class Transition(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    note = models.TextField(_("note"), blank=True, validators=[validate_no_cpr])
+    note = ScreenedTextField(_("note"), max_length=NOTE_LENGTH, blank=True)
     created_at = models.DateTimeField(_("registreret"), default=timezone.now)
 
     class Meta:

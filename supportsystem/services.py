@@ -10,13 +10,13 @@ from collections.abc import Iterable
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from omstilling.bounds import case_date_window, check_date
 from omstilling.models import AccessLog, Area, Institution, User
-from omstilling.privacy import case_key, validate_no_cpr
+from omstilling.privacy import case_key_from_number, screen_free_text
 from omstilling.services import access_log_record
 from supportsystem.models import (
     AgeGroup,
@@ -70,7 +70,7 @@ def first_stage() -> Stage | None:
 def _check_note(field: str, text: str, errors: dict) -> str:
     text = (text or "").strip()
     try:
-        validate_no_cpr(text)
+        screen_free_text(text)
     except ValidationError as exc:
         errors[field] = exc.messages
     return text
@@ -81,9 +81,11 @@ def _check_date(
 ) -> None:
     if on is None:
         errors[field] = _("Angiv en dato.")
-    elif on > timezone.localdate():
-        errors[field] = _("Datoen må ikke ligge i fremtiden.")
-    elif not_before is not None and on < not_before:
+        return
+    check_date(on, case_date_window(), field=field, errors=errors)
+    if field in errors:
+        return
+    if not_before is not None and on < not_before:
         errors[field] = _("Datoen må ikke ligge før forløbets seneste skridt (%(date)s).") % {
             "date": date_format(not_before, "DATE_FORMAT")
         }
@@ -157,7 +159,10 @@ def forloeb_open(
                 "eller en ung."
             )
         else:
-            key = case_key(case_number)
+            try:
+                key = case_key_from_number(case_number)
+            except ValidationError as exc:
+                errors.update(exc.message_dict)
         if label:
             errors["label"] = _(
                 "Et barns forløb har ingen betegnelse: det kendes kun på sagsnummeret."

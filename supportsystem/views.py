@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from omstilling.access import reader_required
 from omstilling.models import AccessLog
-from omstilling.privacy import case_key
+from omstilling.privacy import case_key_from_number
 from omstilling.services import access_log_record
 from supportsystem import selectors
 from supportsystem.access import (
@@ -110,7 +110,7 @@ def forloeb_find(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(form.errors["case_number"]))
         return redirect("supportsystem:forloeb_list")
-    key = case_key(form.cleaned_data["case_number"])
+    key = case_key_from_number(form.cleaned_data["case_number"])
     query = urlencode({"status": "alle", "sag": key})
     return redirect(f"{reverse('supportsystem:forloeb_list')}?{query}")
 

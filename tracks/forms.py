@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from omstilling.bounds import NOTE_LENGTH, SEARCH_LENGTH, STATUS_LENGTH, VERSION_MAX
+from omstilling.fields import BoundedDateField, BoundedIntegerField, FreeTextField
 from omstilling.models import Area, User
 from omstilling.quarters import Quarter, quarter_range
 from tracks.models import Health, Spor, WorkState
@@ -35,16 +37,20 @@ class StatusUpdateForm(forms.Form):
         },
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    narrative = forms.CharField(
+    narrative = FreeTextField(
         label=_("Beskrivelse af status"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=STATUS_LENGTH,
+        multiline=True,
+        rows=4,
         help_text=_("Skal udfyldes, når sundheden er gul eller rød."),
     )
-    next_steps = forms.CharField(
-        label=_("Næste skridt"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    next_steps = FreeTextField(
+        label=_("Næste skridt"), required=False, max_length=NOTE_LENGTH, multiline=True
     )
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    expected_version = BoundedIntegerField(
+        widget=forms.HiddenInput, min_value=0, max_value=VERSION_MAX
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,15 +59,17 @@ class StatusUpdateForm(forms.Form):
 
 
 class MilestoneCompleteForm(forms.Form):
-    completed_on = forms.DateField(
+    completed_on = BoundedDateField(
         label=_("Afsluttet den"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        last=timezone.localdate,
         help_text=_("Datoen, hvor milepælen blev nået."),
     )
-    note = forms.CharField(
+    note = FreeTextField(
         label=_("Note"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=NOTE_LENGTH,
+        multiline=True,
+        rows=2,
         help_text=_("Fx hvad der blev besluttet eller gennemført."),
     )
 
@@ -75,7 +83,7 @@ class InitiativeFilterForm(forms.Form):
 
     is_filter = True  # every field is optional; the layout does not mark them "(valgfrit)"
 
-    q = forms.CharField(label=_("Søg"), required=False)
+    q = forms.CharField(label=_("Søg"), required=False, max_length=SEARCH_LENGTH)
     spor = forms.ModelChoiceField(
         label=_("Spor"), queryset=Spor.objects.none(), required=False, empty_label=_("Alle spor")
     )

@@ -10,6 +10,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from omstilling.bounds import (
+    DESCRIPTION_LENGTH,
+    NOTE_LENGTH,
+    ORDER_MAX,
+    STATUS_LENGTH,
+    TITLE_LENGTH,
+)
+from omstilling.fields import (
+    BoundedDateModelField,
+    ScreenedCharField,
+    ScreenedTextField,
+    TextListField,
+)
 from omstilling.models import Area, GovernanceBody, Institution, Plan
 from omstilling.quarters import Quarter, validate_quarter_start
 
@@ -32,8 +45,8 @@ class Spor(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="spor")
     number = models.PositiveSmallIntegerField(_("nummer"))
     slug = models.SlugField(_("nøgle"))
-    title = models.CharField(_("titel"), max_length=250)
-    description = models.TextField(_("beskrivelse"), blank=True)
+    title = ScreenedCharField(_("titel"), max_length=TITLE_LENGTH)
+    description = ScreenedTextField(_("beskrivelse"), max_length=DESCRIPTION_LENGTH, blank=True)
     lead_areas = models.ManyToManyField(Area, verbose_name=_("ledende områder"), blank=True)
     history = HistoricalRecords(m2m_fields=[lead_areas])
 
@@ -53,9 +66,9 @@ class Spor(models.Model):
 class Theme(models.Model):
     spor = models.ForeignKey(Spor, on_delete=models.CASCADE, related_name="themes")
     slug = models.SlugField(_("nøgle"))
-    title = models.CharField(_("titel"), max_length=250)
-    description = models.TextField(_("beskrivelse"), blank=True)
-    order = models.PositiveSmallIntegerField(default=0)
+    title = ScreenedCharField(_("titel"), max_length=TITLE_LENGTH)
+    description = ScreenedTextField(_("beskrivelse"), max_length=DESCRIPTION_LENGTH, blank=True)
+    order = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(ORDER_MAX)])
     history = HistoricalRecords()
 
     class Meta:
@@ -84,8 +97,8 @@ class Initiative(models.Model):
         related_name="initiatives",
     )
     slug = models.SlugField(_("nøgle"), max_length=120)
-    title = models.CharField(_("titel"), max_length=250)
-    description = models.TextField(_("beskrivelse"), blank=True)
+    title = ScreenedCharField(_("titel"), max_length=TITLE_LENGTH)
+    description = ScreenedTextField(_("beskrivelse"), max_length=DESCRIPTION_LENGTH, blank=True)
     lead_area = models.ForeignKey(
         Area, verbose_name=_("ledende område"), on_delete=models.PROTECT, related_name="+"
     )
@@ -109,7 +122,7 @@ class Initiative(models.Model):
     end_quarter = models.DateField(
         _("slutkvartal"), null=True, blank=True, validators=[validate_quarter_start]
     )
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(ORDER_MAX)])
     institutions = models.ManyToManyField(
         Institution,
         verbose_name=_("berørte institutioner"),
@@ -164,8 +177,8 @@ class StatusUpdate(models.Model):
     progress = models.PositiveSmallIntegerField(
         _("fremdrift (%)"), validators=[MaxValueValidator(100)]
     )
-    narrative = models.TextField(_("beskrivelse af status"), blank=True)
-    next_steps = models.TextField(_("næste skridt"), blank=True)
+    narrative = ScreenedTextField(_("beskrivelse af status"), max_length=STATUS_LENGTH, blank=True)
+    next_steps = ScreenedTextField(_("næste skridt"), max_length=NOTE_LENGTH, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("opdateret af"),
@@ -200,10 +213,10 @@ class Milestone(models.Model):
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="milestones")
     slug = models.SlugField(_("nøgle"), max_length=120)
-    title = models.CharField(_("titel"), max_length=250)
-    description = models.TextField(_("beskrivelse"), blank=True)
+    title = ScreenedCharField(_("titel"), max_length=TITLE_LENGTH)
+    description = ScreenedTextField(_("beskrivelse"), max_length=DESCRIPTION_LENGTH, blank=True)
     planned_quarter = models.DateField(_("planlagt kvartal"), validators=[validate_quarter_start])
-    planned_date = models.DateField(_("planlagt dato"), null=True, blank=True)
+    planned_date = BoundedDateModelField(_("planlagt dato"), null=True, blank=True)
     institution = models.ForeignKey(
         Institution,
         verbose_name=_("institution"),
@@ -212,8 +225,8 @@ class Milestone(models.Model):
         on_delete=models.CASCADE,
         related_name="milestones",
     )
-    order = models.PositiveSmallIntegerField(default=0)
-    completed_on = models.DateField(_("afsluttet den"), null=True, blank=True, editable=False)
+    order = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(ORDER_MAX)])
+    completed_on = BoundedDateModelField(_("afsluttet den"), null=True, blank=True, editable=False)
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("afsluttet af"),
@@ -224,7 +237,9 @@ class Milestone(models.Model):
         related_name="+",
     )
     completed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    completion_note = models.TextField(_("note"), blank=True, editable=False)
+    completion_note = ScreenedTextField(
+        _("note"), max_length=NOTE_LENGTH, blank=True, editable=False
+    )
     history = HistoricalRecords(
         excluded_fields=["completed_on", "completed_by", "completed_at", "completion_note"]
     )
@@ -280,8 +295,8 @@ class MilestoneEvent(models.Model):
 
     milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("hændelse"), max_length=20, choices=Kind.choices)
-    completed_on = models.DateField(_("afsluttet den"), null=True, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    completed_on = BoundedDateModelField(_("afsluttet den"), null=True, blank=True)
+    note = ScreenedTextField(_("note"), max_length=NOTE_LENGTH, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("af"), on_delete=models.PROTECT, related_name="+"
     )
@@ -300,7 +315,7 @@ class RecommendationTheme(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="recommendation_themes")
     number = models.PositiveSmallIntegerField(_("nummer"))
     slug = models.SlugField(_("nøgle"), max_length=120)
-    title = models.CharField(_("titel"), max_length=250)
+    title = ScreenedCharField(_("titel"), max_length=TITLE_LENGTH)
     history = HistoricalRecords()
 
     class Meta:
@@ -323,8 +338,8 @@ class Recommendation(models.Model):
     )
     number = models.PositiveSmallIntegerField(_("nummer"))
     slug = models.SlugField(_("nøgle"), max_length=120)
-    text = models.TextField(_("anbefaling"))
-    means = models.JSONField(_("det betyder"), default=list, blank=True)
+    text = ScreenedTextField(_("anbefaling"), max_length=STATUS_LENGTH)
+    means = TextListField(_("det betyder"), blank=True)
     initiatives = models.ManyToManyField(
         Initiative, verbose_name=_("tiltag"), blank=True, related_name="recommendations"
     )

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from omstilling.bounds import check_date, plan_date_window
 from omstilling.models import User
 from tracks.models import Health, Initiative, Milestone, MilestoneEvent, StatusUpdate
 
@@ -82,11 +83,18 @@ def milestone_complete(
     *, milestone: Milestone, by: User, completed_on: dt.date, note: str = ""
 ) -> MilestoneEvent:
     """Mark a milestone as done on `completed_on` and log who did it."""
-    locked = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    locked = (
+        Milestone.objects.select_for_update(of=("self",))
+        .select_related("initiative__plan")
+        .get(pk=milestone.pk)
+    )
     if locked.completed_on is not None:
         raise ValidationError(_("Milepælen er allerede markeret som afsluttet."))
-    if completed_on > timezone.localdate():
-        raise ValidationError({"completed_on": _("Datoen kan ikke ligge i fremtiden.")})
+    check_date(
+        completed_on,
+        plan_date_window(locked.initiative.plan, past_only=True),
+        field="completed_on",
+    )
     now = timezone.now()
     event = MilestoneEvent.objects.create(
         milestone=locked,

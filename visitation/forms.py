@@ -4,8 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from omstilling.bounds import CASE_DATES_FROM, COUNT_MAX, NOTE_LENGTH, SHORT_NOTE_LENGTH
+from omstilling.fields import BoundedDateField, CaseNumberField, FreeTextField
 from omstilling.models import Institution
-from omstilling.privacy import contains_cpr
 from visitation.models import (
     GENERAL_KINDS,
     AgeGroup,
@@ -15,31 +16,10 @@ from visitation.models import (
     SpecialOfferType,
 )
 
-_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
-
-class _CaseNumberInput(forms.TextInput):
-    """Never sends a CPR-like number back to the browser, even in a form shown with errors."""
-
-    def format_value(self, value):
-        return "" if contains_cpr(value or "") else super().format_value(value)
-
-
-class CaseNumberField(forms.CharField):
-    """The case number as typed. It is turned into its key by the service and never stored."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("label", _("Sagsnummer"))
-        kwargs.setdefault(
-            "help_text",
-            _(
-                "Sagsnummeret fra kommunens sagssystem – aldrig CPR-nummer eller navn. Portalen "
-                "gemmer ikke nummeret, kun en nøgle, som ikke kan føres tilbage til det."
-            ),
-        )
-        kwargs.setdefault("max_length", 100)
-        kwargs.setdefault("widget", _CaseNumberInput(attrs={"autocomplete": "off"}))
-        super().__init__(**kwargs)
+def _case_date(**kwargs) -> BoundedDateField:
+    """A date in a case: from 2000 until today (the services check frozen months too)."""
+    return BoundedDateField(first=CASE_DATES_FROM, last=timezone.localdate, **kwargs)
 
 
 class _InstitutionField(forms.ModelChoiceField):
@@ -58,7 +38,7 @@ class PreReferralForm(forms.Form):
     age_group = forms.ChoiceField(
         label=_("Alder eller klassetrin"), choices=[("", _("Vælg"))] + AgeGroup.choices
     )
-    held_on = forms.DateField(label=_("Før-henvisningen blev holdt den"), widget=_DATE)
+    held_on = _case_date(label=_("Før-henvisningen blev holdt den"))
     led_by = forms.ChoiceField(
         label=_("Ledet af (eksternt støttesystem)"),
         choices=[("", _("Vælg"))] + ExternalSupport.choices,
@@ -69,10 +49,9 @@ class PreReferralForm(forms.Form):
         initial=PreReferralOutcome.PENDING,
         widget=forms.RadioSelect,
     )
-    outcome_on = forms.DateField(
+    outcome_on = _case_date(
         label=_("Udfaldet blev kendt den"),
         required=False,
-        widget=_DATE,
         help_text=_("Tom: samme dag som før-henvisningen."),
     )
 
@@ -85,7 +64,7 @@ class OutcomeForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Udfald"), choices=PreReferralOutcome.choices, widget=forms.RadioSelect
     )
-    outcome_on = forms.DateField(label=_("Udfaldet blev kendt den"), required=False, widget=_DATE)
+    outcome_on = _case_date(label=_("Udfaldet blev kendt den"), required=False)
 
 
 class ReferralForm(forms.Form):
@@ -99,7 +78,7 @@ class ReferralForm(forms.Form):
     age_group = forms.ChoiceField(
         label=_("Alder eller klassetrin"), choices=[("", _("Vælg"))] + AgeGroup.choices
     )
-    received_on = forms.DateField(label=_("Henvisningen blev modtaget den"), widget=_DATE)
+    received_on = _case_date(label=_("Henvisningen blev modtaget den"))
     pre_referral_held_elsewhere = forms.BooleanField(
         label=_("Der er holdt en før-henvisning, som ikke er registreret i portalen"),
         required=False,
@@ -111,7 +90,7 @@ class ReferralForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decided_on = forms.DateField(label=_("Afgjort den"), widget=_DATE)
+    decided_on = _case_date(label=_("Afgjort den"))
     decision = forms.ChoiceField(
         label=_("Afgørelse"), choices=DecisionKind.choices, widget=forms.RadioSelect
     )
@@ -124,11 +103,12 @@ class DecisionForm(forms.Form):
         label=_("Skolestart direkte i et specialtilbud efter en almindelig børnehave"),
         required=False,
     )
-    note = forms.CharField(
+    note = FreeTextField(
         label=_("Bemærkning"),
         required=False,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=NOTE_LENGTH,
+        multiline=True,
+        rows=2,
         help_text=_(
             "Fx om afgørelsen tages op igen. Aldrig navne, CPR-numre eller beskrivelser af barnet."
         ),
@@ -159,10 +139,10 @@ class CountImportForm(forms.Form):
 class KpiTargetForm(forms.Form):
     """Target and baseline for each quarter of one indicator."""
 
-    note = forms.CharField(
+    note = FreeTextField(
         label=_("Kilde eller bemærkning"),
         required=False,
-        max_length=300,
+        max_length=SHORT_NOTE_LENGTH,
         help_text=_("Fx hvilket møde i chefgruppen eller BFU målene er besluttet på."),
     )
 
@@ -177,7 +157,7 @@ class KpiTargetForm(forms.Form):
                 % {"quarter": quarter.short_label, "unit": unit},
                 required=False,
                 min_value=0,
-                max_value=100 if percent else None,
+                max_value=100 if percent else COUNT_MAX,
                 decimal_places=1,
                 max_digits=10,
                 localize=True,
@@ -187,7 +167,7 @@ class KpiTargetForm(forms.Form):
                 % {"quarter": quarter.short_label, "unit": unit},
                 required=False,
                 min_value=0,
-                max_value=100 if percent else None,
+                max_value=100 if percent else COUNT_MAX,
                 decimal_places=1,
                 max_digits=10,
                 localize=True,

@@ -11,13 +11,15 @@ only. SpecialOfferCount and KpiTarget are aggregates and are kept.
 import datetime as dt
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from omstilling.bounds import COUNT_MAX, NAME_LENGTH, NOTE_LENGTH, SHORT_NOTE_LENGTH
+from omstilling.fields import BoundedDateModelField, ScreenedCharField, ScreenedTextField
 from omstilling.models import Institution
-from omstilling.privacy import validate_no_cpr
 from omstilling.quarters import Quarter, validate_quarter_start
 
 # The general offers a child is referred from and whose counts are imported.
@@ -88,7 +90,7 @@ class PreReferral(models.Model):
     )
     age_group = models.CharField(_("alder/klassetrin"), max_length=20, choices=AgeGroup.choices)
     case_key = models.CharField(_("sagsnøgle"), max_length=64, db_index=True, editable=False)
-    held_on = models.DateField(_("holdt den"))
+    held_on = BoundedDateModelField(_("holdt den"))
     led_by = models.CharField(_("ledet af"), max_length=20, choices=ExternalSupport.choices)
     outcome = models.CharField(
         _("udfald"),
@@ -97,7 +99,7 @@ class PreReferral(models.Model):
         default=PreReferralOutcome.PENDING,
     )
     # The day the outcome was known: the case is closed then, and retention counts from it.
-    outcome_on = models.DateField(_("udfald kendt den"), null=True, blank=True)
+    outcome_on = BoundedDateModelField(_("udfald kendt den"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -135,7 +137,7 @@ class Referral(models.Model):
     )
     age_group = models.CharField(_("alder/klassetrin"), max_length=20, choices=AgeGroup.choices)
     case_key = models.CharField(_("sagsnøgle"), max_length=64, db_index=True, editable=False)
-    received_on = models.DateField(_("modtaget den"))
+    received_on = BoundedDateModelField(_("modtaget den"))
     pre_referral = models.ForeignKey(
         PreReferral,
         verbose_name=_("før-henvisning"),
@@ -146,7 +148,7 @@ class Referral(models.Model):
     )
     # True also when the før-henvisning was held but is not (or no longer) recorded here.
     preceded_by_pre_referral = models.BooleanField(_("før-henvisning holdt"), default=False)
-    decided_on = models.DateField(_("afgjort den"), null=True, blank=True)
+    decided_on = BoundedDateModelField(_("afgjort den"), null=True, blank=True)
     decision = models.CharField(
         _("afgørelse"), max_length=20, choices=DecisionKind.choices, blank=True
     )
@@ -199,7 +201,7 @@ class Decision(models.Model):
     """One decision on a referral, kept as history: a correction is a new row. Append-only."""
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="decisions")
-    decided_on = models.DateField(_("afgjort den"))
+    decided_on = BoundedDateModelField(_("afgjort den"))
     decision = models.CharField(_("afgørelse"), max_length=20, choices=DecisionKind.choices)
     special_offer_type = models.CharField(
         _("type af specialtilbud"), max_length=30, choices=SpecialOfferType.choices, blank=True
@@ -207,7 +209,7 @@ class Decision(models.Model):
     school_start_direct = models.BooleanField(
         _("skolestart direkte i specialtilbud efter almindelig børnehave"), default=False
     )
-    note = models.TextField(_("bemærkning"), blank=True, validators=[validate_no_cpr])
+    note = ScreenedTextField(_("bemærkning"), max_length=NOTE_LENGTH, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -234,7 +236,7 @@ class PreReferralOutcomeChange(models.Model):
         PreReferral, on_delete=models.CASCADE, related_name="outcome_changes"
     )
     outcome = models.CharField(_("udfald"), max_length=20, choices=PreReferralOutcome.choices)
-    outcome_on = models.DateField(_("udfald kendt den"), null=True, blank=True)
+    outcome_on = BoundedDateModelField(_("udfald kendt den"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -290,7 +292,7 @@ class ReferralMonthStats(models.Model):
 class CountImport(models.Model):
     """One import of quarterly counts: who, when, which file, what it replaced. Append-only."""
 
-    file_name = models.CharField(_("fil"), max_length=200)
+    file_name = ScreenedCharField(_("fil"), max_length=NAME_LENGTH)
     quarters = models.JSONField(_("kvartaler"), default=list)
     rows = models.PositiveIntegerField(_("rækker"))
     replaced_rows = models.PositiveIntegerField(_("erstattede rækker"), default=0)
@@ -329,11 +331,14 @@ class SpecialOfferCount(models.Model):
     )
     quarter = models.DateField(_("kvartal"), validators=[validate_quarter_start])
     level = models.CharField(_("niveau"), max_length=20, choices=Level.choices)
-    children_in_special_offers = models.PositiveIntegerField(_("antal i specialtilbud"))
+    children_in_special_offers = models.PositiveIntegerField(
+        _("antal i specialtilbud"), validators=[MaxValueValidator(COUNT_MAX)]
+    )
     district_pupils = models.PositiveIntegerField(
         _("elever i distriktet"),
         null=True,
         blank=True,
+        validators=[MaxValueValidator(COUNT_MAX)],
         help_text=_("Alle børn i distriktet på niveauet, også dem i specialtilbud."),
     )
     source = models.ForeignKey(
@@ -398,7 +403,7 @@ class KpiTarget(models.Model):
     baseline = models.DecimalField(
         _("baseline"), max_digits=10, decimal_places=1, null=True, blank=True
     )
-    note = models.CharField(_("note"), max_length=300, blank=True, validators=[validate_no_cpr])
+    note = ScreenedCharField(_("note"), max_length=SHORT_NOTE_LENGTH, blank=True)
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

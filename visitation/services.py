@@ -12,11 +12,11 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from omstilling.bounds import case_date_window, check_date
 from omstilling.models import AccessLog, Institution, User
-from omstilling.privacy import case_key, contains_cpr, validate_no_cpr
+from omstilling.privacy import case_key_from_number, screen_free_text
 from omstilling.quarters import Quarter
 from omstilling.services import access_log_record
 from visitation.models import (
@@ -39,34 +39,19 @@ from visitation.selectors import live_referral_month_figures
 RETENTION_PATH = "celery:visitation.purge_closed_cases"
 
 
-def case_key_from_number(case_number: str, *, field: str = "case_number") -> str:
-    """The key of a case number typed by a user; a CPR number is refused, never hashed."""
-    if contains_cpr(case_number):
-        raise ValidationError(
-            {
-                field: _(
-                    "Det ligner et CPR-nummer. Brug sagsnummeret fra kommunens sagssystem, "
-                    "aldrig barnets CPR-nummer."
-                )
-            }
-        )
-    try:
-        return case_key(case_number)
-    except ValidationError as exc:
-        raise ValidationError({field: exc.messages}) from exc
-
-
 def _first_of_month(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-def _check_date(errors: dict, field: str, day: dt.date | None, *, label: str) -> None:
-    """A case's date lies neither in the future nor in a month whose figures are frozen."""
+def _check_date(errors: dict, field: str, day: dt.date | None) -> None:
+    """A case's date lies in the case window (2000 until today) and not in a month whose
+    figures are frozen."""
     if day is None:
         return
-    if day > timezone.localdate():
-        errors[field] = _("%(label)s kan ikke ligge i fremtiden.") % {"label": label}
-    elif ReferralMonthStats.objects.filter(month=_first_of_month(day)).exists():
+    check_date(day, case_date_window(), field=field, errors=errors)
+    if field in errors:
+        return
+    if ReferralMonthStats.objects.filter(month=_first_of_month(day)).exists():
         errors[field] = _(
             "Måneden er afsluttet: dens sager er slettet efter reglerne om opbevaring, og kun "
             "tallene er gemt. Der kan ikke registreres sager i den."
@@ -103,10 +88,10 @@ def pre_referral_record(
     except ValidationError as exc:
         errors.update(exc.message_dict)
     _check_institution(errors, institution)
-    _check_date(errors, "held_on", held_on, label=_("Datoen for før-henvisningen"))
+    _check_date(errors, "held_on", held_on)
     if outcome != PreReferralOutcome.PENDING:
         outcome_on = outcome_on or held_on
-        _check_date(errors, "outcome_on", outcome_on, label=_("Datoen for udfaldet"))
+        _check_date(errors, "outcome_on", outcome_on)
         if outcome_on < held_on:
             errors["outcome_on"] = _("Udfaldet kan ikke være kendt før før-henvisningen.")
     else:
@@ -149,7 +134,7 @@ def pre_referral_set_outcome(
     elif outcome_on is None:
         errors["outcome_on"] = _("Angiv datoen, hvor udfaldet blev kendt.")
     else:
-        _check_date(errors, "outcome_on", outcome_on, label=_("Datoen for udfaldet"))
+        _check_date(errors, "outcome_on", outcome_on)
         if outcome_on < locked.held_on:
             errors["outcome_on"] = _("Udfaldet kan ikke være kendt før før-henvisningen.")
     if outcome == PreReferralOutcome.PENDING and locked.referrals.exists():
@@ -192,7 +177,7 @@ def referral_record(
     except ValidationError as exc:
         errors.update(exc.message_dict)
     _check_institution(errors, institution)
-    _check_date(errors, "received_on", received_on, label=_("Datoen for henvisningen"))
+    _check_date(errors, "received_on", received_on)
     if errors:
         raise ValidationError(errors)
     pre_referral = (
@@ -242,7 +227,7 @@ def referral_decide(
     """
     locked = Referral.objects.select_for_update().get(pk=referral.pk)
     errors: dict = {}
-    _check_date(errors, "decided_on", decided_on, label=_("Datoen for afgørelsen"))
+    _check_date(errors, "decided_on", decided_on)
     if decided_on < locked.received_on:
         errors["decided_on"] = _("Afgørelsen kan ikke ligge før henvisningen blev modtaget.")
     if decision == DecisionKind.SPECIAL_OFFER:
@@ -256,7 +241,7 @@ def referral_decide(
         special_offer_type = ""
         school_start_direct = False
     try:
-        validate_no_cpr(note)
+        screen_free_text(note)
     except ValidationError as exc:
         errors["note"] = exc.messages
     if errors:
@@ -351,7 +336,10 @@ def kpi_targets_set(
     """
     if indicator not in KpiIndicator.values:
         raise ValidationError(_("Ukendt nøgletal."))
-    validate_no_cpr(note)
+    try:
+        screen_free_text(note)
+    except ValidationError as exc:
+        raise ValidationError({"note": exc.messages}) from exc
     kept = 0
     for quarter, (target, baseline) in sorted(values.items()):
         existing = KpiTarget.objects.filter(indicator=indicator, quarter=quarter).first()

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from omstilling.access import child_data_view, role_required
 from omstilling.models import Plan, Role
+from omstilling.privacy import case_key_from_number
 from omstilling.quarters import Quarter, quarter_range
 from visitation import selectors
 from visitation.access import (
@@ -35,7 +36,6 @@ from visitation.forms import (
 from visitation.imports import COLUMNS, CountFileError, parse_count_file
 from visitation.models import PERCENT_INDICATORS, KpiIndicator
 from visitation.services import (
-    case_key_from_number,
     kpi_targets_set,
     pre_referral_record,
     pre_referral_set_outcome,

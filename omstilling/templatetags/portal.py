@@ -56,9 +56,22 @@ def dkfds_widget(field) -> str:
     if field.errors:
         described.append(f"{field.auto_id}-error")
         attrs["aria-invalid"] = "true"
+    if char_limit(field):
+        described.append(f"{field.auto_id}-limit")
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def char_limit(field) -> int | None:
+    """The length limit of a long free-text field, shown with a live count (DKFDS character
+    limit); None for other fields."""
+    return (
+        getattr(field.field, "max_length", None)
+        if getattr(field.field, "multiline", False)
+        else None
+    )
 
 
 @register.simple_tag(takes_context=True)

@@ -59,4 +59,41 @@
   document.addEventListener("htmx:afterSettle", function () {
     watchScrollers(document);
   });
+
+  // DKFDS character limit: a long text field shows how many characters are left as one types
+  // (the server enforces the same limit; without this script the hint states the limit).
+  function formatCount(n) {
+    return String(Math.abs(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+  }
+  function updateLimit(box, announce) {
+    var input = box.querySelector("textarea, input");
+    var label = box.querySelector(".character-limit");
+    var live = box.querySelector(".character-limit-sr-only");
+    if (!input || !label) return;
+    var left = parseInt(box.getAttribute("data-maxlength"), 10) - input.value.length;
+    var template = box.getAttribute(left < 0 ? "data-text-over" : "data-text-left") || "";
+    var text = template.replace("{n}", formatCount(left));
+    label.textContent = text;
+    label.classList.toggle("limit-exceeded", left < 0);
+    input.classList.toggle("form-limit-error", left < 0);
+    if (live && announce) live.textContent = text;
+  }
+  var limitTimer = null;
+  function watchLimits(root) {
+    root.querySelectorAll(".form-limit[data-maxlength]").forEach(function (box) {
+      if (box.hasAttribute("data-limit-watched")) return;
+      box.setAttribute("data-limit-watched", "");
+      updateLimit(box, false);
+      box.addEventListener("input", function () {
+        updateLimit(box, false);
+        // Screen readers hear the count when typing pauses, not at every key.
+        window.clearTimeout(limitTimer);
+        limitTimer = window.setTimeout(function () { updateLimit(box, true); }, 1000);
+      });
+    });
+  }
+  watchLimits(document);
+  document.addEventListener("htmx:afterSettle", function () {
+    watchLimits(document);
+  });
 })();

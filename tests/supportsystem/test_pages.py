@@ -106,8 +106,11 @@ def test_a_step_with_errors_shows_them_on_their_fields(client, support, forloeb,
     assert response.status_code == 200
     assert "Skridtet er ikke gemt" in page
     assert 'id="id_note-error"' in page
-    assert 'aria-describedby="id_note-hint id_note-error"' in page
+    assert 'aria-describedby="id_note-hint id_note-error id_note-limit"' in page
     assert "CPR-nummer" in page
+    # The rest of the note is kept for the user to correct; the number itself is not sent back.
+    assert "cpr ••••••-••••" in page
+    assert "010203-1234" not in page
     forloeb.refresh_from_db()
     assert forloeb.current_stage.slug == "afdaekning-og-indsats-i-praksis"
 

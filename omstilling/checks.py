@@ -1,0 +1,156 @@
+"""System checks that keep every input of the portal bounded and screened.
+
+`manage.py check` (and so the test suite, `runserver` and the deploy) fails when a model or a
+form of the portal's apps has a text field that is not bounded and screened for personal data,
+a number without a range or a date without a window (`omstilling.fields`). Fields that hold no
+typed text (choices, slugs, hashes, machine-written values) are named below with the reason.
+"""
+
+import importlib
+
+from django import forms
+from django.apps import apps
+from django.core import checks
+from django.db import models
+
+from omstilling.fields import (
+    BoundedDateField,
+    FreeTextField,
+    ScreenedCharField,
+    ScreenedTextField,
+    TextListField,
+)
+
+PORTAL_APPS = ("omstilling", "tracks", "investments", "supportsystem", "visitation", "reports")
+
+# Model fields that hold no text a person typed, with why.
+MACHINE_FIELDS = {
+    # the account: staff's own names and log-in, managed by Django's auth (not about children)
+    "omstilling.User": "*",
+    # written by the portal itself: who, which row, which page
+    "omstilling.AccessLog": "*",
+    # HMAC keys of case numbers
+    "supportsystem.Forloeb.case_key": "",
+    "visitation.PreReferral.case_key": "",
+    "visitation.Referral.case_key": "",
+    # a report's generated period, failure reason, checksum and snapshot
+    "reports.Report.period": "",
+    "reports.Report.period_label": "",
+    "reports.Report.failure_reason": "",
+    "reports.Report.sha256": "",
+    "reports.Report.snapshot": "",
+    # quarter codes parsed from an import
+    "visitation.CountImport.quarters": "",
+}
+
+# Form modules of the portal (forms live in `<app>/forms.py`, the archive's in its own module).
+FORM_MODULES = (
+    "tracks.forms",
+    "investments.forms",
+    "supportsystem.forms",
+    "visitation.forms",
+    "reports.forms",
+    "reports.archive_forms",
+    "omstilling.forms",
+)
+
+
+def _exempt(model, field) -> bool:
+    label = model._meta.label
+    if MACHINE_FIELDS.get(label) == "*" or f"{label}.{field.name}" in MACHINE_FIELDS:
+        return True
+    # django-simple-history's own columns; the copied columns keep their field classes
+    return field.name.startswith("history_")
+
+
+def _model_errors() -> list[checks.CheckMessage]:
+    errors = []
+    for app_label in PORTAL_APPS:
+        for model in apps.get_app_config(app_label).get_models():
+            if model._meta.label.startswith(f"{app_label}.Historical"):
+                continue
+            for field in model._meta.get_fields():
+                if (
+                    not isinstance(field, models.Field)
+                    or field.auto_created
+                    or _exempt(model, field)
+                ):
+                    continue
+                where = f"{model._meta.label}.{field.name}"
+                if isinstance(field, models.JSONField) and not isinstance(field, TextListField):
+                    errors.append(
+                        checks.Error(
+                            f"{where} is a JSONField of typed text: use TextListField.",
+                            obj=field,
+                            id="omstilling.E101",
+                        )
+                    )
+                elif (
+                    isinstance(field, models.CharField | models.TextField)
+                    and not isinstance(field, models.SlugField)
+                    and not field.choices
+                    and not isinstance(field, ScreenedCharField | ScreenedTextField)
+                ):
+                    errors.append(
+                        checks.Error(
+                            f"{where} holds free text: use ScreenedCharField or "
+                            "ScreenedTextField (bounded, screened for personal data).",
+                            obj=field,
+                            id="omstilling.E102",
+                        )
+                    )
+    return errors
+
+
+def _form_classes():
+    for name in FORM_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError:
+            continue
+    seen, stack = [], list(forms.BaseForm.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if cls.__module__.split(".")[0] in PORTAL_APPS and cls not in seen:
+            seen.append(cls)
+    return seen
+
+
+def _form_field_error(form, field: forms.Field) -> str | None:
+    if isinstance(field, forms.CharField) and not isinstance(field.widget, forms.PasswordInput):
+        if field.max_length is None:
+            return "a text field without max_length"
+        screened = isinstance(field, FreeTextField) or getattr(
+            field, "screens_personal_data", False
+        )
+        # A filter's text is a search, never stored.
+        if not screened and not getattr(form, "is_filter", False):
+            return "a text field that is not a FreeTextField (screened for personal data)"
+    if isinstance(field, forms.IntegerField | forms.FloatField | forms.DecimalField):
+        bounded_digits = isinstance(field, forms.DecimalField) and field.max_digits
+        if field.min_value is None or (field.max_value is None and not bounded_digits):
+            return "a number without min_value and max_value"
+    if isinstance(field, forms.DateField) and not isinstance(field, BoundedDateField):
+        return "a date that is not a BoundedDateField"
+    return None
+
+
+def _form_errors() -> list[checks.CheckMessage]:
+    errors = []
+    for form in _form_classes():
+        for name, field in form.base_fields.items():
+            problem = _form_field_error(form, field)
+            if problem:
+                errors.append(
+                    checks.Error(
+                        f"{form.__module__}.{form.__name__}.{name} is {problem}.",
+                        obj=form,
+                        id="omstilling.E103",
+                    )
+                )
+    return errors
+
+
+def check_bounded_inputs(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    return _model_errors() + _form_errors()
