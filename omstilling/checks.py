@@ -63,6 +63,25 @@ def _exempt(model, field) -> bool:
     return field.name.startswith("history_")
 
 
+def model_field_error(model, field) -> str | None:
+    """Why a model field breaks the rule, or None."""
+    if not isinstance(field, models.Field) or field.auto_created or _exempt(model, field):
+        return None
+    if isinstance(field, models.JSONField) and not isinstance(field, TextListField):
+        return "a JSONField of typed text: use TextListField"
+    if (
+        isinstance(field, models.CharField | models.TextField)
+        and not isinstance(field, models.SlugField)
+        and not field.choices
+        and not isinstance(field, ScreenedCharField | ScreenedTextField)
+    ):
+        return (
+            "free text that is not a ScreenedCharField or ScreenedTextField (bounded, "
+            "screened for personal data)"
+        )
+    return None
+
+
 def _model_errors() -> list[checks.CheckMessage]:
     errors = []
     for app_label in PORTAL_APPS:
@@ -70,33 +89,13 @@ def _model_errors() -> list[checks.CheckMessage]:
             if model._meta.label.startswith(f"{app_label}.Historical"):
                 continue
             for field in model._meta.get_fields():
-                if (
-                    not isinstance(field, models.Field)
-                    or field.auto_created
-                    or _exempt(model, field)
-                ):
-                    continue
-                where = f"{model._meta.label}.{field.name}"
-                if isinstance(field, models.JSONField) and not isinstance(field, TextListField):
+                problem = model_field_error(model, field)
+                if problem:
                     errors.append(
                         checks.Error(
-                            f"{where} is a JSONField of typed text: use TextListField.",
+                            f"{model._meta.label}.{field.name} is {problem}.",
                             obj=field,
                             id="omstilling.E101",
-                        )
-                    )
-                elif (
-                    isinstance(field, models.CharField | models.TextField)
-                    and not isinstance(field, models.SlugField)
-                    and not field.choices
-                    and not isinstance(field, ScreenedCharField | ScreenedTextField)
-                ):
-                    errors.append(
-                        checks.Error(
-                            f"{where} holds free text: use ScreenedCharField or "
-                            "ScreenedTextField (bounded, screened for personal data).",
-                            obj=field,
-                            id="omstilling.E102",
                         )
                     )
     return errors
@@ -117,7 +116,8 @@ def _form_classes():
     return seen
 
 
-def _form_field_error(form, field: forms.Field) -> str | None:
+def form_field_error(form, field: forms.Field) -> str | None:
+    """Why a form field breaks the rule, or None."""
     if isinstance(field, forms.CharField) and not isinstance(field.widget, forms.PasswordInput):
         if field.max_length is None:
             return "a text field without max_length"
@@ -140,13 +140,13 @@ def _form_errors() -> list[checks.CheckMessage]:
     errors = []
     for form in _form_classes():
         for name, field in form.base_fields.items():
-            problem = _form_field_error(form, field)
+            problem = form_field_error(form, field)
             if problem:
                 errors.append(
                     checks.Error(
                         f"{form.__module__}.{form.__name__}.{name} is {problem}.",
                         obj=form,
-                        id="omstilling.E103",
+                        id="omstilling.E102",
                     )
                 )
     return errors

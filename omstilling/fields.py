@@ -229,8 +229,15 @@ _screened_fields_of: dict[type, list[models.Field]] = {}
 
 def _screened_fields(model: type) -> list[models.Field]:
     if model not in _screened_fields_of:
+        from simple_history.models import HistoricalChanges
+
+        # A history row copies its origin row, which was checked when it was written; a row
+        # stored before a limit existed must still get its history when another field changes.
+        copies = issubclass(model, HistoricalChanges)
         _screened_fields_of[model] = [
-            field for field in model._meta.concrete_fields if isinstance(field, _SCREENED_TYPES)
+            field
+            for field in model._meta.concrete_fields
+            if isinstance(field, _SCREENED_TYPES) and not copies
         ]
     return _screened_fields_of[model]
 

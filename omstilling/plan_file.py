@@ -16,10 +16,21 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+)
 
+from omstilling.bounds import DESCRIPTION_LENGTH
 from omstilling.models import Area, GovernanceBody, Plan
+from omstilling.privacy import screen_free_text
 from omstilling.quarters import Quarter
 
 FORMAT_VERSION = 1
@@ -38,6 +49,22 @@ Text = Annotated[str, Field(min_length=1)]
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _screen_text(cls, value: Any) -> Any:
+        """Every text in a plan file goes through the same screening as what people type."""
+        texts = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        for text in texts:
+            if not isinstance(text, str):
+                continue
+            if len(text) > DESCRIPTION_LENGTH:
+                raise ValueError(f"højst {DESCRIPTION_LENGTH} tegn (teksten har {len(text)})")
+            try:
+                screen_free_text(text)
+            except DjangoValidationError as exc:
+                raise ValueError(" ".join(str(m) for m in exc.messages)) from exc
+        return value
 
 
 class MandateIn(Strict):
@@ -153,17 +180,27 @@ class LoadContext:
         """Create or update one row; save only the fields whose value differs."""
         label = model._meta.verbose_name_plural
         obj = model.objects.filter(**lookup).first()
-        if obj is None:
-            self.stats.created[label] += 1
-            obj = model.objects.create(**lookup, **values)
-            self._created.add((model, obj.pk))
-            return obj
-        changed = [name for name, value in values.items() if getattr(obj, name) != value]
-        if changed:
-            for name in changed:
-                setattr(obj, name, values[name])
-            obj.save(update_fields=changed)
-            self.stats.updated[label] += 1
+        try:
+            if obj is None:
+                self.stats.created[label] += 1
+                obj = model.objects.create(**lookup, **values)
+                self._created.add((model, obj.pk))
+                return obj
+            changed = [name for name, value in values.items() if getattr(obj, name) != value]
+            if changed:
+                for name in changed:
+                    setattr(obj, name, values[name])
+                obj.save(update_fields=changed)
+                self.stats.updated[label] += 1
+        except DjangoValidationError as exc:
+            # A field's own bound (omstilling.fields) the file's schema did not know.
+            where = ", ".join(f"{key} '{value}'" for key, value in lookup.items())
+            raise PlanFileError(
+                [
+                    f"{model._meta.verbose_name} ({where}), {field}: {' '.join(map(str, errors))}"
+                    for field, errors in exc.message_dict.items()
+                ]
+            ) from exc
         else:
             self.stats.unchanged[label] += 1
         return obj
