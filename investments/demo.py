@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from investments.models import Investment, InvestmentDecision, InvestmentState, Spending
+from investments.models import Investment, InvestmentState
 from investments.services import (
     development_school_create,
     investment_create,
@@ -267,28 +267,31 @@ def seed_investments_demo(
                 reference=reference,
                 note=note,
                 expected_version=investment.version,
+                at=_noon(min(decided_on, today)),
             )
         if final != S.AFSLUTTET:
             _record_spendings(investment, chef, spendings, today)
         _backdate(investment, created_on=min(bfu_on - dt.timedelta(days=21), today))
 
 
+def _noon(day: dt.date) -> dt.datetime:
+    """The demo's history lies in the past: its rows are stamped at noon of the day they are
+    dated (which also keeps them fixed from run to run)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+
+
 def _backdate(investment, *, created_on: dt.date) -> None:
-    """The services stamp rows with the time they ran; the demo's history lies in the past, so
-    its timestamps are moved to the days the steps are dated (which also keeps them fixed)."""
-
-    def noon(day: dt.date) -> dt.datetime:
-        return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
-
-    Investment.objects.filter(pk=investment.pk).update(created_at=noon(created_on))
-    for decision in InvestmentDecision.objects.filter(investment=investment):
-        InvestmentDecision.objects.filter(pk=decision.pk).update(at=noon(decision.decided_on))
-    for spending in Spending.objects.filter(investment=investment):
-        Spending.objects.filter(pk=spending.pk).update(at=noon(spending.spent_on))
+    # The investment itself is no history row; its creation time is moved to the demo's past.
+    Investment.objects.filter(pk=investment.pk).update(created_at=_noon(created_on))
 
 
 def _record_spendings(investment, by: User, spendings: list, today: dt.date) -> None:
     for spent_on, amount, note in spendings:
         spending_record(
-            investment=investment, by=by, spent_on=min(spent_on, today), amount=amount, note=note
+            investment=investment,
+            by=by,
+            spent_on=min(spent_on, today),
+            amount=amount,
+            note=note,
+            at=_noon(min(spent_on, today)),
         )

@@ -32,7 +32,7 @@ def amount_field(verbose_name) -> models.DecimalField:
 class DevelopmentSchool(models.Model):
     """An udviklingsskole funded by the plan's pool, with the daycares linked to it."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="development_schools")
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="development_schools")
     school = models.ForeignKey(
         Institution,
         verbose_name=_("skole"),
@@ -83,7 +83,7 @@ class Investment(models.Model):
     """One investment from the pool. Its state moves along the decision path (InvestmentDecision);
     `version` guards edits and decisions against two people saving over each other."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="investments")
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="investments")
     development_school = models.ForeignKey(
         DevelopmentSchool,
         verbose_name=_("udviklingsskole"),
@@ -136,7 +136,7 @@ class Investment(models.Model):
 class InvestmentDecision(models.Model):
     """One step on an investment's decision path. Rows are only ever added."""
 
-    investment = models.ForeignKey(Investment, on_delete=models.CASCADE, related_name="decisions")
+    investment = models.ForeignKey(Investment, on_delete=models.PROTECT, related_name="decisions")
     from_state = models.CharField(_("fra status"), max_length=20, choices=InvestmentState.choices)
     to_state = models.CharField(_("til status"), max_length=20, choices=InvestmentState.choices)
     decided_on = BoundedDateModelField(_("dato"))
@@ -171,7 +171,7 @@ class InvestmentDecision(models.Model):
 class Spending(models.Model):
     """Money spent on an investment. Rows are only ever added."""
 
-    investment = models.ForeignKey(Investment, on_delete=models.CASCADE, related_name="spendings")
+    investment = models.ForeignKey(Investment, on_delete=models.PROTECT, related_name="spendings")
     spent_on = BoundedDateModelField(_("dato"))
     amount = amount_field(_("beløb (kr.)"))
     note = ScreenedTextField(_("note"), max_length=NOTE_LENGTH, blank=True)

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -303,6 +304,7 @@ def investment_decide(
     reference: str = "",
     note: str = "",
     expected_version: int,
+    at: dt.datetime | None = None,
 ) -> InvestmentDecision:
     """Record the next step on an investment's decision path and move it to `to_state`.
 
@@ -310,6 +312,7 @@ def investment_decide(
     afsluttet; afvist only before approval. Approving locks the plan's row and refuses to
     over-commit the pool. `expected_version` is the version the user's form was opened at;
     InvestmentConflict is raised (and nothing written) if someone else saved in between.
+    `at` (when it was registered) is now, except for demo data laid out in the past.
     """
     if to_state == S.GODKENDT:
         # The plan's row first, always in this order (plan, then investment): no deadlocks.
@@ -344,6 +347,7 @@ def investment_decide(
         reference=reference.strip(),
         note=note.strip(),
         by=by,
+        at=at or timezone.now(),
     )
     locked.state = to_state
     locked.version += 1
@@ -364,8 +368,10 @@ def spending_record(
     spent_on: dt.date,
     amount: Decimal | int,
     note: str = "",
+    at: dt.datetime | None = None,
 ) -> Spending:
-    """Record money spent on an approved investment, never more than its amount in total."""
+    """Record money spent on an approved investment, never more than its amount in total.
+    `at` (when it was registered) is now, except for demo data laid out in the past."""
     locked = (
         Investment.objects.select_for_update(of=("self",))
         .select_related("plan")
@@ -397,5 +403,10 @@ def spending_record(
             }
         )
     return Spending.objects.create(
-        investment=locked, spent_on=spent_on, amount=amount, note=note.strip(), by=by
+        investment=locked,
+        spent_on=spent_on,
+        amount=amount,
+        note=note.strip(),
+        by=by,
+        at=at or timezone.now(),
     )

@@ -187,7 +187,7 @@ class AccessLog(models.Model):
         verbose_name=_("bruger"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     username = models.CharField(_("brugernavn"), max_length=150)

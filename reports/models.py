@@ -113,7 +113,7 @@ class ReminderSent(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("bruger"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     date = models.DateField(_("dato"))

@@ -53,7 +53,7 @@ class SupportActor(models.Model):
         verbose_name=_("institution"),
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="support_actors",
         help_text=_("For det interne støttesystem: den institution, aktøren hører til."),
     )
@@ -279,7 +279,7 @@ class Transition(models.Model):
         CLOSE = "close", _("Afsluttet")
         REOPEN = "reopen", _("Genåbnet")
 
-    forloeb = models.ForeignKey(Forloeb, on_delete=models.CASCADE, related_name="transitions")
+    forloeb = models.ForeignKey(Forloeb, on_delete=models.PROTECT, related_name="transitions")
     kind = models.CharField(_("handling"), max_length=10, choices=Kind.choices)
     from_stage = models.ForeignKey(
         Stage,
@@ -297,7 +297,7 @@ class Transition(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("registreret af"),
         null=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     note = ScreenedTextField(_("note"), max_length=NOTE_LENGTH, blank=True)

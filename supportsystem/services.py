@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from omstilling.append_only import retention_deletes
 from omstilling.bounds import case_date_window, check_date
 from omstilling.models import AccessLog, Area, Institution, User
 from omstilling.privacy import case_key_from_number, screen_free_text
@@ -342,11 +343,12 @@ def forloeb_reopen(
     )
 
 
-@transaction.atomic
+@retention_deletes()
 def forloeb_purge_closed_before(*, cutoff: dt.date) -> int:
     """Delete forløb closed before `cutoff`, with their history; return how many.
 
-    Called by the retention job. Each deletion is logged (no user: the system did it).
+    Called by the retention job, the one path that may delete history (the database allows
+    it inside `retention_deletes`). Each deletion is logged (no user: the system did it).
     Aggregates computed earlier are unaffected; nothing else refers to a forløb.
     """
     doomed = Forloeb.objects.filter(closed_on__lt=cutoff)

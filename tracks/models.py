@@ -42,7 +42,7 @@ class Health(models.TextChoices):
 
 
 class Spor(models.Model):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="spor")
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="spor")
     number = models.PositiveSmallIntegerField(_("nummer"))
     slug = models.SlugField(_("nøgle"))
     title = ScreenedCharField(_("titel"), max_length=TITLE_LENGTH)
@@ -64,7 +64,7 @@ class Spor(models.Model):
 
 
 class Theme(models.Model):
-    spor = models.ForeignKey(Spor, on_delete=models.CASCADE, related_name="themes")
+    spor = models.ForeignKey(Spor, on_delete=models.PROTECT, related_name="themes")
     slug = models.SlugField(_("nøgle"))
     title = ScreenedCharField(_("titel"), max_length=TITLE_LENGTH)
     description = ScreenedTextField(_("beskrivelse"), max_length=DESCRIPTION_LENGTH, blank=True)
@@ -86,14 +86,14 @@ class Theme(models.Model):
 class Initiative(models.Model):
     """A tiltag. Its current status is the newest StatusUpdate (`version` guards edits)."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="initiatives")
-    spor = models.ForeignKey(Spor, on_delete=models.CASCADE, related_name="initiatives")
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="initiatives")
+    spor = models.ForeignKey(Spor, on_delete=models.PROTECT, related_name="initiatives")
     theme = models.ForeignKey(
         Theme,
         verbose_name=_("tema"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="initiatives",
     )
     slug = models.SlugField(_("nøgle"), max_length=120)
@@ -107,7 +107,7 @@ class Initiative(models.Model):
         verbose_name=_("ejer"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="owned_initiatives",
     )
     owner_body = models.ForeignKey(
@@ -115,7 +115,7 @@ class Initiative(models.Model):
         verbose_name=_("ejergruppe"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="owned_initiatives",
     )
     start_quarter = models.DateField(_("startkvartal"), validators=[validate_quarter_start])
@@ -169,7 +169,7 @@ class StatusUpdate(models.Model):
     """One entry in an initiative's status history. Rows are only ever added."""
 
     initiative = models.ForeignKey(
-        Initiative, on_delete=models.CASCADE, related_name="status_updates"
+        Initiative, on_delete=models.PROTECT, related_name="status_updates"
     )
     version = models.PositiveIntegerField(_("version"))
     state = models.CharField(_("arbejdsstatus"), max_length=20, choices=WorkState.choices)
@@ -211,7 +211,7 @@ class StatusUpdate(models.Model):
 class Milestone(models.Model):
     """A milepæl. Plan-wide when `institution` is empty, otherwise one institution's own."""
 
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="milestones")
+    initiative = models.ForeignKey(Initiative, on_delete=models.PROTECT, related_name="milestones")
     slug = models.SlugField(_("nøgle"), max_length=120)
     title = ScreenedCharField(_("titel"), max_length=TITLE_LENGTH)
     description = ScreenedTextField(_("beskrivelse"), max_length=DESCRIPTION_LENGTH, blank=True)
@@ -222,7 +222,7 @@ class Milestone(models.Model):
         verbose_name=_("institution"),
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="milestones",
     )
     order = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(ORDER_MAX)])
@@ -293,7 +293,7 @@ class MilestoneEvent(models.Model):
         COMPLETED = "afsluttet", _("Markeret som afsluttet")
         REOPENED = "genaabnet", _("Afslutning fortrudt")
 
-    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="events")
+    milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("hændelse"), max_length=20, choices=Kind.choices)
     completed_on = BoundedDateModelField(_("afsluttet den"), null=True, blank=True)
     note = ScreenedTextField(_("note"), max_length=NOTE_LENGTH, blank=True)
@@ -312,7 +312,7 @@ class MilestoneEvent(models.Model):
 
 
 class RecommendationTheme(models.Model):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="recommendation_themes")
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="recommendation_themes")
     number = models.PositiveSmallIntegerField(_("nummer"))
     slug = models.SlugField(_("nøgle"), max_length=120)
     title = ScreenedCharField(_("titel"), max_length=TITLE_LENGTH)
@@ -334,7 +334,7 @@ class Recommendation(models.Model):
     """One of the §17.4 committee's recommendations, traced to the initiatives that carry it."""
 
     theme = models.ForeignKey(
-        RecommendationTheme, on_delete=models.CASCADE, related_name="recommendations"
+        RecommendationTheme, on_delete=models.PROTECT, related_name="recommendations"
     )
     number = models.PositiveSmallIntegerField(_("nummer"))
     slug = models.SlugField(_("nøgle"), max_length=120)

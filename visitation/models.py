@@ -101,7 +101,7 @@ class PreReferral(models.Model):
     # The day the outcome was known: the case is closed then, and retention counts from it.
     outcome_on = BoundedDateModelField(_("udfald kendt den"), null=True, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     recorded_at = models.DateTimeField(_("registreret"), auto_now_add=True)
 
@@ -159,7 +159,7 @@ class Referral(models.Model):
         _("skolestart direkte i specialtilbud efter almindelig børnehave"), default=False
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     recorded_at = models.DateTimeField(_("registreret"), auto_now_add=True)
 
@@ -200,7 +200,7 @@ class Referral(models.Model):
 class Decision(models.Model):
     """One decision on a referral, kept as history: a correction is a new row. Append-only."""
 
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="decisions")
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="decisions")
     decided_on = BoundedDateModelField(_("afgjort den"))
     decision = models.CharField(_("afgørelse"), max_length=20, choices=DecisionKind.choices)
     special_offer_type = models.CharField(
@@ -211,7 +211,7 @@ class Decision(models.Model):
     )
     note = ScreenedTextField(_("bemærkning"), max_length=NOTE_LENGTH, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     recorded_at = models.DateTimeField(_("registreret"), auto_now_add=True)
 
@@ -233,12 +233,12 @@ class PreReferralOutcomeChange(models.Model):
     """The history of a før-henvisning's outcome (also the first one). Append-only."""
 
     pre_referral = models.ForeignKey(
-        PreReferral, on_delete=models.CASCADE, related_name="outcome_changes"
+        PreReferral, on_delete=models.PROTECT, related_name="outcome_changes"
     )
     outcome = models.CharField(_("udfald"), max_length=20, choices=PreReferralOutcome.choices)
     outcome_on = BoundedDateModelField(_("udfald kendt den"), null=True, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     recorded_at = models.DateTimeField(_("registreret"), auto_now_add=True)
 
@@ -297,7 +297,7 @@ class CountImport(models.Model):
     rows = models.PositiveIntegerField(_("rækker"))
     replaced_rows = models.PositiveIntegerField(_("erstattede rækker"), default=0)
     imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     imported_at = models.DateTimeField(_("indlæst"), auto_now_add=True)
 
@@ -405,7 +405,7 @@ class KpiTarget(models.Model):
     )
     note = ScreenedCharField(_("note"), max_length=SHORT_NOTE_LENGTH, blank=True)
     set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     history = HistoricalRecords()
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from omstilling.append_only import retention_deletes
 from omstilling.bounds import case_date_window, check_date
 from omstilling.models import AccessLog, Institution, User
 from omstilling.privacy import case_key_from_number, screen_free_text
@@ -375,12 +376,14 @@ def retention_cutoff(*, today: dt.date, months: int) -> dt.date:
     raise AssertionError("unreachable")
 
 
-@transaction.atomic
+@retention_deletes()
 def child_rows_purge(*, cutoff: dt.date) -> dict[str, int]:
     """Delete før-henvisninger and henvisninger closed before `cutoff`; keep their figures.
 
     Before the first row of a month is deleted, the month's KPI counts (over all of the
     month's rows) are frozen in ReferralMonthStats. Running it twice deletes nothing more.
+    The retention job is the one path that may delete history (`retention_deletes`): a
+    case's decisions and outcome changes go with it, explicitly, as no foreign key cascades.
     """
     referrals = Referral.objects.filter(decided_on__lt=cutoff)
     pre_referrals = PreReferral.objects.filter(outcome_on__lt=cutoff).exclude(
@@ -398,7 +401,13 @@ def child_rows_purge(*, cutoff: dt.date) -> dict[str, int]:
             [ReferralMonthStats(month=month, **figures.get(month, {})) for month in sorted(months)]
         )
     deleted = {"referrals": 0, "pre_referrals": 0}
+    history = {
+        "referrals": (Decision, "referral"),
+        "pre_referrals": (PreReferralOutcomeChange, "pre_referral"),
+    }
     for name, queryset in (("referrals", referrals), ("pre_referrals", pre_referrals)):
+        model, parent = history[name]
+        model.objects.filter(**{f"{parent}__in": queryset}).delete()
         for pk in queryset.values_list("pk", flat=True):
             access_log_record(
                 user=None,

@@ -22,11 +22,20 @@ def _scan() -> tuple[str, int]:
 
 @pytest.fixture
 def old_rows(chef, initiative):
-    """Rows written before the screening existed (the guard is bypassed with update())."""
-    update = StatusUpdate.objects.create(
-        initiative=initiative, version=1, state="i_gang", health="groen", progress=5, author=chef
+    """Rows written before the screening existed (bulk_create and update() bypass the guard)."""
+    [update] = StatusUpdate.objects.bulk_create(
+        [
+            StatusUpdate(
+                initiative=initiative,
+                version=1,
+                state="i_gang",
+                health="groen",
+                progress=5,
+                narrative="Barn 0101 90 1234 flytter.",
+                author=chef,
+            )
+        ]
     )
-    StatusUpdate.objects.filter(pk=update.pk).update(narrative="Barn 0101 90 1234 flytter.")
     milestone = MilestoneFactory(initiative=initiative)
     Milestone.objects.filter(pk=milestone.pk).update(completion_note="ok")
     report = Report.objects.create(
