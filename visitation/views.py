@@ -33,7 +33,7 @@ from visitation.forms import (
     PreReferralForm,
     ReferralForm,
 )
-from visitation.imports import COLUMNS, CountFileError, parse_count_file
+from visitation.imports import COLUMNS, MAX_BYTES, CountFileError, parse_count_file
 from visitation.models import PERCENT_INDICATORS, KpiIndicator
 from visitation.services import (
     kpi_targets_set,
@@ -250,10 +250,15 @@ def counts(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            rows = parse_count_file(data=upload.read(), file_name=upload.name)
+            # One byte past the limit is enough to refuse a bigger file without reading it all.
+            data = upload.read(MAX_BYTES + 1)
+            rows = parse_count_file(data=data, file_name=upload.name)
             batch = special_offer_counts_replace(by=request.user, rows=rows, file_name=upload.name)
         except CountFileError as exc:
-            file_errors = exc
+            if exc.is_about_the_whole_file:
+                form.add_error("file", exc.messages)
+            else:
+                file_errors = exc
         except ValidationError as exc:
             form.add_error("file", exc.messages)
         else:
@@ -290,7 +295,7 @@ def counts(request: HttpRequest) -> HttpResponse:
             "latest_rows": selectors.counts_for_quarter(quarter=latest) if show_rows else [],
             "show_rows": show_rows,
         },
-        status=400 if file_errors else 200,
+        status=400 if file_errors or form.errors else 200,
     )
 
 
