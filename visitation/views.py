@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from omstilling.access import child_data_view, role_required
+from omstilling.exports import table_response
 from omstilling.models import Plan, Role
 from omstilling.privacy import case_key_from_number
 from omstilling.quarters import Quarter, quarter_range
@@ -304,11 +305,14 @@ def counts(request: HttpRequest) -> HttpResponse:
 def counts_template(request: HttpRequest) -> HttpResponse:
     """An empty file with the right columns and one example row, to fill in."""
     quarter = Quarter.of(timezone.localdate())
-    example = ["Skole A", f"{quarter.year}-K{quarter.number}", "skole", "12", "540"]
-    body = "\ufeff" + ";".join(COLUMNS) + "\r\n" + ";".join(example) + "\r\n"
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="bestand-skabelon.csv"'
-    return response
+    example = ["Skole A", f"{quarter.year}-K{quarter.number}", "skole", 12, 540]
+    return table_response(
+        fmt="csv",
+        basename="bestand-skabelon",
+        sheet_title=_("Bestand"),
+        headers=COLUMNS,
+        rows=[example],
+    )
 
 
 # --- KPI targets -----------------------------------------------------------------------------
