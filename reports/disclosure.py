@@ -1,24 +1,38 @@
-"""Disclosure control: the one place that decides which counts about children may be shown.
+"""Disclosure control: the one place that decides which figures about children may be shown.
 
-Everything that shows outcome figures to BFU (the KPI page and its exports, the dashboard, the
-reports) passes its table of counts through `disclose()` and renders the cells it returns.
-A cell carries the text to show and, only when it may be shown, its value, so a template
-never holds a small number it could print by mistake.
+Every statistic computed from child-level rows (forløb, før-henvisninger, henvisninger,
+afgørelser, the quarterly counts of children in special offers) and shown to anyone but the
+people who keep those rows — the KPI page and its exports, the dashboard, the reports — passes
+through this module and is rendered from the cells it returns. A cell carries the text to show
+and, only when it may be shown, its value, so a template never holds a figure it could print
+by mistake. One minimum, SMALL = 5, runs through every kind of statistic:
 
-The rules:
-- a count of 1–4 is shown as "<5" (primary suppression); 0 may be shown;
+- a count (or a sum of counts) of 1–4 is shown as "<5" (primary suppression); 0 may be shown.
+  Tables go through `disclose()`, a count standing alone through `disclose_count()`;
 - where a hidden count could be worked out from the other cells of its row or column and the
   total shown, another cell (the smallest non-zero one) is hidden as well, shown as "x", or the
   total if there is none (secondary suppression). "Worked out" is checked by propagating
   what a reader knows about each hidden cell (1–4 for "<5", at least 5 for "x") through every
   row, column and line of totals until nothing changes; a hidden count that ends up pinned to
   one value gets a partner hidden, and the check runs again;
-- a percentage is shown only when its count and its base are both at least 5 and shown;
+- a percentage (`disclose_share()`, or `shares` of a table) is shown only when its count and
+  its base are both at least 5 and shown, and the rest (base − count) is 0 or at least 5: a
+  percentage shown with either of its numbers gives the other away, and with it the rest;
+- a median or a mean of a sample of values about children (`disclose_median()`,
+  `disclose_mean()`) is shown only when the sample has at least 5 values — below that the
+  figure is one child's own value or close to it — and not all of them are the same (then the
+  figure would be every child's own value). The median of 5 or more is the value of one of
+  them (or between two), but nobody can tell whose; that is accepted, as for a count of 5.
+  Medians or means of overlapping samples (all forløb, and the ones of one school) shown side
+  by side could give a value away by difference, like totals: show one sample's figure only;
+- a suppressed percentage, median or mean is shown as "x" (never "<5", which would read as
+  a value);
 - no breakdown of a single institution by sex, grade or need (DisclosureError).
 """
 
 import math
-from collections.abc import Hashable, Mapping, Sequence
+import statistics
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -31,8 +45,10 @@ SMALL_TEXT = "<5"
 HIDDEN_TEXT = "x"
 MISSING_TEXT = "–"
 LEGEND = _(
-    "<5: færre end 5. x: skjult, så et lille tal ikke kan regnes ud af de andre tal. "
-    "–: ingen tal. Andele vises kun, når både antallet og grundlaget er mindst 5."
+    "<5: færre end 5. x: skjult, så et lille tal ikke kan regnes ud af de andre tal, eller "
+    "fordi tallet bygger på for få. –: ingen tal. Andele vises kun, når både antallet og "
+    "grundlaget er mindst 5, og forskellen mellem dem er 0 eller mindst 5. Medianer og "
+    "gennemsnit vises kun, når de bygger på mindst 5, der ikke alle har samme værdi."
 )
 
 
@@ -61,9 +77,19 @@ class DisclosureError(ValueError):
 
 class Reason(StrEnum):
     SHOWN = ""
-    SMALL = "small"  # 1–4
+    SMALL = "small"  # 1–4, or a figure that rests on fewer than 5
     SECONDARY = "secondary"  # hidden so that a small one cannot be worked out
+    UNIFORM = "uniform"  # a median or mean of values that are all the same
     MISSING = "missing"  # no figure
+
+
+class Statistic(StrEnum):
+    """What kind of figure a cell holds; each kind has its rule (see the module's docstring)."""
+
+    COUNT = "count"  # a count of children or cases, or a sum of counts
+    SHARE = "share"  # a percentage of a base
+    MEDIAN = "median"  # the middle value of a sample
+    MEAN = "mean"  # the average of a sample
 
 
 @dataclass(frozen=True)
@@ -74,7 +100,7 @@ class Cell:
     text: str
     suppressed: bool = False
     reason: Reason = Reason.SHOWN
-    percent: bool = False  # a percentage, not a count
+    statistic: Statistic = Statistic.COUNT
 
     def __str__(self) -> str:
         return self.text
@@ -325,36 +351,15 @@ def disclose(
     hidden = _suppress(values, lines)
 
     def cell(pos: Pos) -> Cell:
-        if pos not in values:
-            return Cell(value=None, text=MISSING_TEXT, reason=Reason.MISSING)
-        value = values[pos]
-        if pos in hidden:
-            small = value < SMALL
-            return Cell(
-                value=None,
-                text=SMALL_TEXT if small else HIDDEN_TEXT,
-                suppressed=True,
-                reason=Reason.SMALL if small else Reason.SECONDARY,
-            )
-        return Cell(value=value, text=_count_text(value))
+        return _count_cell(values.get(pos), hidden=pos in hidden)
 
     def share(count: Pos, base: Pos | int | None) -> Cell:
         if isinstance(base, tuple):
             base_value = values.get(base)
             base_hidden = base in hidden
         else:
-            _check_count(base)
             base_value, base_hidden = base, False
-        if count not in values or base_value is None or base_value == 0:
-            return Cell(value=None, text=MISSING_TEXT, reason=Reason.MISSING, percent=True)
-        if count in hidden or base_hidden or values[count] < SMALL or base_value < SMALL:
-            return Cell(
-                value=None, text=HIDDEN_TEXT, suppressed=True, reason=Reason.SMALL, percent=True
-            )
-        percent = (Decimal(values[count]) * 100 / Decimal(base_value)).quantize(
-            Decimal("0.1"), rounding=ROUND_HALF_UP
-        )
-        return Cell(value=percent, text=percent_text(percent), percent=True)
+        return disclose_share(values.get(count), base_value, hidden=count in hidden or base_hidden)
 
     share_cells = None
     if shares == ROW_TOTAL:
@@ -388,3 +393,93 @@ def disclose(
 def _check_count(value) -> None:
     if value is not None and (isinstance(value, bool) or int(value) != value or value < 0):
         raise ValueError(f"a count must be a whole number ≥ 0, not {value!r}")
+
+
+def _missing(statistic: Statistic) -> Cell:
+    return Cell(value=None, text=MISSING_TEXT, reason=Reason.MISSING, statistic=statistic)
+
+
+def _hidden(statistic: Statistic, reason: Reason) -> Cell:
+    """A hidden percentage, median or mean: "x", never "<5", which would read as its value."""
+    return Cell(value=None, text=HIDDEN_TEXT, suppressed=True, reason=reason, statistic=statistic)
+
+
+def _count_cell(value: int | None, *, hidden: bool) -> Cell:
+    if value is None:
+        return _missing(Statistic.COUNT)
+    if 0 < value < SMALL or hidden:
+        small = value < SMALL
+        return Cell(
+            value=None,
+            text=SMALL_TEXT if small else HIDDEN_TEXT,
+            suppressed=True,
+            reason=Reason.SMALL if small else Reason.SECONDARY,
+        )
+    return Cell(value=value, text=_count_text(value))
+
+
+def disclose_count(value: int | None) -> Cell:
+    """One count of children or cases (or a sum of such counts) shown on its own.
+
+    Figures that add up to one another belong in one table (`disclose()`), where a hidden one
+    is also protected from being worked out from the others."""
+    _check_count(value)
+    return _count_cell(value, hidden=False)
+
+
+def disclose_share(count: int | None, base: int | None, *, hidden: bool = False) -> Cell:
+    """`count` of `base` as a Danish percentage, when it may be shown.
+
+    `hidden`: the count or the base is hidden where it is shown (a table's secondary
+    suppression), so the percentage must not give it away either."""
+    _check_count(count)
+    _check_count(base)
+    if count is None or not base:
+        return _missing(Statistic.SHARE)
+    rest = base - count
+    if hidden or count < SMALL or base < SMALL or 0 < rest < SMALL:
+        return _hidden(Statistic.SHARE, Reason.SMALL)
+    percent = (Decimal(count) * 100 / Decimal(base)).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
+    return Cell(value=percent, text=percent_text(percent), statistic=Statistic.SHARE)
+
+
+def _check_sample(values: Sequence) -> list[Decimal]:
+    sample = []
+    for value in values:
+        if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+            raise ValueError(f"a sample holds numbers, not {value!r}")
+        number = Decimal(str(value))
+        if not number.is_finite():
+            raise ValueError(f"a sample holds finite numbers, not {value!r}")
+        sample.append(number)
+    return sample
+
+
+def _summary(
+    values: Sequence, statistic: Statistic, figure: Callable[[list[Decimal]], Decimal]
+) -> Cell:
+    sample = _check_sample(values)
+    if not sample:
+        return _missing(statistic)
+    if len(sample) < SMALL:
+        return _hidden(statistic, Reason.SMALL)
+    if len(set(sample)) == 1:
+        return _hidden(statistic, Reason.UNIFORM)
+    value = figure(sample).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    decimals = 0 if value == value.to_integral_value() else 1
+    value = value.quantize(Decimal(1) if decimals == 0 else Decimal("0.1"))
+    text = number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    return Cell(value=value, text=text, statistic=statistic)
+
+
+def disclose_median(values: Sequence[int | float | Decimal]) -> Cell:
+    """The median of a sample of values about children (one value per child or case), when it
+    may be shown: rounded to one decimal, written without it when it is whole."""
+    return _summary(values, Statistic.MEDIAN, statistics.median)
+
+
+def disclose_mean(values: Sequence[int | float | Decimal]) -> Cell:
+    """The mean of a sample of values about children, when it may be shown (as the median)."""
+    return _summary(values, Statistic.MEAN, lambda sample: sum(sample) / len(sample))

@@ -31,6 +31,7 @@ from reports.disclosure import (
     Cell,
     Dimension,
     Reason,
+    Statistic,
     disclose,
     percent_text,
 )
@@ -100,10 +101,11 @@ def _number_text(value: float | Decimal, *, percent: bool = False) -> str:
 
 def _plain(value: float | None, *, percent: bool = False) -> Cell:
     """A planning figure (target, baseline): not a count of children, shown as it is."""
+    statistic = Statistic.SHARE if percent else Statistic.COUNT
     if value is None:
-        return Cell(value=None, text=MISSING_TEXT, reason=Reason.MISSING, percent=percent)
+        return Cell(value=None, text=MISSING_TEXT, reason=Reason.MISSING, statistic=statistic)
     return Cell(
-        value=Decimal(str(value)), text=_number_text(value, percent=percent), percent=percent
+        value=Decimal(str(value)), text=_number_text(value, percent=percent), statistic=statistic
     )
 
 
@@ -663,6 +665,15 @@ def kpi_page(*, today: dt.date) -> KpiPage:
     )
 
 
+def _unit(cell: Cell) -> str:
+    return {
+        Statistic.COUNT: _("antal"),
+        Statistic.SHARE: _("procent"),
+        Statistic.MEDIAN: _("median"),
+        Statistic.MEAN: _("gennemsnit"),
+    }[cell.statistic]
+
+
 def export_headers() -> list[str]:
     return [_("Afsnit"), _("Tabel"), _("Række"), _("Kolonne"), _("Værdi"), _("Enhed")]
 
@@ -682,7 +693,7 @@ def kpi_export_rows(page: KpiPage) -> list[list]:
                             row.label,
                             column,
                             cell.value if cell.value is not None else cell.text,
-                            _("procent") if cell.percent else _("antal"),
+                            _unit(cell),
                         ]
                     )
     return rows
