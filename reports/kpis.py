@@ -33,6 +33,8 @@ from reports.disclosure import (
     Reason,
     Statistic,
     disclose,
+    disclose_count,
+    disclose_median,
     percent_text,
 )
 from supportsystem import selectors as support_selectors
@@ -613,25 +615,14 @@ def _forloeb_section() -> Section:
         column_totals=True,
     )
     labels = dict(ConcernType.choices)
-    median = support_selectors.median_days_to_external_support()
-    notes = [
-        _(
-            "Median fra bekymring til første skridt med det eksterne støttesystem: "
-            "%(days)s dage (alle forløb, der er nået så langt)."
-        )
-        % {"days": _number_text(round(median))}
-        if median is not None
-        else _(
-            "Median fra bekymring til første skridt med det eksterne støttesystem: "
-            "ingen forløb endnu."
-        )
-    ]
+    median_table, notes = _median_table()
     return Section(
         slug="forloeb",
         title=_("Åbne forløb i forløbscirklen"),
         intro=_(
             "Åbne forløb efter, hvad bekymringen gælder, og hvilket trin i forløbscirklen de "
-            "er på nu."
+            "er på nu, og hvor mange dage der går fra bekymringen til det første skridt med "
+            "det eksterne støttesystem."
         ),
         tables=[
             Table(
@@ -648,10 +639,54 @@ def _forloeb_section() -> Section:
                 footer=[Row(label=_("I alt"), cells=[*table.column_totals, table.grand_total])]
                 if concern_types
                 else [],
-            )
+            ),
+            median_table,
         ],
         notes=notes,
     )
+
+
+def _median_table() -> tuple[Table, list[str]]:
+    """Days from bekymring to the external support system: the median over every forløb that
+    got there, and how many they are. Each forløb's days are about one child or community, so
+    the median is shown only as disclosure control allows, with the reason when it is not."""
+    days = support_selectors.days_to_external_support()
+    median = disclose_median(days)
+    table = Table(
+        caption=_("Dage fra bekymring til første skridt med det eksterne støttesystem"),
+        row_header=_("Forløb"),
+        columns=[_("Antal forløb"), _("Median, dage")],
+        rows=[
+            Row(
+                label=_("Alle forløb, der er nået så langt"),
+                cells=[disclose_count(len(days)), median],
+            )
+        ],
+    )
+    notes = [
+        _(
+            "Medianen er det midterste antal dage fra bekymringen til forløbets første skridt "
+            "med det eksterne støttesystem: halvdelen af forløbene nåede dertil hurtigere, "
+            "halvdelen langsommere."
+        )
+    ]
+    if median.reason == Reason.SMALL:
+        notes.append(
+            _(
+                "Medianen vises ikke, fordi færre end 5 forløb er nået så langt: med så få "
+                "forløb ville den vise det enkelte forløbs antal dage."
+            )
+        )
+    elif median.reason == Reason.UNIFORM:
+        notes.append(
+            _(
+                "Medianen vises ikke, fordi alle forløb, der er nået så langt, har samme antal "
+                "dage: den ville vise hvert enkelt forløbs antal dage."
+            )
+        )
+    elif median.reason == Reason.MISSING:
+        notes.append(_("Ingen forløb er nået så langt endnu."))
+    return table, notes
 
 
 def kpi_page(*, today: dt.date) -> KpiPage:

@@ -1,11 +1,10 @@
 """Reads of the support system: the directory, forløb lists and the raw forløb KPIs.
 
-The KPI functions return raw counts. Anything shown to BFU goes through the disclosure control
+The KPI functions return raw numbers. Anything shown to BFU goes through the disclosure control
 of the reports app first; these numbers are never rendered to BFU as they are.
 """
 
 import datetime as dt
-import statistics
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Min, Q, QuerySet
@@ -171,13 +170,14 @@ def open_forloeb_by_type_and_stage() -> list[dict]:
     ]
 
 
-def median_days_to_external_support(*, since: dt.date | None = None) -> float | None:
-    """Median days from bekymring (opened_on) to a forløb's first step into a stage marked
-    `external` (the first step with the external support system); None if there is none.
+def days_to_external_support(*, since: dt.date | None = None) -> list[int]:
+    """Days from bekymring (opened_on) to a forløb's first step into a stage marked `external`
+    (the first step with the external support system), one number per forløb that got there,
+    in no particular order. Each is about one child or community: shown only as a statistic
+    through disclosure control (reports.disclosure.disclose_median).
 
     With `since`, only forløb whose first external step fell on or after that date count.
-    The first step per forløb is found in SQL; the median of those few numbers in Python
-    (SQLite has no median).
+    The first step per forløb is found in SQL, in one query.
     """
     rows = (
         Forloeb.objects.annotate(
@@ -188,7 +188,6 @@ def median_days_to_external_support(*, since: dt.date | None = None) -> float | 
     )
     if since is not None:
         rows = rows.filter(first_external__gte=since)
-    days = [
+    return [
         (first - opened).days for opened, first in rows.values_list("opened_on", "first_external")
     ]
-    return float(statistics.median(days)) if days else None

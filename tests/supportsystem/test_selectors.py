@@ -6,7 +6,7 @@ import pytest
 
 from supportsystem.models import ConcernType
 from supportsystem.selectors import (
-    median_days_to_external_support,
+    days_to_external_support,
     open_forloeb_by_type_and_stage,
 )
 from supportsystem.services import forloeb_close, forloeb_move, forloeb_reopen
@@ -73,17 +73,17 @@ def test_open_forloeb_are_counted_by_concern_type_and_stage(data_set):
     assert not {r["stage"] for r in rows} & {"afsluttet-i-almentilbud", "henvist"}
 
 
-def test_the_median_days_to_external_support(data_set):
-    # A 10, B 30, C 20, D 5 → sorted 5, 10, 20, 30 → median (10 + 20) / 2
-    assert median_days_to_external_support() == 15.0
-    # First external step on or after 15 Mar: B 30 (31 Mar), C 20 (21 Jun), D 5 (6 Sep) → 20
-    assert median_days_to_external_support(since=D(2025, 3, 15)) == 20.0
-    assert median_days_to_external_support(since=D(2025, 9, 2)) == 5.0
-    assert median_days_to_external_support(since=D(2025, 12, 1)) is None
+def test_the_days_to_external_support(data_set):
+    # A 10, B 30, C 20 (its first external step only), D 5
+    assert sorted(days_to_external_support()) == [5, 10, 20, 30]
+    # First external step on or after 15 Mar: B 30 (31 Mar), C 20 (21 Jun), D 5 (6 Sep)
+    assert sorted(days_to_external_support(since=D(2025, 3, 15))) == [5, 20, 30]
+    assert days_to_external_support(since=D(2025, 9, 2)) == [5]
+    assert days_to_external_support(since=D(2025, 12, 1)) == []
 
 
 def test_the_kpis_are_empty_without_forloeb(circle):
-    assert median_days_to_external_support() is None
+    assert days_to_external_support() == []
     assert all(row["count"] == 0 for row in open_forloeb_by_type_and_stage())
 
 
@@ -93,13 +93,13 @@ def test_the_kpis_aggregate_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(2):
         open_forloeb_by_type_and_stage()
     with django_assert_max_num_queries(1):
-        median_days_to_external_support()
+        days_to_external_support()
     for n in range(10):
         make_forloeb(label=f"x{n}", stage="samarbejde-med-eksternt-stoettesystem")
     with django_assert_max_num_queries(2):
         open_forloeb_by_type_and_stage()
     with django_assert_max_num_queries(1):
-        assert median_days_to_external_support() == 7.0
+        assert sorted(days_to_external_support()) == [5, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 10, 20, 30]
 
 
 def test_a_forloeb_left_at_a_stage_no_longer_in_use_still_counts(circle, school):
