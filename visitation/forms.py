@@ -4,9 +4,16 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from omstilling.bounds import CASE_DATES_FROM, COUNT_MAX, NOTE_LENGTH, SHORT_NOTE_LENGTH
+from omstilling.bounds import (
+    CASE_DATES_FROM,
+    COUNT_MAX,
+    NAME_LENGTH,
+    NOTE_LENGTH,
+    SHORT_NOTE_LENGTH,
+)
 from omstilling.fields import BoundedDateField, CaseNumberField, FreeTextField
 from omstilling.models import Institution
+from omstilling.privacy import screen_free_text
 from visitation.models import (
     GENERAL_KINDS,
     AgeGroup,
@@ -133,7 +140,15 @@ class CountImportForm(forms.Form):
         label=_("Fil med kvartalets tal"),
         help_text=_("CSV (semikolon eller komma, UTF-8) eller Excel (.xlsx), højst 2 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+        max_length=NAME_LENGTH,
+        error_messages={"max_length": _("Filens navn er for langt (højst %(max)d tegn).")},
     )
+
+    def clean_file(self):
+        """The file's name is stored with the import: it is screened like every text."""
+        upload = self.cleaned_data["file"]
+        screen_free_text(upload.name)
+        return upload
 
 
 class KpiTargetForm(forms.Form):

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from omstilling.bounds import COUNT_MAX, EARLIEST_DATE
 from omstilling.models import Institution
 from omstilling.quarters import Quarter
 from visitation.models import GENERAL_KINDS, Level
@@ -43,8 +44,8 @@ MAX_UNCOMPRESSED_BYTES = 10 * 1024 * 1024  # an .xlsx unpacked: its zip members 
 MAX_ZIP_MEMBERS = 100  # files inside an .xlsx (Excel writes about a dozen)
 MAX_XML_TAGS = 300_000  # tags in an .xlsx's XML (5,000 real rows have 140,000): bounds parsing
 MAX_CELLS = 50_000  # cells in an .xlsx: its <c> elements, and its sheet's declared dimension
-MAX_COUNT = 100_000  # a count; more children than any district has
-EARLIEST_QUARTER = Quarter(2000, 1)  # the latest is the quarter after today's
+MAX_COUNT = COUNT_MAX  # a count; more children than any district has
+EARLIEST_QUARTER = Quarter.of(EARLIEST_DATE)  # the latest is the quarter after today's
 MAX_ERRORS = 20  # errors listed; the rest are counted
 
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from omstilling.append_only import retention_deletes
-from omstilling.bounds import case_date_window, check_date
+from omstilling.bounds import NAME_LENGTH, case_date_window, check_date
 from omstilling.models import AccessLog, Institution, User
 from omstilling.privacy import case_key_from_number, screen_free_text
 from omstilling.quarters import Quarter
@@ -297,7 +297,7 @@ def special_offer_counts_replace(
     existing = SpecialOfferCount.objects.filter(quarter__in=[q.first_day for q in quarters])
     replaced, _by_model = existing.delete()
     batch = CountImport.objects.create(
-        file_name=file_name[:200],
+        file_name=file_name[:NAME_LENGTH],
         quarters=[q.code for q in quarters],
         rows=len(rows),
         replaced_rows=replaced,

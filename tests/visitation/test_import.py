@@ -203,6 +203,21 @@ def test_a_good_file_is_imported_from_the_page(client, visitation, institutions)
     assert "Et kvartal indlæst igen bliver erstattet" in page
 
 
+def test_a_file_named_with_a_cpr_number_is_refused_at_the_file_field(
+    client, visitation, institutions
+):
+    client.force_login(visitation)
+
+    response = _upload(client, _csv(*GOOD), name="bestand 010203-1234.csv")
+
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="id_file-error"' in content
+    assert "CPR-nummer" in content
+    assert not SpecialOfferCount.objects.exists()
+    assert not CountImport.objects.exists()
+
+
 def test_a_bad_file_writes_nothing_and_says_where_the_errors_are(client, visitation, institutions):
     client.force_login(visitation)
     SpecialOfferCount.objects.create(
