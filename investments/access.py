@@ -4,11 +4,11 @@ The role matrix (shared/architecture.md): chefgruppen edits; initiativejere, led
 støttesystem, visitation and administrators have no access to the investments.
 """
 
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
+from django.db.models import Model
+from django.utils.translation import gettext as _
 
 from investments.models import DevelopmentSchool, Investment
-from omstilling.access import INVESTMENT_READERS, role_required
+from omstilling.access import INVESTMENT_READERS, RefusedForbidden, RefusedNotFound, role_required
 from omstilling.models import Role, User
 
 INVESTMENT_WRITERS = {Role.CHEFGRUPPE}
@@ -25,20 +25,26 @@ def can_write_investments(user: User) -> bool:
     return user.is_authenticated and user.is_active and user.role in INVESTMENT_WRITERS
 
 
-def _check(user: User, write: bool) -> None:
+def _get(user: User, queryset, pk: int, write: bool) -> Model:
+    """403 for a role that may not read (or write), 404 if missing; both logged as refusals."""
+    label = queryset.model._meta.label
     if not (can_write_investments(user) if write else can_read_investments(user)):
-        raise PermissionDenied
+        raise RefusedForbidden(model=label, object_id=pk)
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        raise RefusedNotFound(_("Siden findes ikke"), model=label, object_id=pk)
+    return obj
 
 
 def get_investment_for_user(user: User, pk: int, write: bool = False) -> Investment:
     """The investment, or 403 if the user may not read it (or write, if `write`), else 404."""
-    _check(user, write)
-    return get_object_or_404(
+    return _get(
+        user,
         Investment.objects.select_related("plan", "development_school__school", "created_by"),
-        pk=pk,
+        pk,
+        write,
     )
 
 
 def get_development_school_for_user(user: User, pk: int, write: bool = False) -> DevelopmentSchool:
-    _check(user, write)
-    return get_object_or_404(DevelopmentSchool.objects.select_related("plan", "school"), pk=pk)
+    return _get(user, DevelopmentSchool.objects.select_related("plan", "school"), pk, write)

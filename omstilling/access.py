@@ -1,11 +1,18 @@
-"""Who may do what, decided in one place. Object-level helpers live beside their models' app."""
+"""Who may do what, decided in one place. Object-level helpers live beside their models' app.
+
+Refused access is logged here too (`log_refusal`, called by RefusedAccessLogMiddleware): the
+helpers raise their 403 and 404 as `RefusedForbidden`/`RefusedNotFound`, naming what they
+refused, and the middleware, which knows the request, writes the entry.
+"""
 
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
 
-from omstilling.models import Role
+from omstilling.models import AccessLog, Role
+from omstilling.services import access_log_record
 
 # Roles that have milestones of their own to log ("Mine milepæle").
 MILESTONE_ROLES = {Role.CHEFGRUPPE, Role.INITIATIVEJER, Role.LEDER}
@@ -69,3 +76,67 @@ def child_data_view(view):
         return response
 
     return wrapped
+
+
+# --- Refused access ----------------------------------------------------------------------------
+
+
+class Refusal:
+    """Marks a 403/404 raised by an access helper: it names the protected model and row."""
+
+    def __init__(self, message: str = "", *, model: str = "", object_id: object = "") -> None:
+        super().__init__(*([message] if message else []))
+        self.model = model
+        self.object_id = "" if object_id is None else str(object_id)
+
+
+class RefusedForbidden(Refusal, PermissionDenied):
+    """403: the user's role may not touch this protected row (or page)."""
+
+
+class RefusedNotFound(Refusal, Http404):
+    """404 for a protected row that is missing or hidden from the user (e.g. a forløb of
+    another institution: its existence is not revealed, but the attempt is logged)."""
+
+
+def _object_id_from_url(request: HttpRequest) -> str:
+    match = request.resolver_match
+    if match is None:
+        return ""
+    # `pk` in the portal's URLs, `object_id` in the admin's.
+    return str(match.kwargs.get("pk") or match.kwargs.get("object_id") or "")
+
+
+def is_logged_refusal(request: HttpRequest, exception: Exception) -> bool:
+    """Whether a view's exception is a refusal that belongs in the access log.
+
+    - Every 403 (PermissionDenied) for a logged-in user: every 403 of the portal comes from an
+      access helper or the admin's permission checks, and each one refuses something protected
+      (a page closed to the role, a row of another institution, a write for a reader).
+    - A 404 only when an access helper raised it for a protected row (RefusedNotFound): a
+      forløb, før-henvisning, henvisning, investment or udviklingsskole that is missing or not
+      the user's. Other 404s hide nothing — plan content and reports are read by every role,
+      so a missing tiltag or report is just missing — and logging every mistyped address would
+      bury the refusals in noise.
+    - Anonymous visitors are never logged: every protected page sends them to log in before any
+      check runs, so what reaches here from them (a crawler's 404) touched nothing protected.
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    return isinstance(exception, PermissionDenied | RefusedNotFound)
+
+
+def log_refusal(request: HttpRequest, exception: Exception) -> None:
+    """Write a refused access to the access log: who, which model and row if known, the page."""
+    if not is_logged_refusal(request, exception):
+        return
+    access_log_record(
+        user=request.user,
+        action=AccessLog.Action.REFUSED,
+        model=getattr(exception, "model", ""),
+        # The URL's id when the refusal came before the row was looked up (a role check).
+        object_id=getattr(exception, "object_id", "") or _object_id_from_url(request),
+        # The path only: a query string could carry what the user searched for.
+        path=request.path,
+    )

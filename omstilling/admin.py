@@ -46,12 +46,29 @@ class PlanAdmin(HistoryAdmin):
     list_display = ("title", "municipality")
 
 
+class RefusedFilter(admin.SimpleListFilter):
+    """Refused access (403, or 404 on a protected row) alone, or everything else."""
+
+    title = _("afvist adgang")
+    parameter_name = "afvist"
+
+    def lookups(self, request, model_admin):
+        return [("ja", _("Kun afvist adgang")), ("nej", _("Uden afvist adgang"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ja":
+            return queryset.filter(action=AccessLog.Action.REFUSED)
+        if self.value() == "nej":
+            return queryset.exclude(action=AccessLog.Action.REFUSED)
+        return queryset
+
+
 @admin.register(AccessLog)
 class AccessLogAdmin(admin.ModelAdmin):
     """Administrators search the access log; nobody can add, change or delete its rows."""
 
     list_display = ("at", "username", "action", "model", "object_id", "path")
-    list_filter = ("action", "model")
+    list_filter = (RefusedFilter, "action", "model")
     search_fields = ("username", "object_id", "model")
     date_hierarchy = "at"
 

@@ -11,6 +11,7 @@ from django.shortcuts import resolve_url
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from omstilling.access import log_refusal
 from omstilling.auth import LOGIN_AT_SESSION_KEY, SEEN_AT_SESSION_KEY, stamp_session
 
 # The idle timeout is renewed at most this often, so a busy page (htmx) does not write the
@@ -88,3 +89,21 @@ class LanguageChoiceMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+class RefusedAccessLogMiddleware:
+    """Logs a view's refusals (403, and 404 on a protected row) in the access log.
+
+    One place for every view: the access helpers and decorators only raise. Which refusals are
+    logged is decided by omstilling.access.is_logged_refusal. The exception goes on to Django's
+    403/404 handling unchanged.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        log_refusal(request, exception)

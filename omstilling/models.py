@@ -172,7 +172,10 @@ class GovernanceBody(models.Model):
 
 
 class AccessLog(models.Model):
-    """Who read or wrote which child-level row, when. Never the row's content. Append-only."""
+    """Who read or wrote which child-level row, or was refused a protected page or row, when.
+
+    Never the row's content. Append-only.
+    """
 
     class Action(models.TextChoices):
         LIST = "list", _("Liste vist")
@@ -180,6 +183,8 @@ class AccessLog(models.Model):
         CREATE = "create", _("Oprettet")
         UPDATE = "update", _("Ændret")
         DELETE = "delete", _("Slettet")
+        # 403 or 404 on a protected page or row (omstilling.access.log_refusal)
+        REFUSED = "refused", _("Adgang afvist")
 
     at = models.DateTimeField(_("tidspunkt"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

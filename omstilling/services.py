@@ -83,7 +83,8 @@ def user_create(
 def access_log_record(
     *, user: User, action: str, obj=None, model: str = "", object_id: str = "", path: str = ""
 ) -> None:
-    """Log a read or write of child-level rows: who, when, which row, which action.
+    """Log a read or write of child-level rows, or a refused access: who, when, which row,
+    which action.
 
     Pass the object (or the model label and pk). The content of the row is never logged.
     """
@@ -96,8 +97,9 @@ def access_log_record(
         user=user if getattr(user, "is_authenticated", False) else None,
         username=getattr(user, "username", "") or "",
         action=action,
-        model=model,
-        object_id=object_id,
+        model=model[:100],
+        # A refusal's id comes from the URL, where it can be any text.
+        object_id=object_id[:64],
         path=path[:300],
     )
 

@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Refused access (403, 404 on a protected row) goes to the access log.
+    "omstilling.middleware.RefusedAccessLogMiddleware",
 ]
 
 ROOT_URLCONF = "omstilling.urls"

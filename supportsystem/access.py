@@ -2,18 +2,17 @@
 
 Støttesystem staff work on the forløb of the institutions they serve, leaders on those of
 their own institution(s); every other role gets 403 on every forløb page. A forløb of another
-institution answers 404, so its existence is not revealed.
+institution answers 404, so its existence is not revealed. Both refusals are written to the
+access log (omstilling.access.log_refusal).
 """
 
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 
-from omstilling.access import child_data_view
+from omstilling.access import RefusedForbidden, RefusedNotFound, child_data_view
 from omstilling.models import Institution, Role, User
 from supportsystem.models import Forloeb
 
@@ -32,7 +31,7 @@ def forloeb_view(view):
     @child_data_view
     def wrapped(request, *args, **kwargs):
         if not can_work_on_forloeb(request.user):
-            raise PermissionDenied
+            raise RefusedForbidden(model=Forloeb._meta.label, object_id=kwargs.get("pk", ""))
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -55,7 +54,7 @@ def forloeb_for_user(user: User) -> QuerySet[Forloeb]:
 def get_forloeb_for_user(user: User, pk: int) -> Forloeb:
     """The forløb, or 403 for roles without forløb, 404 if missing or of another institution."""
     if not can_work_on_forloeb(user):
-        raise PermissionDenied
+        raise RefusedForbidden(model=Forloeb._meta.label, object_id=pk)
     forloeb = (
         forloeb_for_user(user)
         .select_related("institution", "current_stage", "outcome")
@@ -63,5 +62,9 @@ def get_forloeb_for_user(user: User, pk: int) -> Forloeb:
         .first()
     )
     if forloeb is None:
-        raise Http404(_("Forløbet findes ikke, eller det hører ikke til dine institutioner."))
+        raise RefusedNotFound(
+            _("Forløbet findes ikke, eller det hører ikke til dine institutioner."),
+            model=Forloeb._meta.label,
+            object_id=pk,
+        )
     return forloeb

@@ -1,8 +1,8 @@
 """Object-level access to plan content. Views fetch protected objects only through these."""
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from omstilling.access import RefusedForbidden
 from omstilling.models import Role, User
 from tracks.models import Initiative, Milestone
 
@@ -52,7 +52,7 @@ def get_initiative_for_user(user: User, pk: int, *, write: bool = False) -> Init
         pk=pk,
     )
     if write and not can_edit_initiative(user, initiative):
-        raise PermissionDenied
+        raise RefusedForbidden(model=Initiative._meta.label, object_id=pk)
     return initiative
 
 
@@ -61,5 +61,5 @@ def get_milestone_for_user(user: User, pk: int, *, write: bool = False) -> Miles
         Milestone.objects.select_related("initiative", "institution", "completed_by"), pk=pk
     )
     if write and not can_complete_milestone(user, milestone):
-        raise PermissionDenied
+        raise RefusedForbidden(model=Milestone._meta.label, object_id=pk)
     return milestone

@@ -1,11 +1,13 @@
 """Who may touch visitation's rows, decided here. Child-level rows: visitation staff only.
 
 Views fetch a før-henvisning or henvisning only through these helpers, which also log the
-read in the access log (who, when, which row; never the content).
+read in the access log (who, when, which row; never the content). A row that does not exist
+is a refused access and logged as such (omstilling.access.log_refusal).
 """
 
-from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
+from omstilling.access import RefusedNotFound
 from omstilling.models import AccessLog, Role, User
 from omstilling.services import access_log_record
 from visitation.models import PreReferral, Referral
@@ -24,16 +26,22 @@ def can_see_cases(user: User) -> bool:
 
 def get_pre_referral_for_user(user: User, pk: int, *, path: str = "") -> PreReferral:
     """The før-henvisning (404 if none); the caller's view is limited to CASE_ROLES."""
-    pre_referral = get_object_or_404(PreReferral.objects.select_related("institution"), pk=pk)
+    pre_referral = PreReferral.objects.select_related("institution").filter(pk=pk).first()
+    if pre_referral is None:
+        raise RefusedNotFound(
+            _("Før-henvisningen findes ikke."), model=PreReferral._meta.label, object_id=pk
+        )
     access_log_record(user=user, action=AccessLog.Action.READ, obj=pre_referral, path=path)
     return pre_referral
 
 
 def get_referral_for_user(user: User, pk: int, *, path: str = "") -> Referral:
     """The henvisning (404 if none); the caller's view is limited to CASE_ROLES."""
-    referral = get_object_or_404(
-        Referral.objects.select_related("institution", "pre_referral"), pk=pk
-    )
+    referral = Referral.objects.select_related("institution", "pre_referral").filter(pk=pk).first()
+    if referral is None:
+        raise RefusedNotFound(
+            _("Henvisningen findes ikke."), model=Referral._meta.label, object_id=pk
+        )
     access_log_record(user=user, action=AccessLog.Action.READ, obj=referral, path=path)
     return referral
 

@@ -115,11 +115,15 @@ def test_every_update_is_logged_without_the_content(client, support, forloeb, ci
     _assert_no_content()
 
 
-def test_a_refused_request_reads_nothing_and_logs_nothing(client, bfu, forloeb):
+def test_a_refused_request_reads_nothing_and_logs_only_the_refusal(client, bfu, forloeb):
     client.force_login(bfu)
     before = AccessLog.objects.count()
 
     client.get(reverse("supportsystem:forloeb_detail", args=[forloeb.pk]))
     client.get(reverse("supportsystem:forloeb_list"))
 
-    assert AccessLog.objects.count() == before
+    entries = AccessLog.objects.order_by("pk")[before:]
+    assert [(e.action, e.model, e.object_id) for e in entries] == [
+        ("refused", "supportsystem.Forloeb", str(forloeb.pk)),
+        ("refused", "supportsystem.Forloeb", ""),
+    ]

@@ -83,7 +83,10 @@ def test_the_access_matrix_for_writing(client, urls, persona, page, school):
         assert response.status_code == 200  # the form comes back with its errors
     else:
         assert response.status_code == 403
-        assert AccessLog.objects.count() == before
+        # Nothing read or written: the only entry is the refusal itself.
+        assert list(AccessLog.objects.order_by("pk")[before:].values_list("action", "path")) == [
+            ("refused", urls[page])
+        ]
 
 
 def _usernames(keys: set[str]) -> set[str]:
@@ -149,11 +152,15 @@ def test_the_workspace_logs_every_row_it_lists(client, urls, visitation, referra
     }
 
 
-def test_a_refused_visit_logs_nothing(client, urls, bfu, referral):
+def test_a_refused_visit_reads_nothing_and_logs_only_the_refusal(client, urls, bfu, referral):
     client.force_login(bfu)
     before = AccessLog.objects.count()
 
     client.get(urls["referral_detail"])
     client.get(urls["workspace"])
 
-    assert AccessLog.objects.count() == before
+    entries = AccessLog.objects.order_by("pk")[before:]
+    assert [(e.action, e.object_id, e.path) for e in entries] == [
+        ("refused", str(referral.pk), urls["referral_detail"]),
+        ("refused", "", urls["workspace"]),
+    ]
