@@ -5,13 +5,15 @@ helpers raise their 403 and 404 as `RefusedForbidden`/`RefusedNotFound`, naming 
 refused, and the middleware, which knows the request, writes the entry.
 """
 
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.hashers import is_password_usable
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from omstilling.models import AccessLog, Role
+from omstilling.models import AccessLog, Role, User
 from omstilling.services import access_log_record
 
 # Roles that have milestones of their own to log ("Mine milepæle").
@@ -76,6 +78,90 @@ def child_data_view(view):
         return response
 
     return wrapped
+
+
+# --- User administration ----------------------------------------------------------------------
+#
+# The administrator role manages users, but can never raise rights — its own or anyone's —
+# beyond what the role matrix gives. In the admin, an administrator (not a superuser):
+# - gives other users a portal role and their institutions, and (de)activates them. It never
+#   gives the administrator role: administrators are appointed by a superuser, so the role
+#   cannot spread itself;
+# - never changes its own account, another administrator's or a superuser's (they are
+#   read-only to it), so it cannot widen its own role or take over a stronger account;
+# - never sets superuser, staff, groups or single permissions: staff and groups follow from
+#   the role (services.user_apply_role); only a superuser grants anything beyond that;
+# - never sets a password: a password is a way in, and whoever sets one can log in as that
+#   user. New accounts get none; the user logs in by single sign-on, or a superuser sets a
+#   first password, which the user then changes in the portal.
+# Only a superuser (created on the command line with `createsuperuser`) can do more.
+
+# The roles an administrator gives to other users ("" is no role).
+ROLES_ADMINISTRATORS_GIVE = frozenset({"", *Role.values}) - {Role.ADMIN}
+
+
+@dataclass(frozen=True)
+class AccountRights:
+    """What an account can do, as stored: compared before and after a change in the admin."""
+
+    pk: int | None
+    is_superuser: bool
+    is_staff: bool
+    role: str
+    password: str
+    group_ids: frozenset[int]
+    permission_ids: frozenset[int]
+
+    @classmethod
+    def of(cls, user: User) -> "AccountRights":
+        """A saved account's rights, its groups and permissions read from the database."""
+        return cls(
+            pk=user.pk,
+            is_superuser=user.is_superuser,
+            is_staff=user.is_staff,
+            role=user.role,
+            password=user.password,
+            group_ids=frozenset(user.groups.values_list("pk", flat=True)),
+            permission_ids=frozenset(user.user_permissions.values_list("pk", flat=True)),
+        )
+
+
+def can_manage_account(actor: User, account: User | AccountRights | None) -> bool:
+    """Whether `actor` may change (or delete) `account` in the admin; None: create one."""
+    if not (actor.is_authenticated and actor.is_active and actor.is_staff):
+        return False
+    if actor.is_superuser:
+        return True
+    if actor.role != Role.ADMIN:
+        return False
+    return account is None or (
+        account.pk != actor.pk and not account.is_superuser and account.role != Role.ADMIN
+    )
+
+
+def check_account_change(
+    actor: User, *, before: AccountRights | None, after: AccountRights
+) -> None:
+    """Refuse (403, logged) an account change that `actor` may not make.
+
+    The admin's forms leave out what an administrator may not set; this check, run when the
+    change is saved, refuses a forged request all the same (and rolls the change back).
+    """
+    if actor.is_superuser:
+        return
+    allowed = (
+        can_manage_account(actor, before)
+        and not after.is_superuser
+        and after.role in ROLES_ADMINISTRATORS_GIVE
+    )
+    if before is None:
+        granted = after.is_staff or after.group_ids or after.permission_ids
+        allowed = allowed and not granted and not is_password_usable(after.password)
+    else:
+        kept = ("is_superuser", "is_staff", "password", "group_ids", "permission_ids")
+        allowed = allowed and all(getattr(after, name) == getattr(before, name) for name in kept)
+    if not allowed:
+        raise RefusedForbidden(model=User._meta.label, object_id=after.pk)
 
 
 # --- Refused access ----------------------------------------------------------------------------

@@ -1,34 +1,122 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from omstilling.history_admin import HistoryAdmin
-from omstilling.models import AccessLog, Area, GovernanceBody, Institution, Plan, User
+from omstilling.access import (
+    ROLES_ADMINISTRATORS_GIVE,
+    AccountRights,
+    RefusedForbidden,
+    can_manage_account,
+    check_account_change,
+)
+from omstilling.history_admin import HistoryAdmin, KeepsHistory
+from omstilling.models import AccessLog, Area, GovernanceBody, Institution, Plan, Role, User
 from omstilling.services import user_apply_role
 
 
+class AccountCreationForm(forms.ModelForm):
+    """A new account made by an administrator: without a password (see omstilling.access)."""
+
+    class Meta:
+        model = User
+        fields = ("username", "first_name", "last_name", "email", "role", "institutions")
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.set_unusable_password()
+        if commit:
+            user.save()
+            self.save_m2m()
+        return user
+
+
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(KeepsHistory, DjangoUserAdmin):
+    """Superusers see Django's full user admin; administrators a narrower one.
+
+    What an administrator may do with accounts is decided in omstilling.access (the comment
+    above ROLES_ADMINISTRATORS_GIVE): the forms below leave the rest out, and
+    `check_account_change` refuses a forged request when it is saved.
+    """
+
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
+        (_("Rolle i portalen"), {"fields": ("role", "institutions")}),
+    )
+    administrator_fieldsets = (
+        (None, {"fields": ("username",)}),
+        (_("Personoplysninger"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Rolle i portalen"), {"fields": ("role", "institutions", "is_active")}),
+        (_("Datoer"), {"fields": ("last_login", "date_joined")}),
+    )
+    administrator_add_fieldsets = (
+        (None, {"fields": ("username", "first_name", "last_name", "email")}),
         (_("Rolle i portalen"), {"fields": ("role", "institutions")}),
     )
     list_display = ("username", "first_name", "last_name", "role", "is_active")
     list_filter = ("role", "is_active")
     filter_horizontal = ("institutions", "groups", "user_permissions")
 
+    def get_fieldsets(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_fieldsets(request, obj)
+        return self.administrator_add_fieldsets if obj is None else self.administrator_fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return ("last_login", "date_joined")
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None and not request.user.is_superuser:
+            kwargs["form"] = AccountCreationForm
+        return super().get_form(request, obj, **kwargs)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role" and not request.user.is_superuser:
+            kwargs["choices"] = [
+                (value, label)
+                for value, label in [("", "---------"), *Role.choices]
+                if value in ROLES_ADMINISTRATORS_GIVE
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or can_manage_account(request.user, obj)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and can_manage_account(request.user, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        # Only a superuser sets another user's password (users change their own in the portal).
+        if not request.user.is_superuser:
+            raise RefusedForbidden(model=User._meta.label, object_id=id)
+        return super().user_change_password(request, id, form_url)
+
+    def save_model(self, request, obj, form, change):
+        # What the account could do before this change, for the check in save_related.
+        form.rights_before = AccountRights.of(User.objects.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        check_account_change(
+            request.user, before=form.rights_before, after=AccountRights.of(form.instance)
+        )
         user_apply_role(user=form.instance)
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(KeepsHistory, admin.ModelAdmin):
     list_display = ("name", "short", "slug")
 
 
 @admin.register(Institution)
-class InstitutionAdmin(admin.ModelAdmin):
+class InstitutionAdmin(KeepsHistory, admin.ModelAdmin):
+    never_delete = True
     list_display = ("name", "kind", "area", "is_demo")
     list_filter = ("kind", "is_demo")
     search_fields = ("name",)
@@ -43,6 +131,7 @@ class GovernanceBodyAdmin(HistoryAdmin):
 
 @admin.register(Plan)
 class PlanAdmin(HistoryAdmin):
+    never_delete = True
     list_display = ("title", "municipality")
 
 

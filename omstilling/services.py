@@ -46,8 +46,12 @@ def _group_for(role: str) -> Group | None:
 
 @transaction.atomic
 def user_apply_role(*, user: User) -> None:
-    """Give a user the admin access and groups their role implies (and remove other roles')."""
-    user.is_staff = user.role in ADMIN_PERMISSIONS
+    """Give a user the admin access and groups their role implies (and remove other roles').
+
+    A superuser keeps the admin whatever their role (most have none): saving their own account
+    in the admin took it away.
+    """
+    user.is_staff = user.is_superuser or user.role in ADMIN_PERMISSIONS
     user.save(update_fields=["is_staff"])
     user.groups.remove(*Group.objects.filter(name__in=[r.label for r in Role]))
     group = _group_for(user.role)

@@ -6,7 +6,7 @@ the portal's pages, which check access and write the access log.
 
 from django.contrib import admin
 
-from omstilling.history_admin import HistoryAdmin
+from omstilling.history_admin import HistoryAdmin, deletion_touches_history
 from omstilling.models import Role
 from supportsystem.models import Stage, SupportActor, SupportSystemPart
 
@@ -35,7 +35,13 @@ class AdministratorsEdit:
         return self._is_administrator(request)
 
     def has_delete_permission(self, request, obj=None):
-        return self._is_administrator(request)
+        # One at a time (no obj: the bulk action, never offered), and only what no history
+        # depends on (omstilling.history_admin).
+        return (
+            self._is_administrator(request)
+            and obj is not None
+            and not deletion_touches_history(obj)
+        )
 
 
 @admin.register(SupportActor)
