@@ -80,6 +80,12 @@ def child_data_view(view):
     return wrapped
 
 
+def can_change_own_password(user: User) -> bool:
+    """Users with a password of ours change it in the portal; single-sign-on users have none
+    (user_sync_from_sso creates them without one): their password is the identity provider's."""
+    return bool(user.is_authenticated and user.is_active and user.has_usable_password())
+
+
 # --- User administration ----------------------------------------------------------------------
 #
 # The administrator role manages users, but can never raise rights — its own or anyone's —

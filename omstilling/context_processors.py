@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from omstilling.access import INVESTMENT_READERS, MILESTONE_ROLES
+from omstilling.access import INVESTMENT_READERS, MILESTONE_ROLES, can_change_own_password
 from omstilling.models import Plan
 
 
@@ -15,4 +15,7 @@ def portal(request):
         ),
         "milestone_roles": MILESTONE_ROLES,
         "investment_reader_roles": INVESTMENT_READERS,
+        "can_change_password": SimpleLazyObject(
+            lambda: hasattr(request, "user") and can_change_own_password(request.user)
+        ),
     }

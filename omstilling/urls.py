@@ -14,6 +14,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("log-ind/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("log-ud/", auth_views.LogoutView.as_view(), name="logout"),
+    path("adgangskode/", views.password_change, name="password_change"),
     path("healthz/", views.healthz, name="healthz"),
     # The language choice in the footer (POST; a cookie, also before log-in).
     path("sprog/", set_language, name="set_language"),

@@ -1,13 +1,20 @@
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods
 
+from omstilling.access import RefusedForbidden, can_change_own_password
 from omstilling.celery import app as celery_app
-from omstilling.models import Role
+from omstilling.forms import OwnPasswordChangeForm
+from omstilling.models import Role, User
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -22,6 +29,25 @@ def home(request: HttpRequest) -> HttpResponse:
         Role.VISITATION: "visitation:workspace",
     }
     return redirect(landing.get(request.user.role, "tracks:overview"))
+
+
+@sensitive_post_parameters()
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Every user with a password of ours changes it here, BFU members too (it is their own
+    account, not the plan's content). Single-sign-on users have none: refused (403)."""
+    if not can_change_own_password(request.user):
+        raise RefusedForbidden(model=User._meta.label, object_id=request.user.pk)
+    form = OwnPasswordChangeForm(request.user, request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        user = form.save()
+        # The new password changes the session's hash: keep this session, end the others.
+        update_session_auth_hash(request, user)
+        messages.success(request, _("Din adgangskode er skiftet."))
+        return redirect("password_change")
+    return render(request, "account/password_change.html", {"form": form})
 
 
 @require_GET

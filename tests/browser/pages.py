@@ -114,6 +114,7 @@ def _pk(name: str) -> Callable[[dict], dict]:
 
 PAGES = [
     Page("log ind", "login", anonymous=True),
+    Page("skift adgangskode", "password_change"),
     Page("404", None, path="/findes-ikke/", anonymous=True),
     Page("plan: oversigt", "tracks:overview"),
     Page("tiltag: liste", "tracks:initiative_list"),

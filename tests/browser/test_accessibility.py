@@ -328,6 +328,7 @@ def test_investment_panel_swaps(open_page, portal_module, ids):
 
 FORMS = [
     (ANONYMOUS, "/log-ind/"),
+    ("bfu", "/adgangskode/"),
     ("chefgruppe", "/investeringer/ny/"),
     ("chefgruppe", "/investeringer/skoler/ny/"),
     ("chefgruppe", "/visitation/bestand/"),
