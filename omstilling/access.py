@@ -94,7 +94,8 @@ def can_change_own_password(user: User) -> bool:
 #   gives the administrator role: administrators are appointed by a superuser, so the role
 #   cannot spread itself;
 # - never changes its own account, another administrator's or a superuser's (they are
-#   read-only to it), so it cannot widen its own role or take over a stronger account;
+#   read-only to it), so it cannot widen its own role or take over a stronger account; nor
+#   its own membership of a body (members edit the tiltag their body owns);
 # - never sets superuser, staff, groups or single permissions: staff and groups follow from
 #   the role (services.user_apply_role); only a superuser grants anything beyond that;
 # - never sets a password: a password is a way in, and whoever sets one can log in as that
@@ -168,6 +169,20 @@ def check_account_change(
         allowed = allowed and all(getattr(after, name) == getattr(before, name) for name in kept)
     if not allowed:
         raise RefusedForbidden(model=User._meta.label, object_id=after.pk)
+
+
+def check_own_membership_change(
+    actor: User, *, body_pk: int, before: frozenset[int], after: frozenset[int]
+) -> None:
+    """Refuse (403, logged) an administrator adding itself to a body, or leaving one.
+
+    The members of a body that owns a tiltag edit it (tracks.access.can_edit_initiative), so a
+    membership is a right, and an administrator never changes its own. (Chefgruppen edits every
+    tiltag already; a superuser may do anything.)
+    """
+    own_changed = (actor.pk in before) != (actor.pk in after)
+    if own_changed and actor.role == Role.ADMIN and not actor.is_superuser:
+        raise RefusedForbidden(model="omstilling.GovernanceBody", object_id=body_pk)
 
 
 # --- Refused access ----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from omstilling.access import (
     RefusedForbidden,
     can_manage_account,
     check_account_change,
+    check_own_membership_change,
 )
 from omstilling.history_admin import HistoryAdmin, KeepsHistory
 from omstilling.models import AccessLog, Area, GovernanceBody, Institution, Plan, Role, User
@@ -127,6 +128,19 @@ class GovernanceBodyAdmin(HistoryAdmin):
     list_display = ("name", "kind")
     list_filter = ("kind",)
     filter_horizontal = ("members",)
+
+    def save_model(self, request, obj, form, change):
+        form.members_before = frozenset(obj.members.values_list("pk", flat=True) if change else ())
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        check_own_membership_change(
+            request.user,
+            body_pk=form.instance.pk,
+            before=form.members_before,
+            after=frozenset(form.instance.members.values_list("pk", flat=True)),
+        )
 
 
 @admin.register(Plan)

@@ -12,7 +12,8 @@ from django.urls import reverse
 from omstilling.access import AccountRights, check_account_change
 from omstilling.admin import UserAdmin
 from omstilling.models import AccessLog, Role, User
-from tests.factories import UserFactory
+from tests.factories import GovernanceBodyFactory, UserFactory
+from tracks.access import can_edit_initiative
 
 pytestmark = pytest.mark.django_db
 
@@ -336,3 +337,39 @@ def test_a_superuser_keeps_the_admin_after_saving_their_own_account(client, supe
     superuser.refresh_from_db()
     assert superuser.is_staff
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+# --- Memberships of bodies (members edit the tiltag their body owns) --------------------------
+
+
+def _body_data(body, members) -> dict:
+    return {"slug": body.slug, "name": body.name, "kind": body.kind, "members": members}
+
+
+def test_an_administrator_cannot_join_a_body_to_edit_its_tiltag(client, admin_user, initiative):
+    body = GovernanceBodyFactory()
+    initiative.owner_body = body
+    initiative.save(update_fields=["owner_body"])
+    client.force_login(admin_user)
+
+    response = client.post(
+        reverse("admin:omstilling_governancebody_change", args=[body.pk]),
+        _body_data(body, [admin_user.pk]),
+    )
+
+    assert response.status_code == 403
+    assert not body.members.filter(pk=admin_user.pk).exists()
+    assert not can_edit_initiative(User.objects.get(pk=admin_user.pk), initiative)
+
+
+def test_an_administrator_manages_other_members_of_a_body(client, admin_user, owner):
+    body = GovernanceBodyFactory()
+    client.force_login(admin_user)
+
+    response = client.post(
+        reverse("admin:omstilling_governancebody_change", args=[body.pk]),
+        _body_data(body, [owner.pk]),
+    )
+
+    assert response.status_code == 302
+    assert list(body.members.all()) == [owner]
