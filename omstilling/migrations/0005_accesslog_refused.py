@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('omstilling', '0002_accesslog'),
+        ('omstilling', '0004_protect_history'),
     ]
 
     operations = [
