@@ -111,7 +111,9 @@ def _form_classes():
     while stack:
         cls = stack.pop()
         stack.extend(cls.__subclasses__())
-        if cls.__module__.split(".")[0] in PORTAL_APPS and cls not in seen:
+        # A ModelForm's fields come from its model's fields, which the model check covers.
+        model_form = issubclass(cls, forms.BaseModelForm)
+        if cls.__module__.split(".")[0] in PORTAL_APPS and cls not in seen and not model_form:
             seen.append(cls)
     return seen
 
