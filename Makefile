@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 # The embedded default: SQLite, Celery tasks in-process (no broker), console e-mail.
 DEV_ENV := DEBUG=$${DEBUG:-1}
+# `make run PORT=8080` serves on another port.
+PORT ?= 8000
 
 .PHONY: run test setup assets migrate lint format messages compilemessages clean
 
@@ -40,8 +42,8 @@ run: migrate compilemessages
 	$(DEV_ENV) $(BIN)/python manage.py load_plan
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 	@echo ""
-	@echo "Omstillingsportalen kører på http://127.0.0.1:8000 (stop med Ctrl+C)."
-	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "Omstillingsportalen kører på http://127.0.0.1:$(PORT) (stop med Ctrl+C)."
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup compilemessages
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run

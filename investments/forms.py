@@ -2,9 +2,11 @@
 services; the forms only parse what people type."""
 
 import re
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from investments.models import (
@@ -52,6 +54,14 @@ class KronerField(forms.DecimalField):
             localize=True,
             **kwargs,
         )
+
+    def prepare_value(self, value):
+        """An amount shown in the form is written as Danes write it: 5.000.000 or 1.250.000,50."""
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            amount = Decimal(value)
+            decimals = 0 if amount == amount.to_integral_value() else 2
+            return number_format(amount, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+        return value
 
     def to_python(self, value):
         if isinstance(value, str):

@@ -140,9 +140,20 @@ class FreeTextField(forms.CharField):
     """Free text people type: a required `max_length`, screened for personal data.
 
     `multiline=True` gives a textarea (with DKFDS's character count when the limit is long).
+    `required_when` says when a field the form cannot require on its own must be filled in
+    ("skal udfyldes ved gul og rød"); the label shows it instead of "(valgfrit)".
     """
 
-    def __init__(self, *, max_length: int, multiline: bool = False, rows: int = 3, **kwargs):
+    def __init__(
+        self,
+        *,
+        max_length: int,
+        multiline: bool = False,
+        rows: int = 3,
+        required_when: str = "",
+        **kwargs,
+    ):
+        self.required_when = required_when
         if multiline:
             kwargs.setdefault("widget", ScreenedTextarea(attrs={"rows": rows}))
         else:
@@ -287,4 +298,8 @@ class CaseNumberField(forms.CharField):
         kwargs.setdefault("max_length", bounds.REFERENCE_LENGTH)
         kwargs.setdefault("widget", _CaseNumberInput(attrs={"autocomplete": "off"}))
         kwargs["validators"] = [*kwargs.get("validators", []), validate_case_number]
+        kwargs["error_messages"] = {
+            "required": _("Skriv sagsnummeret fra kommunens sagssystem."),
+            **kwargs.get("error_messages", {}),
+        }
         super().__init__(**kwargs)

@@ -34,7 +34,9 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # The accessibility statement (tilgængelighedserklæring) is made in the Agency for
 # Digitisation's WAS tool; the footer of every page links to it. Set the portal's own
 # statement, e.g. https://www.was.digst.dk/<portal-domæne>.
-ACCESSIBILITY_STATEMENT_URL = env_str("ACCESSIBILITY_STATEMENT_URL", "https://www.was.digst.dk/")
+# The municipality publishes its accessibility statement (in the Agency for Digital Government's
+# WAS tool) and sets its address here; until then the footer says it is not published yet.
+ACCESSIBILITY_STATEMENT_URL = env_str("ACCESSIBILITY_STATEMENT_URL", "")
 
 INSTALLED_APPS = [
     "omstilling",

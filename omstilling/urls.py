@@ -16,6 +16,7 @@ urlpatterns = [
     path("log-ud/", auth_views.LogoutView.as_view(), name="logout"),
     path("adgangskode/", views.password_change, name="password_change"),
     path("healthz/", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     # The language choice in the footer (POST; a cookie, also before log-in).
     path("sprog/", set_language, name="set_language"),
     path("plan/", include("tracks.urls")),

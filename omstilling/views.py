@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -48,6 +49,12 @@ def password_change(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Din adgangskode er skiftet."))
         return redirect("password_change")
     return render(request, "account/password_change.html", {"form": form})
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico at the root; the icon is one of our static files."""
+    return redirect(static("favicon.ico"), permanent=True)
 
 
 @require_GET

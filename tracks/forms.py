@@ -43,7 +43,8 @@ class StatusUpdateForm(forms.Form):
         max_length=STATUS_LENGTH,
         multiline=True,
         rows=4,
-        help_text=_("Skal udfyldes, når sundheden er gul eller rød."),
+        required_when=_("skal udfyldes ved gul og rød"),
+        help_text=_("Hvad er udfordringen, og hvad gøres der ved den?"),
     )
     next_steps = FreeTextField(
         label=_("Næste skridt"), required=False, max_length=NOTE_LENGTH, multiline=True

@@ -35,26 +35,38 @@ class _InstitutionField(forms.ModelChoiceField):
             queryset=Institution.objects.filter(kind__in=GENERAL_KINDS).order_by("kind", "name"),
             label=_("Barnets dagtilbud eller skole"),
             empty_label=_("Vælg institution"),
+            error_messages={"required": _("Vælg barnets dagtilbud eller skole.")},
             **kwargs,
         )
+
+
+def _age_group_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Alder eller klassetrin"),
+        choices=[("", _("Vælg"))] + AgeGroup.choices,
+        error_messages={"required": _("Vælg barnets alder eller klassetrin.")},
+    )
 
 
 class PreReferralForm(forms.Form):
     case_number = CaseNumberField()
     institution = _InstitutionField()
-    age_group = forms.ChoiceField(
-        label=_("Alder eller klassetrin"), choices=[("", _("Vælg"))] + AgeGroup.choices
+    age_group = _age_group_field()
+    held_on = _case_date(
+        label=_("Før-henvisningen blev holdt den"),
+        error_messages={"required": _("Angiv datoen, hvor før-henvisningen blev holdt.")},
     )
-    held_on = _case_date(label=_("Før-henvisningen blev holdt den"))
     led_by = forms.ChoiceField(
         label=_("Ledet af (eksternt støttesystem)"),
         choices=[("", _("Vælg"))] + ExternalSupport.choices,
+        error_messages={"required": _("Vælg, hvem i det eksterne støttesystem der ledte den.")},
     )
     outcome = forms.ChoiceField(
         label=_("Udfald"),
         choices=PreReferralOutcome.choices,
         initial=PreReferralOutcome.PENDING,
         widget=forms.RadioSelect,
+        error_messages={"required": _("Vælg udfaldet.")},
     )
     outcome_on = _case_date(
         label=_("Udfaldet blev kendt den"),
@@ -69,7 +81,10 @@ class PreReferralForm(forms.Form):
 
 class OutcomeForm(forms.Form):
     outcome = forms.ChoiceField(
-        label=_("Udfald"), choices=PreReferralOutcome.choices, widget=forms.RadioSelect
+        label=_("Udfald"),
+        choices=PreReferralOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Vælg udfaldet.")},
     )
     outcome_on = _case_date(label=_("Udfaldet blev kendt den"), required=False)
 
@@ -82,10 +97,11 @@ class ReferralForm(forms.Form):
         )
     )
     institution = _InstitutionField()
-    age_group = forms.ChoiceField(
-        label=_("Alder eller klassetrin"), choices=[("", _("Vælg"))] + AgeGroup.choices
+    age_group = _age_group_field()
+    received_on = _case_date(
+        label=_("Henvisningen blev modtaget den"),
+        error_messages={"required": _("Angiv datoen, hvor henvisningen blev modtaget.")},
     )
-    received_on = _case_date(label=_("Henvisningen blev modtaget den"))
     pre_referral_held_elsewhere = forms.BooleanField(
         label=_("Der er holdt en før-henvisning, som ikke er registreret i portalen"),
         required=False,
@@ -97,9 +113,15 @@ class ReferralForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decided_on = _case_date(label=_("Afgjort den"))
+    decided_on = _case_date(
+        label=_("Afgjort den"),
+        error_messages={"required": _("Angiv datoen for afgørelsen.")},
+    )
     decision = forms.ChoiceField(
-        label=_("Afgørelse"), choices=DecisionKind.choices, widget=forms.RadioSelect
+        label=_("Afgørelse"),
+        choices=DecisionKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Vælg afgørelsen.")},
     )
     special_offer_type = forms.ChoiceField(
         label=_("Type af specialtilbud"),

@@ -41,6 +41,14 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _accessibility_statement():
+    """The audit checks the footer's link to the statement, which shows once its address is set
+    (ACCESSIBILITY_STATEMENT_URL, empty by default)."""
+    with override_settings(ACCESSIBILITY_STATEMENT_URL="https://www.was.digst.dk/eksempel"):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _live_server_helper(request):
     """pytest-django's helper of the same name, except for tests on `portal_module`.

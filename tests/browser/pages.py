@@ -19,6 +19,7 @@ NOT_PAGES = {
     "home": "redirects to the role's start page (audited there)",
     "logout": "POST only: logs out",
     "healthz": "JSON for the load balancer",
+    "favicon": "redirects to the icon among the static files",
     "set_language": "POST: the language choice in the footer; redirects back to the page",
     "tracks:initiative_export": "file download (.xlsx/.csv)",
     "tracks:milestone_undo": "POST only (htmx row swap, audited in the milestone journey)",

@@ -18,6 +18,7 @@ from investments.models import (
     Spending,
 )
 from investments.selectors import pool_summary
+from investments.services import spending_record
 from tests.factories import (
     DevelopmentSchoolFactory,
     InitiativeFactory,
@@ -310,7 +311,7 @@ def test_the_pool_page_shows_the_hand_computed_numbers(client, bfu, pool_data):
     assert "20.000.000 kr." in row_b and "19.999.999,99 kr." in row_b
     # The investment list: state as text, approval date and reference.
     assert "Godkendt af ØKU og gruppeformænd" in text
-    assert "04.03.2025" in text and "sag 137" in text
+    assert "4. marts 2025" in text and "sag 137" in text
 
 
 def test_the_pool_page_runs_a_bounded_number_of_queries(
@@ -635,3 +636,31 @@ def test_the_cancel_link_of_an_inline_form_gets_the_panel_back(client, chef, inv
 
         assert "<html" not in html
         assert html.strip().startswith(f'<section id="{target}"')
+
+
+def test_the_edit_form_writes_amounts_as_danes_do(client, chef, make_investment):
+    investment = make_investment(Decimal("5000000"))
+    other = make_investment(Decimal("1250000.50"), title="Med øre")
+    client.force_login(chef)
+
+    whole = client.get(reverse("investments:investment_edit", args=[investment.pk]))
+    with_oere = client.get(reverse("investments:investment_edit", args=[other.pk]))
+
+    assert 'value="5.000.000"' in whole.content.decode()
+    assert 'value="1.250.000,50"' in with_oere.content.decode()
+
+
+def test_dates_in_the_tables_are_written_in_words(client, chef, make_investment):
+    investment = make_investment(Decimal("2000000"), S.I_GANG)
+    spending_record(
+        investment=investment, by=chef, spent_on=dt.date(2025, 9, 18), amount=Decimal("1000")
+    )
+    client.force_login(chef)
+
+    detail = client.get(reverse("investments:investment_detail", args=[investment.pk]))
+    pool = client.get(reverse("investments:pool"))
+
+    assert "18. september 2025" in detail.content.decode()
+    assert "18.09.2025" not in detail.content.decode()
+    assert "19. februar 2025" in pool.content.decode()  # approved (conftest.STEPS)
+    assert "19.02.2025" not in pool.content.decode()

@@ -14,6 +14,7 @@ ALLOW_ANONYMOUS = {
     "login",  # the log-in page itself
     "logout",  # logging out needs no session
     "healthz",  # the load balancer's health check
+    "favicon",  # the browser's tab icon, also on the log-in page
     "set_language",  # the language choice in the footer, also on the log-in page
     "admin:login",
     "admin:logout",

@@ -414,7 +414,8 @@ def test_the_log_in_page_comes_out_in_english(english_client):
         ("supportsystem:directory", ["Who can help with what"]),
     ],
 )
-def test_pages_come_out_in_english(english_client, chef, initiative, url_name, expected):
+def test_pages_come_out_in_english(english_client, chef, initiative, url_name, expected, settings):
+    settings.ACCESSIBILITY_STATEMENT_URL = "https://www.was.digst.dk/eksempel"
     english_client.force_login(chef)
 
     response = english_client.get(reverse(url_name))

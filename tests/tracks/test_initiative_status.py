@@ -287,3 +287,13 @@ def _form_textarea(html: str, name: str) -> str:
     match = re.search(rf'<textarea[^>]*name="{name}"[^>]*>(.*?)</textarea>', html, re.S)
     assert match, f"no textarea named {name}"
     return match.group(1)
+
+
+def test_the_note_says_when_it_must_be_filled_in_instead_of_optional(client, chef, status_url):
+    client.force_login(chef)
+
+    html = client.get(status_url).content.decode()
+    label = re.search(r'<label class="form-label" for="id_narrative">(.*?)</label>', html, re.S)
+
+    assert "skal udfyldes ved gul og rød" in label.group(1)
+    assert "valgfrit" not in label.group(1)

@@ -210,3 +210,21 @@ def test_no_case_number_is_stored_anywhere(logged_in, school):
     assert _text_columns_containing("4711") == []
     # The key is there, which shows the scan reads these tables.
     assert _text_columns_containing(case_key(CASE_NUMBER)) != []
+
+
+def test_an_empty_pre_referral_says_what_is_missing_on_each_field(logged_in):
+    response = logged_in.post(reverse("visitation:pre_referral_create"), {"outcome": "afventer"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Dette felt er påkrævet." not in page
+    for field, message in [
+        ("case_number", "Skriv sagsnummeret fra kommunens sagssystem."),
+        ("institution", "Vælg barnets dagtilbud eller skole."),
+        ("age_group", "Vælg barnets alder eller klassetrin."),
+        ("held_on", "Angiv datoen, hvor før-henvisningen blev holdt."),
+        ("led_by", "Vælg, hvem i det eksterne støttesystem der ledte den."),
+    ]:
+        error = page.split(f'id="id_{field}-error"', 1)[1].split("</span>", 2)[1]
+        assert message in error, field
+    assert not PreReferral.objects.exists()
