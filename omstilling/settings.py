@@ -287,6 +287,33 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The report task's time limits, in seconds (reports/tasks.py): at the soft limit the task stops
+# and marks its report failed; at the hard limit the worker kills the process that runs it.
+REPORT_SOFT_TIME_LIMIT = env_int("REPORT_SOFT_TIME_LIMIT", 300)
+REPORT_TIME_LIMIT = env_int("REPORT_TIME_LIMIT", 360)
+if not 0 < REPORT_SOFT_TIME_LIMIT < REPORT_TIME_LIMIT:
+    raise ImproperlyConfigured("REPORT_SOFT_TIME_LIMIT must be above 0, below REPORT_TIME_LIMIT.")
+# Slack between the hard limit, the broker's redelivery and the stale-report sweep.
+REPORT_TIME_MARGIN = env_int("REPORT_TIME_MARGIN", 60)
+if REPORT_TIME_MARGIN < 1:
+    raise ImproperlyConfigured("REPORT_TIME_MARGIN must be at least 1 second.")
+# A task whose worker died unacknowledged (killed, the machine lost) is handed to another worker
+# this long after it was delivered: longer than the hard limit, so a task that is still running
+# is never run twice, and far shorter than Kombu's default hour. Kombu looks for such tasks
+# every 10 seconds (its default scans only every 100).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": REPORT_TIME_LIMIT + REPORT_TIME_MARGIN,
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+}
+# A report still "i kø" or "udarbejdes" this long after its attempt began is taken as lost and
+# marked failed (reports/services.py), so that chefgruppen can try again: after the broker has
+# had its chance to hand the task on.
+REPORT_STALE_AFTER = CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] + REPORT_TIME_MARGIN
+# A worker process is replaced after a task that left it above this resident memory (KiB), and
+# after this many tasks, so that memory a large report took is given back.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 600_000)
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 50)
 CELERY_BEAT_SCHEDULE = {
     # Retention: child-level rows closed more than RETENTION_MONTHS ago (visitation/tasks.py).
     "purge-closed-cases": {
@@ -304,6 +331,11 @@ CELERY_BEAT_SCHEDULE = {
     "milestone-reminders": {
         "task": "reports.tasks.send_reminders",
         "schedule": crontab(hour=6, minute=30, day_of_week="mon-fri"),
+    },
+    # Reports left "i kø" or "udarbejdes" longer than REPORT_STALE_AFTER are marked failed.
+    "fail-stale-reports": {
+        "task": "reports.tasks.fail_stale_reports",
+        "schedule": crontab(minute="*/5"),
     },
 }
 

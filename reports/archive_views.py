@@ -2,7 +2,9 @@
 
 Issuing never waits for the PDF: the row is created, the compile task is sent when the
 transaction commits, and the row polls its own state every 2 seconds until it is done.
-Nothing here deletes a report.
+A report shown here that has been pending for longer than its task can take is marked failed
+as it is shown (`report_fail_if_stale`), so that "Prøv igen" is offered instead of a row that
+polls for ever. Nothing here deletes a report.
 """
 
 import base64
@@ -26,7 +28,7 @@ from reports.models import Report, ReportKind, ReportState
 from reports.periods import current_month
 from reports.reminders import HORIZON_DAYS, reminders_for
 from reports.schedule import next_report_day
-from reports.services import report_request, report_retry
+from reports.services import report_fail_if_stale, report_request, report_retry
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +54,7 @@ def _filtered(request: HttpRequest) -> tuple[ArchiveFilterForm, list[Report]]:
     reports = list(reports.order_by("-period_start", "kind", "-version"))
     seen = set()
     for report in reports:
+        report_fail_if_stale(report=report)
         # Versions of a period are listed newest first: only the newest offers a new version.
         report.is_latest = (report.kind, report.period) not in seen
         seen.add((report.kind, report.period))
@@ -94,6 +97,7 @@ def archive(request: HttpRequest) -> HttpResponse:
 def report_row(request: HttpRequest, pk: int) -> HttpResponse:
     """One row of the archive: what a row that is still in the queue polls for."""
     report = _get_report(pk)
+    report_fail_if_stale(report=report)
     report.is_latest = not Report.objects.filter(
         kind=report.kind, period=report.period, version__gt=report.version
     ).exists()

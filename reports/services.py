@@ -4,6 +4,12 @@ A report is asked for (`report_request`) in one transaction that creates its row
 task is sent when that transaction commits, and fills the row in once (`report_compile`). The
 unique constraint on (kind, period, version) makes asking twice, from two workers at once or
 from a retried task, come back with the same report.
+
+A report that cannot be compiled is marked failed by `report_fail` and nothing else: from the
+task (an error, a time limit), when it cannot be queued, and when it has been pending so long
+that its task must be lost (`report_fail_if_stale`, `reports_fail_stale`). Each attempt claims
+the row by compare-and-swap and counts itself in `attempts`; finishing and failing compare that
+count, so a late run of an earlier attempt changes nothing once a later one has begun.
 """
 
 import datetime as dt
@@ -15,11 +21,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from omstilling.models import User
 from reports.models import PENDING_STATES, ReminderSent, Report, ReportKind, ReportState
@@ -102,7 +109,7 @@ def report_request(
     spec = parse_period(kind, period)
     latest = Report.objects.filter(kind=spec.kind, period=spec.code).order_by("-version").first()
     if new_version:
-        if latest is not None and latest.is_pending:
+        if latest is not None and latest.is_pending and not report_fail_if_stale(report=latest):
             raise ValidationError(
                 _("%(report)s er allerede ved at blive udarbejdet.") % {"report": latest}
             )
@@ -130,9 +137,12 @@ def report_request(
 
 @transaction.atomic
 def report_retry(*, report: Report, by: User) -> Report:
-    """Compile a failed report again (same version: a failed report was never issued)."""
+    """Compile a failed report again (same version: a failed report was never issued). A report
+    that has been pending too long is failed first, so it can be retried at once. The new
+    attempt's clock starts now (`started_at`), so the stale-report sweep leaves it alone."""
+    report_fail_if_stale(report=report)
     updated = Report.objects.filter(pk=report.pk, state=ReportState.FEJLET).update(
-        state=ReportState.I_KOE, failure_reason="", finished_at=None
+        state=ReportState.I_KOE, failure_reason="", finished_at=None, started_at=timezone.now()
     )
     if not updated:
         raise ValidationError(_("Kun en rapport, der er fejlet, kan udarbejdes igen."))
@@ -176,16 +186,17 @@ def _snapshot(report: Report, now: dt.datetime) -> dict:
 def report_compile(*, report: Report) -> Report:
     """Fill in a requested report: the snapshot of this moment, the PDF rendered from it and the
     PDF's SHA-256, stored on the row in one update. A report that is finished (or failed) is
-    left exactly as it is, so a task delivered twice changes nothing; if two runs overlap, the
-    first to finish is kept and the other's file is removed.
+    left exactly as it is, so a task delivered twice changes nothing. Each run claims the report
+    as a new attempt and `report` is refreshed to it (its `attempts` names this run); if two runs
+    overlap, only the latest attempt can finish, and an earlier one's file is removed.
     """
     claimed = Report.objects.filter(pk=report.pk, state__in=PENDING_STATES).update(
         state=ReportState.UDARBEJDES, started_at=timezone.now(), attempts=F("attempts") + 1
     )
-    if not claimed:
-        report.refresh_from_db()
-        return report
     report.refresh_from_db()
+    if not claimed:
+        return report
+    attempt = report.attempts
     with translation.override("da"):
         snapshot = _snapshot(report, timezone.now())
         rendered = render_report(snapshot)
@@ -194,7 +205,9 @@ def report_compile(*, report: Report) -> Report:
     name = field.storage.save(
         field.generate_filename(report, report.filename), ContentFile(rendered.content)
     )
-    finished = Report.objects.filter(pk=report.pk, state=ReportState.UDARBEJDES).update(
+    finished = Report.objects.filter(
+        pk=report.pk, state=ReportState.UDARBEJDES, attempts=attempt
+    ).update(
         state=ReportState.FAERDIG,
         snapshot=snapshot,
         pdf=name,
@@ -216,14 +229,83 @@ def describe_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def report_fail(*, report_id: int, reason: str) -> bool:
-    """Mark a report that could not be compiled as failed, with the reason chefgruppen sees.
-    A report that finished meanwhile stays finished."""
-    return bool(
-        Report.objects.filter(pk=report_id, state__in=PENDING_STATES).update(
-            state=ReportState.FEJLET, failure_reason=reason[:MAX_REASON], finished_at=timezone.now()
-        )
+@transaction.atomic
+def report_fail(
+    *,
+    report_id: int,
+    reason: str,
+    attempt: int | None = None,
+    began_before: dt.datetime | None = None,
+) -> bool:
+    """Mark a pending report as failed with the reason chefgruppen sees in the archive, where
+    "Prøv igen" then compiles it again. The one place a report becomes "fejlet". A report that
+    finished meanwhile stays finished. `attempt`: only if the report is still at that attempt (a
+    run's failure never fails a later run). `began_before`: only if its attempt began before that
+    moment (the sweep never fails a report retried meanwhile). True if the report was marked."""
+    reports = Report.objects.filter(pk=report_id, state__in=PENDING_STATES)
+    if attempt is not None:
+        reports = reports.filter(attempts=attempt)
+    if began_before is not None:
+        reports = reports.filter(_began_before(began_before))
+    failed = reports.update(
+        state=ReportState.FEJLET, failure_reason=reason[:MAX_REASON], finished_at=timezone.now()
     )
+    if failed:
+        logger.warning("Rapport %s fejlede: %s", report_id, reason)
+    return bool(failed)
+
+
+# --- reports whose task was lost ------------------------------------------------------------------
+
+
+def _began_before(moment: dt.datetime) -> Q:
+    """Reports whose current attempt began before `moment`: taken by a worker (`started_at`), or
+    asked for again after a failure (`report_retry` sets `started_at`), or else asked for."""
+    return Q(started_at__lt=moment) | Q(started_at__isnull=True, created_at__lt=moment)
+
+
+def _stale_before(now: dt.datetime) -> dt.datetime:
+    return now - dt.timedelta(seconds=settings.REPORT_STALE_AFTER)
+
+
+def describe_duration(seconds: int) -> str:
+    """ "5 minutter", "90 sekunder": a time limit as chefgruppen reads it."""
+    if seconds % 60 == 0:
+        minutes = seconds // 60
+        return ngettext("%(count)d minut", "%(count)d minutter", minutes) % {"count": minutes}
+    return ngettext("%(count)d sekund", "%(count)d sekunder", seconds) % {"count": seconds}
+
+
+def _stale_reason() -> str:
+    return _(
+        "Rapporten tog for lang tid at udarbejde: den var ikke færdig efter %(duration)s, og "
+        "arbejdet med den er sandsynligvis gået tabt (fx ved en genstart af serveren). Vælg "
+        "“Prøv igen”."
+    ) % {"duration": describe_duration(settings.REPORT_STALE_AFTER)}
+
+
+def report_fail_if_stale(*, report: Report, now: dt.datetime | None = None) -> bool:
+    """Fail `report` if it has been "i kø" or "udarbejdes" for longer than REPORT_STALE_AFTER
+    (the hard time limit, the broker's redelivery and a margin): its task is lost. Called when
+    the report is asked for again (the archive, its polling row, a new version, a retry) and by
+    the beat job; `report` is refreshed when it is marked. Checked on the row in hand first, so
+    a report that is not stale costs no query."""
+    cutoff = _stale_before(now or timezone.now())
+    if not report.is_pending or (report.started_at or report.created_at) >= cutoff:
+        return False
+    failed = report_fail(
+        report_id=report.pk, reason=_stale_reason(), attempt=report.attempts, began_before=cutoff
+    )
+    report.refresh_from_db()
+    return failed
+
+
+def reports_fail_stale(*, now: dt.datetime | None = None) -> list[int]:
+    """The beat job's sweep: fail every report pending for longer than REPORT_STALE_AFTER, also
+    those nobody looks at. Returns their ids."""
+    cutoff = _stale_before(now or timezone.now())
+    stale = Report.objects.filter(_began_before(cutoff), state__in=PENDING_STATES)
+    return [report.pk for report in stale if report_fail_if_stale(report=report, now=now)]
 
 
 # --- reminders ------------------------------------------------------------------------------------

@@ -1,8 +1,12 @@
 """Celery tasks for reports: adapters that take ids, load rows and call the services.
 
 - `compile_report(report_id)`: sent when a report is requested. Acknowledged only when done
-  (`acks_late`, and redelivered if the worker dies), retried with backoff when the database
-  connection fails; when it fails for good the report is marked "fejlet" with the reason.
+  (`acks_late`: if the worker dies, the broker hands it to another worker after the visibility
+  timeout, settings.py), retried with backoff when the database connection fails, stopped at
+  REPORT_SOFT_TIME_LIMIT and killed at REPORT_TIME_LIMIT; when it fails for good the report is
+  marked "fejlet" with the reason (`_fail`, by the run itself or, at the hard limit, by
+  `ReportTask.on_failure`), and chefgruppen can try again from the archive.
+- `fail_stale_reports()`: Celery beat, every 5 minutes: reports pending too long are failed.
 - `request_scheduled_reports()`: Celery beat, every weekday at 06:00 Europe/Copenhagen.
 - `send_reminders()`: Celery beat, every weekday morning.
 
@@ -13,6 +17,8 @@ import datetime as dt
 import logging
 
 from celery import Task, shared_task
+from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,10 +26,12 @@ from django.utils.translation import gettext as _
 from reports.models import Report
 from reports.schedule import is_working_day
 from reports.services import (
+    describe_duration,
     describe_error,
     reminders_send,
     report_compile,
     report_fail,
+    reports_fail_stale,
     reports_request_scheduled,
 )
 
@@ -34,9 +42,17 @@ RETRY_ON = (OperationalError, InterfaceError)
 MAX_RETRIES = 5
 
 
-def _mark_failed(report_id: int, reason: str) -> None:
+def too_long(seconds: int) -> str:
+    return _(
+        "Rapporten tog for lang tid at udarbejde (over %(duration)s) og blev stoppet. Vælg "
+        "“Prøv igen”; sker det igen, så kontakt driften."
+    ) % {"duration": describe_duration(seconds)}
+
+
+def _fail(report_id: int, reason: str, attempt: int | None) -> None:
+    """The task's one way to fail its report (through `report_fail`, which compares `attempt`)."""
     try:
-        report_fail(report_id=report_id, reason=reason)
+        report_fail(report_id=report_id, reason=reason, attempt=attempt)
     except Exception:  # noqa: BLE001 - the database may be the very thing that is down
         logger.exception("Rapport %s: kunne ikke markeres som fejlet", report_id)
 
@@ -51,10 +67,14 @@ def _is_last_attempt(task: Task) -> bool:
 
 class ReportTask(Task):
     def on_failure(self, exc, task_id, args, kwargs, einfo):
-        """A safety net for failures the task body never sees (a hard time limit): the report
-        does not stay "udarbejdes" for ever. A report already marked stays as it is."""
-        report_id = args[0] if args else kwargs.get("report_id")
-        _mark_failed(report_id, describe_error(exc))
+        """The hard time limit: the worker's main process reports it here after killing the
+        process that ran the task, which could not fail its report itself. Every other failure
+        is marked by the run (in-process, Celery calls no `on_failure`). No attempt is compared:
+        nothing else can have claimed the report before the stale-report sweep, which waits
+        longer than the hard limit."""
+        if isinstance(exc, TimeLimitExceeded):
+            report_id = args[0] if args else kwargs.get("report_id")
+            _fail(report_id, too_long(settings.REPORT_TIME_LIMIT), attempt=None)
 
 
 @shared_task(
@@ -68,32 +88,45 @@ class ReportTask(Task):
     retry_backoff=5,
     retry_backoff_max=300,
     retry_jitter=True,
+    soft_time_limit=settings.REPORT_SOFT_TIME_LIMIT,
+    time_limit=settings.REPORT_TIME_LIMIT,
 )
 def compile_report(self, report_id: int) -> int | None:
     """Compile the report `report_id`. Idempotent: a finished report is left as it is.
 
     A lost database connection is retried (5, 10, 20 … seconds, at most MAX_RETRIES times);
-    on the last attempt, and at once for any other error, the report is marked "fejlet" with
-    the reason before the error is raised for Celery to record.
+    on the last attempt, at once for any other error, and at the soft time limit, the report
+    is marked "fejlet" with the reason before the error is raised for Celery to record. Only
+    this run's attempt is marked: a later run that claimed the report meanwhile goes on.
     """
     report = Report.objects.filter(pk=report_id).first()
     if report is None:
         logger.warning("Rapport %s findes ikke; intet at udarbejde", report_id)
         return None
     try:
-        report_compile(report=report)
+        report_compile(report=report)  # refreshes `report` to the attempt it claims
     except RETRY_ON as exc:
         if _is_last_attempt(self):
             reason = _("Databasen svarede ikke efter %(count)s forsøg: %(error)s") % {
                 "count": self.request.retries + 1,
                 "error": describe_error(exc),
             }
-            _mark_failed(report_id, reason)
+            _fail(report_id, reason, report.attempts)
+        raise
+    except SoftTimeLimitExceeded:
+        _fail(report_id, too_long(settings.REPORT_SOFT_TIME_LIMIT), report.attempts)
         raise
     except Exception as exc:
-        _mark_failed(report_id, describe_error(exc))
+        _fail(report_id, describe_error(exc), report.attempts)
         raise
     return report_id
+
+
+@shared_task(name="reports.tasks.fail_stale_reports", acks_late=True)
+def fail_stale_reports() -> list[int]:
+    """Fail the reports left "i kø" or "udarbejdes" longer than REPORT_STALE_AFTER (a worker
+    died and the task was not handed on), also those nobody opens the archive for."""
+    return reports_fail_stale()
 
 
 @shared_task(name="reports.tasks.request_scheduled_reports", acks_late=True)
