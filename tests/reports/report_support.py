@@ -7,6 +7,8 @@ not in conftest.py so that the dashboard's and the KPI page's tests are not touc
 
 import datetime as dt
 import io
+import time
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,6 +18,7 @@ from pypdf import PdfReader
 
 from omstilling.celery import app as celery_app
 from omstilling.plan_file import load_plan_file
+from reports import tasks
 from tests.factories import AreaFactory, InitiativeFactory, MilestoneFactory, SporFactory
 from tracks.models import Initiative
 from tracks.services import initiative_update_status, milestone_complete
@@ -38,6 +41,23 @@ def eager_celery_fixture():
     celery_app.conf.task_eager_propagates = True
     yield celery_app
     celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous
+
+
+@pytest.fixture(name="no_sending")
+def no_sending_fixture():
+    """The compile task is not sent: the mock records what would have been."""
+    with mock.patch.object(tasks.compile_report, "delay") as delay:
+        yield delay
+
+
+def wait_for(predicate, timeout=120) -> bool:
+    """Poll `predicate` until it holds (True) or `timeout` seconds have passed (False)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
 
 
 def at(year, month, day, hour=10):

@@ -29,6 +29,7 @@ from tests.reports.report_support import (  # noqa: F401 - fixtures
     at,
     eager_celery_fixture,
     media_root_fixture,
+    no_sending_fixture,
     small_plan_fixture,
 )
 
@@ -41,12 +42,6 @@ ASKED = at(2026, 11, 24, 10)
 STALE = dt.timedelta(seconds=settings.REPORT_STALE_AFTER)
 SECOND = dt.timedelta(seconds=1)
 STALE_REASON = "Rapporten tog for lang tid at udarbejde: den var ikke færdig efter 8 minutter"
-
-
-@pytest.fixture
-def no_sending():
-    with mock.patch.object(tasks.compile_report, "delay") as delay:
-        yield delay
 
 
 def asked(period="2026-11", kind=M, when=ASKED, **changes) -> Report:

@@ -2,7 +2,6 @@
 next run dates, and a real worker on Redis (when a broker is configured, as in CI)."""
 
 import datetime as dt
-import time
 from unittest import mock
 
 import pytest
@@ -23,6 +22,7 @@ from tests.reports.report_support import (  # noqa: F401 - fixtures
     eager_celery_fixture,
     media_root_fixture,
     small_plan_fixture,
+    wait_for,
 )
 
 Q, M = ReportKind.KVARTALSRAPPORT, ReportKind.MAANEDSRAPPORT
@@ -204,15 +204,6 @@ def test_from_new_year_to_mid_january_beat_issues_the_quarterly_report_once_on_4
 # --- a real worker on Redis --------------------------------------------------------------------
 
 
-def _wait_for(predicate, timeout=120):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.25)
-    return False
-
-
 @pytest.fixture
 def redis_worker(settings):
     """A Celery worker in a thread of this process, consuming from the configured broker."""
@@ -230,7 +221,7 @@ def test_a_report_round_trips_through_redis_and_a_worker(redis_worker, plan, che
 
     report = report_request(kind=M, period="2026-11", by=chef)  # committed: the task is sent
 
-    assert _wait_for(lambda: Report.objects.get(pk=report.pk).state == ReportState.FAERDIG)
+    assert wait_for(lambda: Report.objects.get(pk=report.pk).state == ReportState.FAERDIG)
     report.refresh_from_db()
     assert report.page_count >= 5 and len(report.sha256) == 64
     assert report.snapshot["spor"][0]["initiatives"][0]["title"] == "Fælles kompetenceforløb"
@@ -245,7 +236,7 @@ def test_the_beat_entry_runs_the_quarterly_report_on_the_worker(redis_worker, pl
     # What beat sends at 06:00, for the first working day of 2027.
     celery_app.send_task(entry["task"], kwargs={"today": "2027-01-04"})
 
-    assert _wait_for(
+    assert wait_for(
         lambda: (
             Report.objects.filter(kind=Q, period="2026-K4", state=ReportState.FAERDIG).exists()
             and Report.objects.filter(kind=M, period="2026-12", state=ReportState.FAERDIG).exists()

@@ -3,7 +3,6 @@ report's state, the download's headers, the filters, and that nothing deletes a 
 
 import base64
 import hashlib
-from unittest import mock
 
 import pytest
 import time_machine
@@ -13,7 +12,6 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
-from reports import tasks
 from reports.models import Report, ReportKind, ReportState
 from reports.periods import parse_period
 from reports.services import report_compile, report_request
@@ -21,6 +19,7 @@ from tests.reports.report_support import (  # noqa: F401 - fixtures
     at,
     eager_celery_fixture,
     media_root_fixture,
+    no_sending_fixture,
     small_plan_fixture,
 )
 
@@ -67,12 +66,6 @@ def failed(kind=M, period="2026-10"):
         state=ReportState.FEJLET,
         failure_reason="RuntimeError: skabelonen mangler",
     )
-
-
-@pytest.fixture
-def no_sending():
-    with mock.patch.object(tasks.compile_report, "delay") as delay:
-        yield delay
 
 
 # --- who may do what -----------------------------------------------------------------------------
