@@ -288,7 +288,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # The report task's time limits, in seconds (reports/tasks.py): at the soft limit the task stops
-# and marks its report failed; at the hard limit the worker kills the process that runs it.
+# and marks its report failed; at the hard limit the worker kills the process that runs it. The
+# sender puts them in the task's message, so web, worker and beat must have the same values.
 REPORT_SOFT_TIME_LIMIT = env_int("REPORT_SOFT_TIME_LIMIT", 300)
 REPORT_TIME_LIMIT = env_int("REPORT_TIME_LIMIT", 360)
 if not 0 < REPORT_SOFT_TIME_LIMIT < REPORT_TIME_LIMIT:

@@ -69,9 +69,10 @@ class ReportTask(Task):
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         """The hard time limit: the worker's main process reports it here after killing the
         process that ran the task, which could not fail its report itself. Every other failure
-        is marked by the run (in-process, Celery calls no `on_failure`). No attempt is compared:
-        nothing else can have claimed the report before the stale-report sweep, which waits
-        longer than the hard limit."""
+        is marked by the run (in-process, Celery calls no `on_failure`), or, if the database was
+        down before the run had read its row, by the stale-report sweep. No attempt is compared:
+        nothing else can have claimed the report before that sweep, which waits longer than the
+        hard limit."""
         if isinstance(exc, TimeLimitExceeded):
             report_id = args[0] if args else kwargs.get("report_id")
             _fail(report_id, too_long(settings.REPORT_TIME_LIMIT), attempt=None)
