@@ -4,6 +4,9 @@ earlier attempt never overwrites or fails a later one. (Real worker processes:
 test_report_worker.py.)"""
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from pathlib import Path
 from unittest import mock
 
@@ -74,6 +77,37 @@ def test_the_visibility_timeout_is_the_hard_limit_plus_a_margin_and_well_below_a
     # The sweep waits until the broker has had its chance to hand the task on (every 10 s).
     restore = celery_app.conf.broker_transport_options["unacked_restore_interval"]
     assert visibility + restore < settings.REPORT_STALE_AFTER < 60 * 60
+
+
+def _settings_with(**env: str) -> subprocess.CompletedProcess:
+    """settings.py read afresh with `env`: the limits' visibility timeout and stale age."""
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout'], s.REPORT_STALE_AFTER)"
+    )
+    return subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", code],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "omstilling.settings", "DEBUG": "1", **env},
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        check=False,
+    )
+
+
+def test_the_limits_come_from_the_environment_and_must_be_in_order():
+    ok = _settings_with(
+        REPORT_SOFT_TIME_LIMIT="80", REPORT_TIME_LIMIT="100", REPORT_TIME_MARGIN="20"
+    )
+    soft_above_hard = _settings_with(REPORT_SOFT_TIME_LIMIT="400", REPORT_TIME_LIMIT="360")
+    no_margin = _settings_with(REPORT_TIME_MARGIN="0")
+
+    assert ok.stdout.split()[-2:] == ["120", "140"]
+    assert soft_above_hard.returncode != 0
+    assert (
+        "REPORT_SOFT_TIME_LIMIT must be above 0, below REPORT_TIME_LIMIT" in soft_above_hard.stderr
+    )
+    assert no_margin.returncode != 0 and "REPORT_TIME_MARGIN must be at least" in no_margin.stderr
 
 
 def test_the_report_task_has_the_time_limits_and_workers_a_memory_ceiling():
