@@ -2,9 +2,10 @@
 
 Issuing never waits for the PDF: the row is created, the compile task is sent when the
 transaction commits, and the row polls its own state every 2 seconds until it is done.
-A report shown here that has been pending for longer than its task can take is marked failed
-as it is shown (`report_fail_if_stale`), so that "Prøv igen" is offered instead of a row that
-polls for ever. Nothing here deletes a report.
+A report that has been pending for longer than its task can take is shown as failed, with
+"Prøv igen", instead of a row that polls for ever (`_show_stale`); reading writes nothing: the
+retry (or a new version) marks it failed first, and the beat job sweeps the rest every five
+minutes. Nothing here deletes a report.
 """
 
 import base64
@@ -28,7 +29,7 @@ from reports.models import Report, ReportKind, ReportState
 from reports.periods import current_month
 from reports.reminders import HORIZON_DAYS, reminders_for
 from reports.schedule import next_report_day
-from reports.services import report_fail_if_stale, report_request, report_retry
+from reports.services import report_is_stale, report_request, report_retry, stale_reason
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,13 @@ def _get_report(pk: int) -> Report:
     return report
 
 
+def _show_stale(report: Report) -> None:
+    """Show a report whose task is lost as failed (in this response only; nothing is saved)."""
+    if report_is_stale(report=report):
+        report.state = ReportState.FEJLET
+        report.failure_reason = stale_reason()
+
+
 def _filtered(request: HttpRequest) -> tuple[ArchiveFilterForm, list[Report]]:
     form = ArchiveFilterForm(request.GET or None)
     reports = Report.objects.select_related("requested_by")
@@ -54,7 +62,7 @@ def _filtered(request: HttpRequest) -> tuple[ArchiveFilterForm, list[Report]]:
     reports = list(reports.order_by("-period_start", "kind", "-version"))
     seen = set()
     for report in reports:
-        report_fail_if_stale(report=report)
+        _show_stale(report)
         # Versions of a period are listed newest first: only the newest offers a new version.
         report.is_latest = (report.kind, report.period) not in seen
         seen.add((report.kind, report.period))
@@ -97,7 +105,7 @@ def archive(request: HttpRequest) -> HttpResponse:
 def report_row(request: HttpRequest, pk: int) -> HttpResponse:
     """One row of the archive: what a row that is still in the queue polls for."""
     report = _get_report(pk)
-    report_fail_if_stale(report=report)
+    _show_stale(report)
     report.is_latest = not Report.objects.filter(
         kind=report.kind, period=report.period, version__gt=report.version
     ).exists()

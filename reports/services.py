@@ -276,7 +276,7 @@ def describe_duration(seconds: int) -> str:
     return ngettext("%(count)d sekund", "%(count)d sekunder", seconds) % {"count": seconds}
 
 
-def _stale_reason() -> str:
+def stale_reason() -> str:
     return _(
         "Rapporten tog for lang tid at udarbejde: den var ikke færdig efter %(duration)s, og "
         "arbejdet med den er sandsynligvis gået tabt (fx ved en genstart af serveren). Vælg "
@@ -284,17 +284,24 @@ def _stale_reason() -> str:
     ) % {"duration": describe_duration(settings.REPORT_STALE_AFTER)}
 
 
-def report_fail_if_stale(*, report: Report, now: dt.datetime | None = None) -> bool:
-    """Fail `report` if it has been "i kø" or "udarbejdes" for longer than REPORT_STALE_AFTER
-    (the hard time limit, the broker's redelivery and a margin): its task is lost. Called when
-    the report is asked for again (the archive, its polling row, a new version, a retry) and by
-    the beat job; `report` is refreshed when it is marked. Checked on the row in hand first, so
-    a report that is not stale costs no query."""
+def report_is_stale(*, report: Report, now: dt.datetime | None = None) -> bool:
+    """Has `report` been "i kø" or "udarbejdes" for longer than REPORT_STALE_AFTER (the hard
+    time limit, the broker's redelivery and a margin)? Then its task is lost. Reads only the
+    row in hand."""
     cutoff = _stale_before(now or timezone.now())
-    if not report.is_pending or (report.started_at or report.created_at) >= cutoff:
+    return report.is_pending and (report.started_at or report.created_at) < cutoff
+
+
+def report_fail_if_stale(*, report: Report, now: dt.datetime | None = None) -> bool:
+    """Fail `report` if it is stale (`report_is_stale`): its task is lost. Called when the
+    report is asked for again (a new version, a retry) and by the beat job; `report` is
+    refreshed when it is marked. A report that is not stale costs no query."""
+    now = now or timezone.now()
+    if not report_is_stale(report=report, now=now):
         return False
+    cutoff = _stale_before(now)
     failed = report_fail(
-        report_id=report.pk, reason=_stale_reason(), attempt=report.attempts, began_before=cutoff
+        report_id=report.pk, reason=stale_reason(), attempt=report.attempts, began_before=cutoff
     )
     report.refresh_from_db()
     return failed

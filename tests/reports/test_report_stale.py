@@ -238,7 +238,7 @@ def test_the_sweep_leaves_a_report_that_was_retried_after_it_looked(chef):
     assert (report.state, report.failure_reason) == (ReportState.I_KOE, "")
 
 
-# --- the archive: the next request marks it, and "Prøv igen" is offered -------------------------
+# --- the archive shows it failed (and writes nothing), and "Prøv igen" marks and retries it -------
 
 
 def test_the_archive_shows_a_stale_report_as_failed_with_its_reason_and_prov_igen(
@@ -252,6 +252,8 @@ def test_the_archive_shows_a_stale_report_as_failed_with_its_reason_and_prov_ige
         seen_by_bfu = client.get(ARCHIVE).content.decode()
         client.force_login(chef)
         page = client.get(ARCHIVE).content.decode()
+        report.refresh_from_db()
+        assert report.state == ReportState.UDARBEJDES  # reading the archive wrote nothing
         with django_capture_on_commit_callbacks(execute=True):
             client.post(retry_url, **HX)
 
@@ -277,6 +279,8 @@ def test_the_polling_row_of_a_stale_report_turns_failed(client, chef):
     assert "every 2s" in waiting and "Udarbejdes" in waiting
     assert "every 2s" not in row and "Fejlet" in row and STALE_REASON in row
     assert "Prøv igen" in row
+    report.refresh_from_db()
+    assert report.state == ReportState.UDARBEJDES  # shown as failed; the sweep or a retry marks it
 
 
 def test_a_new_version_is_refused_while_compiling_but_not_once_the_report_is_stale(chef):
