@@ -378,12 +378,7 @@ def allowed_methods(view) -> set[str] | None:
 class Walk:
     pages: dict[tuple[str, str], int] = field(default_factory=dict)  # (role, url) → status
     forms: list[tuple[str, Form]] = field(default_factory=list)  # (role, form)
-    html: dict[tuple[str, str], Node] = field(default_factory=dict)
-
-    def reached(self) -> set[str]:
-        names = {url_name(url) for _role, url in self.pages}
-        names |= {form.action_name for _role, form in self.forms}
-        return {n for n in names if n}
+    seconds: float = 0.0
 
 
 def _same_site(url: str) -> bool:
@@ -415,6 +410,7 @@ def crawl(
     """Follow every link from the start URLs as each role; at most `per_pattern` URLs of each
     pattern (the start URLs aside)."""
     walk = Walk()
+    began = time.perf_counter()
     for role, client in clients.items():
         queue, seen, per_name = list(start), set(start), {}
         while queue:
@@ -426,7 +422,6 @@ def crawl(
                 targets.append(urljoin(url, response["Location"]))
             elif response.status_code == 200 and response["Content-Type"].startswith("text/html"):
                 document = parse_html(response.content.decode())
-                walk.html[(role, url)] = document
                 walk.forms += [(role, form) for form in forms_in(document, url)]
                 targets += _links(document, url)
             for target in targets:
@@ -445,6 +440,7 @@ def crawl(
                 seen.add(relative)
                 per_name[name] = per_name.get(name, 0) + 1
                 queue.append(relative)
+    walk.seconds = time.perf_counter() - began
     return walk
 
 

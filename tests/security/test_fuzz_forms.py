@@ -27,8 +27,10 @@ the run and written to test-artifacts/fuzz-forms.txt.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import logging
 import re
 import time
 import traceback
@@ -88,7 +90,7 @@ REFUSED = (403, 404)
 # --- the data and the walk ---------------------------------------------------------------------
 
 
-def _count_file(_walk) -> tuple[str, list[list[str]], set[str]]:
+def _count_file() -> tuple[str, list[list[str]], set[str]]:
     """A valid quarterly counts file (visitation:counts): one row per known institution."""
     quarter = Quarter.of(timezone.localdate())
     rows = [list(COUNT_COLUMNS)]
@@ -98,7 +100,8 @@ def _count_file(_walk) -> tuple[str, list[list[str]], set[str]]:
     return "bestand.csv", rows, set(COUNT_COLUMNS) - set(COUNT_REQUIRED)
 
 
-# A valid file for each upload form: an upload cannot be built from the page alone.
+# A valid file for each upload form, by the URL pattern it posts to: (file name, rows, the
+# columns that may be empty). An upload cannot be built from the page alone.
 FILE_BASELINES = {"visitation:counts": _count_file}
 
 
@@ -142,6 +145,21 @@ class Portal:
     tables: set[str]
 
 
+@contextlib.contextmanager
+def _quiet_logs():
+    """The walk provokes thousands of 4xx and some 5xx on purpose: their log lines (and axes'
+    log-in lines) would bury a failure's output; the report names every server error."""
+    loggers = [logging.getLogger(name) for name in ("django.request", "django.security", "axes")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
 @pytest.fixture(scope="module")
 def portal(django_db_setup, django_db_blocker, tmp_path_factory):
     """The Vejle plan and the demo data, loaded once for the module and rolled back after it;
@@ -149,6 +167,7 @@ def portal(django_db_setup, django_db_blocker, tmp_path_factory):
     fast_hashing = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     media = tmp_path_factory.mktemp("media")
     with (
+        _quiet_logs(),
         django_db_blocker.unblock(),
         override_settings(PASSWORD_HASHERS=fast_hashing, MEDIA_ROOT=media),
         transaction.atomic(),
@@ -382,7 +401,7 @@ def _find_baseline(target: Target) -> tuple[Values | None, Outcome | None]:
     return None, last
 
 
-def _upload_spec(portal: Portal, form: form_walk.Form):
+def _upload_spec(form: form_walk.Form):
     """The valid file of each upload field, and the rows and optional columns it holds;
     None when the form has an upload that FILE_BASELINES has no file for."""
     uploads = [name for name, f in form.fields.items() if f.kind == "file"]
@@ -391,7 +410,7 @@ def _upload_spec(portal: Portal, form: form_walk.Form):
     make = FILE_BASELINES.get(form.action_name)
     if make is None:
         return None, None
-    file_name, rows, optional = make(portal.walk)
+    file_name, rows, optional = make()
     valid = FilePayload("valid file", file_name, csv_bytes(rows), reject="")
     return dict.fromkeys(uploads, valid), (file_name, rows, optional)
 
@@ -502,9 +521,7 @@ def _fuzz_form(target: Target, values: Values, file_spec, *, reduced: bool) -> N
             continue
         shapes.add(_shape(name))
         stats.fields += 1
-        payloads = payloads_for(
-            form_field.kind, maxlength=form_field.maxlength, options=form_field.options
-        )
+        payloads = payloads_for(form_field)
         _fuzz_field(target, values, form_field, _one_of_each(payloads) if reduced else payloads)
     if not file_spec:
         return
@@ -533,7 +550,7 @@ def _forms_by_action(walk: form_walk.Walk) -> dict[str, dict[str, form_walk.Form
 
 
 def _fuzz_as(portal: Portal, run: FuzzRun, name: str, role: str, form: form_walk.Form, offered):
-    files, file_spec = _upload_spec(portal, form)
+    files, file_spec = _upload_spec(form)
     target = Target(portal, run, role, form)
     if files is None:
         cause = "upload form without a valid file in FILE_BASELINES"
@@ -607,7 +624,8 @@ def _write_report(portal: Portal, run: FuzzRun) -> list[str]:
     summary = [
         f"{len(run.stats)} forms fuzzed ({len(_forms_by_action(portal.walk))} URL patterns), "
         f"{total} submissions, {errors} server errors, {len(run.failures)} problems "
-        f"({run.seconds:.1f} s; the walk visited {len(portal.walk.pages)} pages).",
+        f"({run.seconds:.1f} s; the walk before it visited {len(portal.walk.pages)} pages in "
+        f"{portal.walk.seconds:.1f} s).",
         f"{'form':40} {'roles':32} {'fields':>6} {'posted':>6} {'5xx':>4} "
         f"{'refused':>7} {'accepted':>8} {'problems':>8}",
     ]
