@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import signal
 import time
@@ -107,7 +108,6 @@ def parse_html(text: str) -> Node:
 
 # --- forms as a browser sees them --------------------------------------------------------------
 
-TEXT_TYPES = {"text", "search", "email", "tel", "url", "password"}
 DATE_TYPES = {"date", "datetime-local", "month", "week", "time"}
 NUMERIC_INPUTMODES = {"numeric", "decimal"}
 
@@ -117,7 +117,7 @@ class FormField:
     """One named control (or group of radios/checkboxes) of a form."""
 
     name: str
-    kind: str  # text, textarea, number, date, choice, multi, flag, hidden, file
+    kind: str  # text, textarea, password, number, date, choice, multi, flag, hidden, file
     required: bool = False
     disabled: bool = False
     maxlength: int | None = None
@@ -201,6 +201,8 @@ def _add_control(fields: dict[str, FormField], node: Node) -> None:
             fields[name] = FormField(
                 name, "number", required, disabled, _maxlength(node), [], [value] if value else []
             )
+        elif kind == "password":
+            fields[name] = FormField(name, "password", required, disabled, _maxlength(node))
         elif kind in DATE_TYPES:
             fields[name] = FormField(
                 name, "date", required, disabled, None, [], [value] if value else []
@@ -549,8 +551,10 @@ def post_and_roll_back(
     follow: bool = False,
     time_limit: int = 30,
 ) -> Answer:
-    """POST, note what stayed written, and roll everything back."""
+    """POST, note what stayed written, and roll everything back (the client's cookies too: a
+    request that changed the session, e.g. a password change, must not log the client out)."""
     recorder = WriteRecorder(tables)
+    cookies = copy.deepcopy(client.cookies)
     answer = None
     try:
         with transaction.atomic():
@@ -585,4 +589,5 @@ def post_and_roll_back(
             raise _Rollback
     except _Rollback:
         pass
+    client.cookies = cookies
     return answer

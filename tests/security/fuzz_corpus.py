@@ -162,11 +162,23 @@ HIDDEN_URL_PAYLOADS = [
 ]
 
 
+def password_payloads(*, maxlength: int | None) -> list[Payload]:
+    """A password is hashed, never stored or shown: anything may be refused or accepted, as
+    long as the answer is quick and no server error."""
+    payloads = [*_BLANK, Payload("1 MB text", MEGABYTE), _NUL, *_CONTROLS, *_SCRIPTS[:1]]
+    if maxlength is not None:
+        too_long = f"longer than maxlength {maxlength}"
+        payloads.append(Payload(f"maxlength+1 ({maxlength + 1})", "y" * (maxlength + 1), too_long))
+    return payloads
+
+
 def payloads_for(form_field) -> list[Payload]:
     """The corpus for a field (a tests.security.form_walk.FormField)."""
     kind = form_field.kind
     if kind in ("text", "textarea"):
         return text_payloads(maxlength=form_field.maxlength, textarea=kind == "textarea")
+    if kind == "password":
+        return password_payloads(maxlength=form_field.maxlength)
     if kind == "number":
         return NUMBER_PAYLOADS
     if kind == "date":
@@ -192,7 +204,8 @@ class FilePayload:
     name: str
     content: bytes
     reject: str = "not a valid file"
-    column: str = ""  # the column a cell payload was put in: the error must name it
+    column: str = ""  # the column a cell payload was put in: an error must name it (or its row)
+    row: int = 0  # the row of that cell, as a spreadsheet numbers it
 
 
 def csv_bytes(rows: list[list[str]]) -> bytes:
@@ -281,5 +294,7 @@ def file_payloads(rows: list[list[str]], *, name: str, optional: set[str]) -> li
             changed[1][column] = payload.value
             label = f"{header[column]}={payload.label}"
             reject = "" if not payload.value and header[column] in optional else payload.reject
-            payloads.append(FilePayload(label, name, csv_bytes(changed), reject, header[column]))
+            payloads.append(
+                FilePayload(label, name, csv_bytes(changed), reject, header[column], row=2)
+            )
     return payloads
