@@ -2,28 +2,32 @@
 
 The forms are found by walking the portal (tests/security/form_walk.py): each role starts at
 "/" and follows the links of each page (file downloads aside), so a new form on any page is
-fuzzed without being listed here. A URL pattern that takes POST but
-whose form the walk never found fails `test_it_finds_the_form_of_every_url_that_takes_input`.
+fuzzed without being listed here. A URL pattern that takes POST but whose form the walk never
+found fails `test_it_finds_the_form_of_every_url_that_takes_input`.
 
-For each form a valid submission (the baseline) is built from what the page offers; then one
-field at a time gets each payload of its kind's corpus (tests/security/fuzz_corpus.py), an
-upload gets broken files and every cell of a valid file broken in turn. Every submission runs
-in a savepoint that is rolled back, so all start from the same data. Each answer must:
+For each form a valid submission (the baseline) is built from what the page offers, and every
+role posts it: the roles it is accepted from may submit the form. Then one field at a time gets
+each payload of its kind's corpus (tests/security/fuzz_corpus.py); an upload gets broken files
+and every cell of a valid file broken in turn. The full corpus runs once per form (and one
+payload of each kind the way htmx posts it, for an hx-post form); each further role that may
+submit the form gets one payload of each kind. Every submission runs in a savepoint that is
+rolled back, so all start from the same data. Each answer must:
 - not be a server error (5xx), nor take longer than SLOW_SECONDS;
-- when it refuses (4xx, or the form shown again with errors), have written nothing;
+- when it refuses (4xx, the form shown again with errors, or a redirect to an error message),
+  have written nothing;
 - when the form is shown again with errors, tie each error to its field (DKFDS: the control's
-  aria-describedby names the error message), and mark the field that was changed, unless the
-  rule spans fields (another field is marked); an upload's errors, in the summary, must name
-  the column of the broken cell;
+  aria-describedby names the error message) and mark the field that was changed, unless the
+  rule spans fields (another field is marked); a hidden field's error must be told in the
+  summary; an upload's errors, in the summary, must name the broken cell's column (or row);
 - refuse what must be refused: CPR numbers in any spelling, text past its maximum length or
   1 MB, numbers that are negative, not finite or far out of range, dates outside any sane
   window, values that are none of the options; a required field left blank;
 - never send a script payload back unescaped, nor redirect to another site.
-Every other role posts each form's baseline too: BFU may write nothing but its own account,
-and a role whose page offers the form must not be refused.
+A role whose page offers a form must not be refused it; BFU may write nothing but its own
+account.
 
 A summary (forms, submissions, server errors, refusals, per form) is printed at the end of
-the run and written to test-artifacts/fuzz-forms.txt.
+the run; it and every problem, grouped by cause, are written to test-artifacts/fuzz-forms.txt.
 """
 
 from __future__ import annotations
