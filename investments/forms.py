@@ -25,7 +25,14 @@ from omstilling.bounds import (
     TITLE_LENGTH,
     VERSION_MAX,
 )
-from omstilling.fields import BoundedDateField, BoundedIntegerField, FreeTextField
+from omstilling.fields import (
+    BoundedDateField,
+    BoundedIntegerField,
+    BoundedModelChoiceField,
+    BoundedModelMultipleChoiceField,
+    FreeTextField,
+)
+from omstilling.forms import HiddenFieldsMixin
 from omstilling.models import Institution, Plan
 from tracks.models import Initiative
 
@@ -84,7 +91,7 @@ def _past_date_field(**kwargs) -> BoundedDateField:
     )
 
 
-class InitiativeChoiceField(forms.ModelMultipleChoiceField):
+class InitiativeChoiceField(BoundedModelMultipleChoiceField):
     """Initiatives as checkboxes; the template groups them by spor."""
 
     widget = forms.CheckboxSelectMultiple
@@ -93,8 +100,8 @@ class InitiativeChoiceField(forms.ModelMultipleChoiceField):
         return obj.title
 
 
-class InvestmentForm(forms.Form):
-    development_school = forms.ModelChoiceField(
+class InvestmentForm(HiddenFieldsMixin, forms.Form):
+    development_school = BoundedModelChoiceField(
         label=_("Udviklingsskole"),
         queryset=DevelopmentSchool.objects.none(),
         empty_label=_("Vælg udviklingsskole"),
@@ -158,7 +165,7 @@ class InvestmentForm(forms.Form):
         return list(groups.items())
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(HiddenFieldsMixin, forms.Form):
     """The next step on an investment's decision path; only the allowed steps are offered."""
 
     to_state = forms.ChoiceField(
@@ -210,13 +217,13 @@ class SpendingForm(forms.Form):
 
 
 class DevelopmentSchoolForm(forms.Form):
-    school = forms.ModelChoiceField(
+    school = BoundedModelChoiceField(
         label=_("Skole"),
         queryset=Institution.objects.none(),
         empty_label=_("Vælg skole"),
         error_messages={"required": _("Vælg skolen.")},
     )
-    daycares = forms.ModelMultipleChoiceField(
+    daycares = BoundedModelMultipleChoiceField(
         label=_("Tilknyttede dagtilbud"),
         queryset=Institution.objects.filter(kind=Institution.Kind.DAGTILBUD).order_by("name"),
         required=False,

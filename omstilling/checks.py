@@ -15,6 +15,8 @@ from django.db import models
 
 from omstilling.fields import (
     BoundedDateField,
+    BoundedModelChoiceField,
+    BoundedModelMultipleChoiceField,
     FreeTextField,
     ScreenedCharField,
     ScreenedTextField,
@@ -135,13 +137,17 @@ def form_field_error(form, field: forms.Field) -> str | None:
             return "a number without min_value and max_value"
     if isinstance(field, forms.DateField) and not isinstance(field, BoundedDateField):
         return "a date that is not a BoundedDateField"
+    if isinstance(field, forms.ModelChoiceField) and not isinstance(
+        field, BoundedModelChoiceField | BoundedModelMultipleChoiceField
+    ):
+        return "a choice of rows that is not a BoundedModelChoiceField"
     return None
 
 
 def _form_errors() -> list[checks.CheckMessage]:
     errors = []
     for form in _form_classes():
-        for name, field in form.base_fields.items():
+        for name, field in getattr(form, "base_fields", {}).items():
             problem = form_field_error(form, field)
             if problem:
                 errors.append(

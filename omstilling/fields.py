@@ -303,3 +303,46 @@ class CaseNumberField(forms.CharField):
             **kwargs.get("error_messages", {}),
         }
         super().__init__(**kwargs)
+
+
+# A row id a form receives is a whole number the database can hold (a 64-bit integer); anything
+# else is "not one of the choices" before a query is made (SQLite raises OverflowError on larger
+# numbers instead of finding nothing).
+_ID_RANGE = range(-(2**63), 2**63)
+
+
+def _refuse_impossible_id(field: forms.ModelChoiceField, value) -> None:
+    if field.to_field_name or value in field.empty_values:
+        return
+    try:
+        key = int(str(value).strip())
+    except ValueError:
+        return  # Django's own lookup refuses it as an invalid choice
+    if key not in _ID_RANGE:
+        raise ValidationError(
+            field.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
+
+
+class BoundedModelChoiceField(forms.ModelChoiceField):
+    """A choice of one row; an id no database row can have is an invalid choice."""
+
+    def to_python(self, value):
+        _refuse_impossible_id(self, value)
+        return super().to_python(value)
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of rows; an id no database row can have is an invalid choice."""
+
+    def _check_values(self, value):
+        for item in value or ():
+            try:
+                _refuse_impossible_id(self, item)
+            except ValidationError as exc:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item},
+                ) from exc
+        return super()._check_values(value)

@@ -1,7 +1,33 @@
-"""Forms of the core's own pages."""
+"""Forms of the core's own pages, and what every form of the portal shares."""
 
+from django import forms
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.password_validation import password_validators_help_texts
+from django.utils.translation import gettext_lazy as _
+
+STALE_FORM = _(
+    "Formularen kunne ikke gemmes, fordi siden er forældet eller ændret. Genindlæs siden, og "
+    "prøv igen."
+)
+
+
+class HiddenFieldsMixin(forms.BaseForm):
+    """A hidden field (the version a form was opened at) cannot show an error where the user
+    looks: when one comes back broken, the page was stale or altered, and the form says so
+    above its fields instead."""
+
+    def _clean_fields(self):
+        super()._clean_fields()
+        broken = [
+            name
+            for name in self._errors
+            if name in self.fields and self.fields[name].widget.is_hidden
+        ]
+        for name in broken:
+            del self._errors[name]
+            self.cleaned_data.pop(name, None)
+        if broken:
+            self.add_error(None, STALE_FORM)
 
 
 class OwnPasswordChangeForm(PasswordChangeForm):

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from omstilling.fields import BoundedModelChoiceField
 from omstilling.models import Area, Plan
 from tracks.models import Spor
 
@@ -10,10 +11,10 @@ class DashboardFilterForm(forms.Form):
 
     is_filter = True  # every field is optional; the layout does not mark them "(valgfrit)"
 
-    spor = forms.ModelChoiceField(
+    spor = BoundedModelChoiceField(
         label=_("Spor"), queryset=Spor.objects.none(), required=False, empty_label=_("Alle spor")
     )
-    area = forms.ModelChoiceField(
+    area = BoundedModelChoiceField(
         label=_("Ledende område"),
         queryset=Area.objects.none(),
         required=False,

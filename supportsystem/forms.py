@@ -11,7 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from omstilling.bounds import CASE_DATES_FROM, NOTE_LENGTH, SEARCH_LENGTH
-from omstilling.fields import BoundedDateField, CaseNumberField, FreeTextField
+from omstilling.fields import (
+    BoundedDateField,
+    BoundedModelChoiceField,
+    CaseNumberField,
+    FreeTextField,
+)
 from omstilling.models import Area, Institution
 from omstilling.privacy import CASE_KEY_LENGTH
 from supportsystem.models import AgeGroup, ConcernType, Stage, SupportActor
@@ -49,7 +54,7 @@ class DirectoryFilterForm(forms.Form):
         required=False,
         choices=[("", _("Alle dele")), *SupportActor.Kind.choices],
     )
-    area = forms.ModelChoiceField(
+    area = BoundedModelChoiceField(
         label=_("Område"),
         queryset=Area.objects.none(),
         required=False,
@@ -111,7 +116,7 @@ class CaseLookupForm(forms.Form):
 
 
 class ForloebOpenForm(forms.Form):
-    institution = forms.ModelChoiceField(
+    institution = BoundedModelChoiceField(
         label=_("Institution"),
         queryset=Institution.objects.none(),
         empty_label=_("Vælg institution"),

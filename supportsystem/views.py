@@ -74,6 +74,10 @@ def _log(request: HttpRequest, action: str, forloeb: Forloeb | None = None) -> N
 @forloeb_view
 def forloeb_list(request: HttpRequest) -> HttpResponse:
     """The forløb of the user's institutions, with where each stands in forløbscirklen."""
+    return _forloeb_list(request, lookup_form=CaseLookupForm())
+
+
+def _forloeb_list(request: HttpRequest, *, lookup_form: CaseLookupForm) -> HttpResponse:
     institutions = list(institutions_for_user(request.user).order_by("name"))
     stage_list = selectors.stages()
     form = ForloebFilterForm(request.GET or None, stage_list=stage_list, institutions=institutions)
@@ -96,7 +100,7 @@ def forloeb_list(request: HttpRequest) -> HttpResponse:
             "overview": selectors.open_by_stage(forloeb=visible, stage_list=stage_list),
             "institutions": institutions,
             "searched_case": bool(filters.get("sag")),
-            "lookup_form": CaseLookupForm(),
+            "lookup_form": lookup_form,
             "status": filters.get("status") or "aabne",
         },
     )
@@ -108,8 +112,8 @@ def forloeb_find(request: HttpRequest) -> HttpResponse:
     """Find a child's forløb by case number: the number becomes its key and is not kept."""
     form = CaseLookupForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["case_number"]))
-        return redirect("supportsystem:forloeb_list")
+        # The list again, with the error on the case number field (nothing is kept).
+        return _forloeb_list(request, lookup_form=form)
     key = case_key_from_number(form.cleaned_data["case_number"])
     query = urlencode({"status": "alle", "sag": key})
     return redirect(f"{reverse('supportsystem:forloeb_list')}?{query}")

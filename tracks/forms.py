@@ -3,7 +3,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from omstilling.bounds import NOTE_LENGTH, SEARCH_LENGTH, STATUS_LENGTH, VERSION_MAX
-from omstilling.fields import BoundedDateField, BoundedIntegerField, FreeTextField
+from omstilling.fields import (
+    BoundedDateField,
+    BoundedIntegerField,
+    BoundedModelChoiceField,
+    FreeTextField,
+)
+from omstilling.forms import HiddenFieldsMixin
 from omstilling.models import Area, User
 from omstilling.quarters import Quarter, quarter_range
 from tracks.models import Health, Spor, WorkState
@@ -11,7 +17,7 @@ from tracks.models import Health, Spor, WorkState
 _PROGRESS_RANGE = _("Fremdriften skal være et tal mellem 0 og 100 %%.")
 
 
-class StatusUpdateForm(forms.Form):
+class StatusUpdateForm(HiddenFieldsMixin, forms.Form):
     """The fields of a status update. The rules (e.g. narrative for gul/rød) live in the service."""
 
     state = forms.ChoiceField(
@@ -85,15 +91,15 @@ class InitiativeFilterForm(forms.Form):
     is_filter = True  # every field is optional; the layout does not mark them "(valgfrit)"
 
     q = forms.CharField(label=_("Søg"), required=False, max_length=SEARCH_LENGTH)
-    spor = forms.ModelChoiceField(
+    spor = BoundedModelChoiceField(
         label=_("Spor"), queryset=Spor.objects.none(), required=False, empty_label=_("Alle spor")
     )
     status = forms.ChoiceField(label=_("Arbejdsstatus"), required=False)
     health = forms.ChoiceField(label=_("Sundhed"), required=False)
-    owner = forms.ModelChoiceField(
+    owner = BoundedModelChoiceField(
         label=_("Ejer"), queryset=User.objects.none(), required=False, empty_label=_("Alle ejere")
     )
-    area = forms.ModelChoiceField(
+    area = BoundedModelChoiceField(
         label=_("Ledende område"),
         queryset=Area.objects.none(),
         required=False,

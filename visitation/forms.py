@@ -11,7 +11,12 @@ from omstilling.bounds import (
     NOTE_LENGTH,
     SHORT_NOTE_LENGTH,
 )
-from omstilling.fields import BoundedDateField, CaseNumberField, FreeTextField
+from omstilling.fields import (
+    BoundedDateField,
+    BoundedModelChoiceField,
+    CaseNumberField,
+    FreeTextField,
+)
 from omstilling.models import Institution
 from omstilling.privacy import screen_free_text
 from visitation.models import (
@@ -29,7 +34,7 @@ def _case_date(**kwargs) -> BoundedDateField:
     return BoundedDateField(first=CASE_DATES_FROM, last=timezone.localdate, **kwargs)
 
 
-class _InstitutionField(forms.ModelChoiceField):
+class _InstitutionField(BoundedModelChoiceField):
     def __init__(self, **kwargs):
         super().__init__(
             queryset=Institution.objects.filter(kind__in=GENERAL_KINDS).order_by("kind", "name"),

@@ -349,3 +349,53 @@ def test_an_existing_long_row_can_still_be_read_and_saved_on_its_other_fields(in
     milestone.save(update_fields=["order"])
 
     assert Milestone.objects.get(pk=milestone.pk).order == 3
+
+
+# --- what the form fuzz (tests/security/test_fuzz_forms.py) found after the above ------------
+
+
+def test_a_broken_hidden_version_says_the_page_is_stale_above_the_form(client, chef, initiative):
+    client.force_login(chef)
+    url = reverse("tracks:initiative_status", args=[initiative.pk])
+
+    response = client.post(url, _status(version="NaN"))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "siden er forældet eller ændret" in page
+    assert not StatusUpdate.objects.exists()
+
+
+@pytest.mark.parametrize("target", ["-1", "NaN", "1\x00", "tracks:overview"])
+def test_a_next_that_is_no_path_on_this_site_goes_to_the_default(
+    client, leader, local_milestone, target
+):
+    client.force_login(leader)
+
+    response = client.post(
+        reverse("tracks:milestone_complete", args=[local_milestone.pk]),
+        {"completed_on": "2026-11-20", "next": target},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("tracks:my_milestones")
+
+
+def test_a_row_id_no_database_can_hold_is_an_invalid_choice(client, chef, dev_school):
+    client.force_login(chef)
+
+    response = client.post(
+        reverse("investments:investment_create"),
+        {
+            "development_school": str(2**63),
+            "title": "T",
+            "amount": "1000",
+            "initiatives": [str(2**64)],
+        },
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_development_school-error"' in page
+    assert 'id="id_initiatives-error"' in page
+    assert not Investment.objects.exists()

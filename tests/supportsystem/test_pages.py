@@ -293,3 +293,15 @@ def test_the_directory_filters_and_searches(client, bfu):
     assert found(q="ingen sådan") == []
     page = client.get(url, {"q": "psykologisk"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results")
     assert page.content.decode().lstrip().startswith('<div id="results"')
+
+
+def test_a_case_lookup_with_an_error_shows_it_on_the_field_and_keeps_nothing(client, support):
+    client.force_login(support)
+
+    response = client.post(reverse("supportsystem:forloeb_find"), {"case_number": "010203-1234"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_case_number-error"' in page
+    assert "CPR-nummer" in page
+    assert "010203-1234" not in page
