@@ -37,13 +37,13 @@ from django.utils import timezone, translation  # noqa: E402
 
 from investments.models import Investment, InvestmentState  # noqa: E402
 from omstilling.demo import seed_demo  # noqa: E402
+from omstilling.models import Plan  # noqa: E402
 from omstilling.plan_file import load_plan_file  # noqa: E402
 from reports.models import Report, ReportKind  # noqa: E402
 from reports.pdf import render_report  # noqa: E402
 from reports.periods import parse_period  # noqa: E402
 from reports.services import _snapshot, report_compile  # noqa: E402
 from tracks.models import Initiative, Milestone, StatusUpdate  # noqa: E402
-from tracks.selectors import current_plan  # noqa: E402
 
 
 def prepare() -> None:
@@ -59,7 +59,7 @@ def prepare() -> None:
 def grow_tenfold() -> None:
     """Nine copies of every initiative with its status history, milestones and §17.4 links,
     and nine more (draft) investments per investment: ten times the rows a report reads."""
-    plan = current_plan()
+    plan = Plan.objects.current()
     originals = list(
         Initiative.objects.filter(plan=plan).prefetch_related(
             "milestones", "status_updates", "recommendations"
@@ -146,7 +146,7 @@ def measure(label: str, period: str) -> dict:
     started_compile = time.perf_counter()
     report = report_compile(report=report)
     compiled = time.perf_counter() - started_compile
-    plan = current_plan()
+    plan = Plan.objects.current()
     return {
         "label": label,
         "initiatives": Initiative.objects.filter(plan=plan).count(),

@@ -215,7 +215,7 @@ def _path_to(final: str) -> list[str]:
 def seed_investments_demo(
     *, users: dict[str, User], institutions: dict[str, Institution], today: dt.date
 ) -> None:
-    plan = Plan.objects.order_by("pk").first()
+    plan = Plan.objects.current()
     if plan is None or plan.funding_amount is None:
         return
     chef = users["chefgruppe"]

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -26,19 +26,12 @@ from investments.services import (
     investment_update,
     spending_record,
 )
-from tracks.selectors import current_plan
-
-
-def _plan_or_404():
-    plan = current_plan()
-    if plan is None:
-        raise Http404(_("Der er ikke indlæst nogen plan endnu."))
-    return plan
+from omstilling.access import current_plan_or_404
 
 
 @investment_reader_required
 def pool(request: HttpRequest) -> HttpResponse:
-    plan = _plan_or_404()
+    plan = current_plan_or_404()
     summary = selectors.pool_summary(plan=plan)
     return render(
         request,
@@ -92,7 +85,7 @@ def _apply_errors(form, exc: ValidationError) -> None:
 @investment_writer_required
 @require_http_methods(["GET", "POST"])
 def investment_create_view(request: HttpRequest) -> HttpResponse:
-    plan = _plan_or_404()
+    plan = current_plan_or_404()
     initial = {"development_school": request.GET.get("skole")}
     form = InvestmentForm(request.POST or None, plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -271,7 +264,7 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @investment_writer_required
 @require_http_methods(["GET", "POST"])
 def school_create(request: HttpRequest) -> HttpResponse:
-    plan = _plan_or_404()
+    plan = current_plan_or_404()
     form = DevelopmentSchoolForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -324,4 +317,4 @@ def school_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def export_overview(request: HttpRequest, fmt: str) -> HttpResponse:
     """The investment overview as .xlsx or .csv, for people who work on in Excel."""
-    return exports.overview_response(plan=_plan_or_404(), fmt=fmt)
+    return exports.overview_response(plan=current_plan_or_404(), fmt=fmt)

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.hashers import is_password_usable
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 
 from omstilling.models import AccessLog, Role, User
 from omstilling.services import access_log_record
@@ -247,3 +248,13 @@ def log_refusal(request: HttpRequest, exception: Exception) -> None:
         # The path only: a query string could carry what the user searched for.
         path=request.path,
     )
+
+
+def current_plan_or_404():
+    """The plan the page shows (`Plan.objects.current()`), or 404 before any plan is loaded."""
+    from omstilling.models import Plan
+
+    plan = Plan.objects.current()
+    if plan is None:
+        raise Http404(_("Der er ikke indlæst nogen plan endnu."))
+    return plan

@@ -11,7 +11,7 @@ def portal(request):
     return {
         "accessibility_statement_url": settings.ACCESSIBILITY_STATEMENT_URL,
         "current_plan": SimpleLazyObject(
-            lambda: Plan.objects.order_by("pk").only("title", "municipality", "department").first()
+            lambda: Plan.objects.only("title", "municipality", "department", "is_current").current()
         ),
         "milestone_roles": MILESTONE_ROLES,
         "investment_reader_roles": INVESTMENT_READERS,

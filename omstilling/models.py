@@ -98,8 +98,17 @@ class User(AbstractUser):
         return self.role == Role.BFU
 
 
+class PlanQuerySet(models.QuerySet):
+    def current(self) -> "Plan | None":
+        """The plan the portal runs now: the one marked current, else the first loaded. The one
+        home of "which plan" for every page, job and report."""
+        return self.order_by("-is_current", "pk").first()
+
+
 class Plan(models.Model):
-    """A municipality's transition plan, loaded from a plan file (see omstilling/plans/)."""
+    """A municipality's transition plan, loaded from a plan file (see omstilling/plans/).
+
+    Several plans may live in one portal (a successor follows); one of them is current."""
 
     slug = models.SlugField(_("nøgle"), unique=True)
     title = ScreenedCharField(_("titel"), max_length=TITLE_LENGTH)
@@ -130,11 +139,23 @@ class Plan(models.Model):
         validators=[MaxValueValidator(ORDER_MAX)],
     )
     funding_note = ScreenedTextField(_("note om puljen"), max_length=DESCRIPTION_LENGTH, blank=True)
+    is_current = models.BooleanField(
+        _("aktuel plan"),
+        default=False,
+        help_text=_("Den plan, portalen kører nu. Tidligere planer kan stadig læses."),
+    )
     history = HistoricalRecords()
+
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("plan")
         verbose_name_plural = _("planer")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_current"], condition=models.Q(is_current=True), name="plan_one_current"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

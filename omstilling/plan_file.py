@@ -391,6 +391,11 @@ def load_plan_file(path: Path) -> tuple[Plan, LoadStats]:
             },
         )
         context.plan = plan
+        if not Plan.objects.filter(is_current=True).exists():
+            # The first plan loaded is the one the portal runs; a successor is made current
+            # deliberately, never by loading it.
+            plan.is_current = True
+            plan.save(update_fields=["is_current"])
         for area in core.areas:
             context.areas[area.slug] = context.upsert(
                 Area, {"slug": area.slug}, {"name": area.name, "short": area.short}

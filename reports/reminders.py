@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from omstilling.models import User
+from omstilling.models import Plan, User
 from omstilling.quarters import Quarter
 from tracks import selectors as tracks_selectors
 from tracks.models import Initiative, Milestone
-from tracks.selectors import current_plan
 
 HORIZON_DAYS = 14
 
@@ -67,7 +66,7 @@ def reminders_by_user(*, today: dt.date, user: User | None = None) -> dict[int, 
     their owning groups' members and their institutions' leaders; the initiatives without a
     status update this quarter and their owning groups' members.
     """
-    plan = current_plan()
+    plan = Plan.objects.current()
     if plan is None:
         return {}
     horizon = today + dt.timedelta(days=HORIZON_DAYS)

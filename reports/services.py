@@ -28,7 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from omstilling.models import User
+from omstilling.models import Plan, User
 from reports.models import PENDING_STATES, ReminderSent, Report, ReportKind, ReportState
 from reports.pdf import render_report
 from reports.periods import Period, parse_period
@@ -40,7 +40,6 @@ from reports.schedule import (
     previous_quarter,
 )
 from reports.snapshot import build_snapshot
-from tracks.selectors import current_plan
 
 logger = logging.getLogger(__name__)
 
@@ -177,7 +176,7 @@ def _snapshot(report: Report, now: dt.datetime) -> dict:
         if outermost and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        plan = current_plan()
+        plan = Plan.objects.current()
         if plan is None:
             raise ReportError(_("Der er ikke indlæst nogen plan."))
         return build_snapshot(report=report, plan=plan, now=now)

@@ -1,23 +1,19 @@
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import gettext as _
 
-from omstilling.access import INVESTMENT_READERS, reader_required
+from omstilling.access import INVESTMENT_READERS, current_plan_or_404, reader_required
 from reports.dashboard import build_dashboard
 from reports.forms import DashboardFilterForm
 from reports.kpis import kpi_page
 from reports.selectors import Scope
-from tracks.selectors import current_plan
 
 
 @reader_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The committee's overview. Every role may read it: it holds aggregates, no child data."""
-    plan = current_plan()
-    if plan is None:
-        raise Http404(_("Der er ikke indlæst nogen plan endnu."))
+    plan = current_plan_or_404()
     form = DashboardFilterForm(request.GET or None, plan=plan)
     # A bad value (a hand-edited URL) shows as an error on its field; the other filter applies.
     filters = {}

@@ -18,10 +18,6 @@ PROGRESS_RULE = gettext_noop(
 )
 
 
-def current_plan() -> Plan | None:
-    return Plan.objects.order_by("pk").first()
-
-
 def initiatives_with_status() -> QuerySet[Initiative]:
     return Initiative.objects.select_related(
         "spor", "theme", "lead_area", "owner", "owner_body", "current_status"

@@ -1,13 +1,13 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from omstilling.access import reader_required, writer_required
+from omstilling.access import current_plan_or_404, reader_required, writer_required
 from tracks import selectors
 from tracks.access import (
     can_complete_milestone,
@@ -26,16 +26,9 @@ from tracks.services import (
 )
 
 
-def _plan_or_404():
-    plan = selectors.current_plan()
-    if plan is None:
-        raise Http404(_("Der er ikke indlæst nogen plan endnu."))
-    return plan
-
-
 @reader_required
 def plan_overview(request: HttpRequest) -> HttpResponse:
-    plan = _plan_or_404()
+    plan = current_plan_or_404()
     return render(
         request,
         "tracks/overview.html",
@@ -48,7 +41,7 @@ def plan_overview(request: HttpRequest) -> HttpResponse:
 
 
 def _filtered_initiatives(request: HttpRequest):
-    plan = _plan_or_404()
+    plan = current_plan_or_404()
     form = InitiativeFilterForm(request.GET or None, plan=plan)
     # A bad value (e.g. a hand-edited URL) is shown as an error on its field; the other
     # filters still apply.

@@ -319,7 +319,7 @@ def counts_template(request: HttpRequest) -> HttpResponse:
 
 
 def _target_quarters() -> list[Quarter]:
-    plan = Plan.objects.order_by("pk").only("start_quarter", "end_quarter").first()
+    plan = Plan.objects.only("start_quarter", "end_quarter", "is_current").current()
     if plan:
         return quarter_range(Quarter.of(plan.start_quarter), Quarter.of(plan.end_quarter))
     current = Quarter.of(timezone.localdate())
