@@ -121,22 +121,6 @@ def status_changes(*, plan: Plan, scope: Scope, since: dt.date) -> list[Initiati
     )
 
 
-def _overdue(today: dt.date) -> Q:
-    """Open and past its due date (Milestone.is_overdue in SQL): the planned date if there is
-    one, otherwise the last day of the planned quarter, i.e. any quarter before today's."""
-    return Q(completed_on__isnull=True) & (
-        Q(planned_date__lt=today)
-        | Q(planned_date__isnull=True, planned_quarter__lt=Quarter.of(today).first_day)
-    )
-
-
-def _not_yet_due(today: dt.date) -> Q:
-    return Q(completed_on__isnull=True) & (
-        Q(planned_date__gte=today)
-        | Q(planned_date__isnull=True, planned_quarter__gte=Quarter.of(today).first_day)
-    )
-
-
 def milestone_quarters(*, plan: Plan, scope: Scope, today: dt.date) -> dict[Quarter, dict]:
     """Milestones per planned quarter: `done`, `due` (open, not yet due) and `overdue`.
 
@@ -146,8 +130,8 @@ def milestone_quarters(*, plan: Plan, scope: Scope, today: dt.date) -> dict[Quar
         .values("planned_quarter")
         .annotate(
             done=Count("pk", filter=Q(completed_on__isnull=False)),
-            due=Count("pk", filter=_not_yet_due(today)),
-            overdue=Count("pk", filter=_overdue(today)),
+            due=Count("pk", filter=Milestone.not_yet_due_condition(today)),
+            overdue=Count("pk", filter=Milestone.overdue_condition(today)),
         )
         .order_by("planned_quarter")
     )
@@ -163,7 +147,8 @@ def overdue_milestones(*, plan: Plan, scope: Scope, today: dt.date) -> list[Mile
     One query.
     """
     milestones = list(
-        Milestone.objects.filter(scope.q("initiative__"), _overdue(today), initiative__plan=plan)
+        Milestone.objects.overdue(today)
+        .filter(scope.q("initiative__"), initiative__plan=plan)
         .select_related(
             "initiative__spor", "initiative__owner", "initiative__owner_body", "institution"
         )

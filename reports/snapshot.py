@@ -23,7 +23,7 @@ from reports.kpis import kpi_page
 from reports.models import Report, ReportKind, ReportState
 from reports.selectors import Scope
 from tracks import selectors as tracks_selectors
-from tracks.models import WorkState
+from tracks.models import MilestoneState, WorkState
 
 SCHEMA = 1
 
@@ -59,12 +59,7 @@ def _chart(chart) -> dict:
 
 def _milestone(milestone, today: dt.date) -> dict:
     due = milestone.due_date
-    if milestone.completed_on:
-        state = "done"
-    elif due < today:
-        state = "overdue"
-    else:
-        state = "planned"
+    state = milestone.state_on(today)
     end = milestone.completed_on or today
     return {
         "id": milestone.pk,
@@ -73,9 +68,20 @@ def _milestone(milestone, today: dt.date) -> dict:
         "quarter": Quarter.of(milestone.planned_quarter).label,
         "due_date": _date(due),
         "completed_on": _date(milestone.completed_on),
-        "state": state,
+        "state": state.value,
+        "state_label": str(state.label),
+        "done": milestone.is_done,
         "days_late": max(0, (end - due).days),
     }
+
+
+def _was_done(milestone: dict) -> bool:
+    # Snapshots before MilestoneState was the one home said "done"/"overdue"/"planned".
+    return milestone.get("done", milestone["state"] == "done")
+
+
+def _was_overdue(milestone: dict) -> bool:
+    return milestone["state"] in (MilestoneState.OVERDUE, "overdue")
 
 
 def _status(status, authors: dict[int, str]) -> dict | None:
@@ -344,12 +350,10 @@ def compare(previous: dict, current: dict) -> dict:
         for milestone in initiative["milestones"]:
             old_milestone = before_milestones.get(milestone["id"])
             entry = {**milestone, "initiative": initiative["title"], "spor": ref["spor_number"]}
-            if milestone["state"] == "done" and (
-                old_milestone is None or old_milestone["state"] != "done"
-            ):
+            if milestone["done"] and (old_milestone is None or not _was_done(old_milestone)):
                 reached.append(entry)
-            if milestone["state"] == "overdue" and (
-                old_milestone is None or old_milestone["state"] != "overdue"
+            if milestone["state"] == MilestoneState.OVERDUE and (
+                old_milestone is None or not _was_overdue(old_milestone)
             ):
                 overdue.append(entry)
     return {

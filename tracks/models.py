@@ -208,8 +208,25 @@ class StatusUpdate(models.Model):
         return f"{self.initiative} v{self.version}: {self.get_state_display()}"
 
 
+class MilestoneState(models.TextChoices):
+    """Where a milestone stands on a day: the one home of these words (pages, reports, mails)."""
+
+    PLANNED = "planlagt", _("Planlagt")
+    OVERDUE = "forsinket", _("Forsinket")
+    DONE = "naaet", _("Nået")
+    DONE_LATE = "naaet_for_sent", _("Nået for sent")
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def overdue(self, today: dt.date) -> "MilestoneQuerySet":
+        return self.filter(Milestone.overdue_condition(today))
+
+
 class Milestone(models.Model):
-    """A milepæl. Plan-wide when `institution` is empty, otherwise one institution's own."""
+    """A milepæl. Plan-wide when `institution` is empty, otherwise one institution's own.
+
+    Its state on a day (`state_on`) is decided here and nowhere else; `overdue_condition` and
+    `not_yet_due_condition` say the same in SQL for aggregates."""
 
     initiative = models.ForeignKey(Initiative, on_delete=models.PROTECT, related_name="milestones")
     slug = models.SlugField(_("nøgle"), max_length=120)
@@ -243,6 +260,8 @@ class Milestone(models.Model):
     history = HistoricalRecords(
         excluded_fields=["completed_on", "completed_by", "completed_at", "completion_note"]
     )
+
+    objects = MilestoneQuerySet.as_manager()
 
     class Meta:
         ordering = ["planned_quarter", "planned_date", "order", "pk"]
@@ -284,6 +303,32 @@ class Milestone(models.Model):
     @property
     def is_done_late(self) -> bool:
         return self.is_done and self.completed_on > self.due_date
+
+    def state_on(self, today: dt.date) -> MilestoneState:
+        if self.is_done:
+            return MilestoneState.DONE_LATE if self.is_done_late else MilestoneState.DONE
+        return MilestoneState.OVERDUE if self.is_overdue(today) else MilestoneState.PLANNED
+
+    @property
+    def state(self) -> MilestoneState:
+        return self.state_on(timezone.localdate())
+
+    @staticmethod
+    def overdue_condition(today: dt.date) -> Q:
+        """`is_overdue` in SQL: open and past its due date (the planned date if there is one,
+        otherwise the last day of the planned quarter, i.e. any quarter before today's)."""
+        return Q(completed_on__isnull=True) & (
+            Q(planned_date__lt=today)
+            | Q(planned_date__isnull=True, planned_quarter__lt=Quarter.of(today).first_day)
+        )
+
+    @staticmethod
+    def not_yet_due_condition(today: dt.date) -> Q:
+        """Open and not yet past its due date, in SQL."""
+        return Q(completed_on__isnull=True) & (
+            Q(planned_date__gte=today)
+            | Q(planned_date__isnull=True, planned_quarter__gte=Quarter.of(today).first_day)
+        )
 
 
 class MilestoneEvent(models.Model):

@@ -63,7 +63,7 @@ def test_it_stores_the_snapshot_the_pdf_and_its_checksum(small_plan, chef):
     assert first["title"] == "Fælles kompetenceforløb"
     assert first["status"]["state_label"] == "I gang"
     assert first["status"]["progress"] == 40
-    assert [m["state"] for m in first["milestones"]] == ["done", "planned"]
+    assert [m["state"] for m in first["milestones"]] == ["naaet", "planlagt"]
     assert [m["title"] for m in snapshot["overdue"]] == ["Beslutning om lederforløb"]
     assert "<svg" in snapshot["charts"]["spor_status"]["svg"]
 
