@@ -14,14 +14,14 @@ import datetime as dt
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from omstilling.numbers import count_text, kr_text, number_text
 from omstilling.quarters import Quarter
-from omstilling.templatetags.portal import kr
 
 Number = int | Decimal
 
@@ -85,25 +85,6 @@ MONEY_SERIES = [
 # --- Formatting (Danish) ------------------------------------------------------------------------
 
 
-def count_text(value: Number) -> str:
-    return number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
-
-
-def number_text(value: float | Number) -> str:
-    """`1234` → `1.234`, `20.5` → `20,5`: a whole number without decimals, else one."""
-    amount = Decimal(str(value))
-    decimals = 0 if amount == amount.to_integral_value() else 1
-    return number_format(amount, decimal_pos=decimals, use_l10n=True, force_grouping=True)
-
-
-def percent_text(value: float | Decimal | None) -> str:
-    """`47.14` → `47 %`, rounded half up as the templates' floatformat does."""
-    if value is None:
-        return _("ingen data")
-    whole = Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return f"{number_format(whole, decimal_pos=0, use_l10n=True)} %"
-
-
 def short_kr(value: Number) -> str:
     """Amounts in a chart's small print: `12,5 mio. kr.`; below a million the exact amount."""
     amount = Decimal(value)
@@ -113,7 +94,7 @@ def short_kr(value: Number) -> str:
         return _("%(amount)s mio. kr.") % {
             "amount": number_format(millions, decimal_pos=decimals, use_l10n=True)
         }
-    return kr(amount)
+    return kr_text(amount)
 
 
 def danish_date(day: dt.date) -> str:

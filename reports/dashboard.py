@@ -12,8 +12,8 @@ from django.utils.translation import ngettext
 
 from investments.selectors import pool_summary
 from omstilling.models import Plan
+from omstilling.numbers import count_text, kr_text, percent_text
 from omstilling.quarters import Quarter, quarter_range
-from omstilling.templatetags.portal import kr
 from reports import selectors
 from reports.charts import (
     MILESTONE_SERIES,
@@ -22,9 +22,7 @@ from reports.charts import (
     STATE_SERIES,
     BarInput,
     Table,
-    count_text,
     danish_date,
-    percent_text,
     quarter_columns,
     short_kr,
     stacked_bars,
@@ -195,11 +193,11 @@ def _investment_section(summary: dict, plan: Plan) -> dict:
         caption=_("Puljen: bevilget, godkendt, forbrugt og fri"),
         columns=[_("Puljen"), _("Beløb")],
         rows=[
-            (_("Bevilget"), [kr(granted)]),
-            (_("Godkendt"), [kr(approved)]),
-            (_("Forbrugt"), [kr(spent)]),
-            (_("Godkendt, ikke forbrugt"), [kr(approved - spent)]),
-            (_("Fri i puljen"), [kr(summary["free"])]),
+            (_("Bevilget"), [kr_text(granted)]),
+            (_("Godkendt"), [kr_text(approved)]),
+            (_("Forbrugt"), [kr_text(spent)]),
+            (_("Godkendt, ikke forbrugt"), [kr_text(approved - spent)]),
+            (_("Fri i puljen"), [kr_text(summary["free"])]),
         ],
     )
     pool_chart = stacked_bars(
@@ -223,10 +221,10 @@ def _investment_section(summary: dict, plan: Plan) -> dict:
         series=MONEY_SERIES,
         table=pool_table,
         value_text=short_kr,
-        desc_text=kr,
+        desc_text=kr_text,
         scale_max=granted,
         desc_intro=_("Bevilget %(granted)s, godkendt %(approved)s.")
-        % {"granted": kr(granted), "approved": kr(approved)},
+        % {"granted": kr_text(granted), "approved": kr_text(approved)},
     )
     schools = summary["schools"]
     school_table = Table(
@@ -235,7 +233,7 @@ def _investment_section(summary: dict, plan: Plan) -> dict:
         rows=[
             (
                 str(row["school"]),
-                [count_text(row["investments"]), kr(row["approved"]), kr(row["spent"])],
+                [count_text(row["investments"]), kr_text(row["approved"]), kr_text(row["spent"])],
             )
             for row in schools
         ],
@@ -243,8 +241,8 @@ def _investment_section(summary: dict, plan: Plan) -> dict:
             _("Alle udviklingsskoler"),
             [
                 count_text(sum(row["investments"] for row in schools)),
-                kr(sum((row["approved"] for row in schools), Decimal(0))),
-                kr(sum((row["spent"] for row in schools), Decimal(0))),
+                kr_text(sum((row["approved"] for row in schools), Decimal(0))),
+                kr_text(sum((row["spent"] for row in schools), Decimal(0))),
             ],
         ),
     )
@@ -263,7 +261,7 @@ def _investment_section(summary: dict, plan: Plan) -> dict:
         series=MONEY_SERIES[:2],
         table=school_table,
         value_text=short_kr,
-        desc_text=kr,
+        desc_text=kr_text,
         desc_intro=_("Godkendte investeringer pr. udviklingsskole og hvor meget, der er forbrugt."),
     )
     share = approved / granted * 100 if granted else None

@@ -40,6 +40,8 @@ from enum import StrEnum
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from omstilling.numbers import count_text, percent_text
+
 SMALL = 5  # counts below this (and above 0) are never shown
 SMALL_TEXT = "<5"
 HIDDEN_TEXT = "x"
@@ -127,13 +129,9 @@ class DisclosedTable:
         return cells
 
 
-def _count_text(value: int) -> str:
-    return number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
-
-
-def percent_text(value: Decimal) -> str:
-    """Danish percentage: 12,5 % (with a no-break space)."""
-    return f"{number_format(value, decimal_pos=1, use_l10n=True, force_grouping=True)}\u00a0%"
+def share_text(value: Decimal) -> str:
+    """A share of children: one decimal, `12,5 %`."""
+    return percent_text(value, decimals=1)
 
 
 _INF = math.inf
@@ -415,7 +413,7 @@ def _count_cell(value: int | None, *, hidden: bool) -> Cell:
             suppressed=True,
             reason=Reason.SMALL if small else Reason.SECONDARY,
         )
-    return Cell(value=value, text=_count_text(value))
+    return Cell(value=value, text=count_text(value))
 
 
 def disclose_count(value: int | None) -> Cell:
@@ -442,7 +440,7 @@ def disclose_share(count: int | None, base: int | None, *, hidden: bool = False)
     percent = (Decimal(count) * 100 / Decimal(base)).quantize(
         Decimal("0.1"), rounding=ROUND_HALF_UP
     )
-    return Cell(value=percent, text=percent_text(percent), statistic=Statistic.SHARE)
+    return Cell(value=percent, text=share_text(percent), statistic=Statistic.SHARE)
 
 
 def _check_sample(values: Sequence) -> list[Decimal]:

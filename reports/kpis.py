@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from omstilling.numbers import number_text
 from omstilling.quarters import Quarter, quarter_range
 from reports.charts import (
     ACTUAL_LINE,
@@ -21,7 +22,6 @@ from reports.charts import (
     ColumnInput,
     LineInput,
     PeriodChart,
-    number_text,
     period_columns,
     period_lines,
 )
@@ -35,7 +35,7 @@ from reports.disclosure import (
     disclose,
     disclose_count,
     disclose_median,
-    percent_text,
+    share_text,
 )
 from supportsystem import selectors as support_selectors
 from supportsystem.models import ConcernType
@@ -98,7 +98,7 @@ class KpiPage:
 
 
 def _number_text(value: float | Decimal, *, percent: bool = False) -> str:
-    return percent_text(Decimal(str(value))) if percent else number_text(value)
+    return share_text(Decimal(str(value))) if percent else number_text(value)
 
 
 def _plain(value: float | None, *, percent: bool = False) -> Cell:

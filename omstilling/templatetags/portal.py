@@ -4,8 +4,9 @@ import datetime as dt
 from decimal import Decimal
 
 from django import template
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 
+from omstilling.numbers import count_text, kr_text, percent_text
 from omstilling.quarters import Quarter
 
 register = template.Library()
@@ -34,11 +35,19 @@ def weekday_date(value: dt.date | None) -> str:
 @register.filter
 def kr(value: Decimal | int | None) -> str:
     """`50000000` → `50.000.000 kr.`; øre are shown only when there are any."""
-    if value is None:
-        return ""
-    amount = Decimal(value)
-    decimals = 0 if amount == amount.to_integral_value() else 2
-    return f"{number_format(amount, decimal_pos=decimals, use_l10n=True, force_grouping=True)} kr."
+    return kr_text(value)
+
+
+@register.filter
+def percent(value, decimals: int = 0) -> str:
+    """`47.14` → `47 %` (`|percent:1` → `47,1 %`); None → `–`."""
+    return percent_text(value, decimals=int(decimals), missing="–")
+
+
+@register.filter
+def count(value) -> str:
+    """`1234` → `1.234`."""
+    return count_text(value) if value is not None else "–"
 
 
 _WIDGET_CLASSES = {"select": "form-select", "textarea": "form-input", "checkbox": "form-checkbox"}

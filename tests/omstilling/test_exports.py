@@ -113,7 +113,9 @@ def test_any_table_written_as_xlsx_has_no_formula_and_keeps_its_types(rows):
     data = sheets_response(fmt="xlsx", basename="t", sheets=[sheet]).content
 
     assert b"<f>" not in _sheet_xml(data) and b"<f " not in _sheet_xml(data)
-    written = list(load_workbook(io.BytesIO(data)).active.iter_rows(min_row=2))
+    # Rows of only empty cells are not written; read as many rows as were given.
+    sheet_read = load_workbook(io.BytesIO(data)).active
+    written = list(sheet_read.iter_rows(min_row=2, max_row=1 + len(rows), max_col=3))
     for row, cells in zip(rows, written, strict=True):
         for value, cell in zip(row, cells, strict=True):
             assert cell.data_type != "f"

@@ -215,7 +215,7 @@ def test_it_shows_each_spors_progress_and_the_rule(page):
         ["Spor 2", "50 %", "3 / 4"],
     ]
     assert "Sporets fremdrift er gennemsnittet af fremdriften" in html
-    assert 'value="45"' in html and "45 %" in html
+    assert 'value="45"' in html and "45\u00a0%" in html
     assert "(4 af 5 tiltag tæller med)" in text(html)
     assert "(3 af 4 tiltag tæller med)" in text(html)
 
@@ -337,7 +337,7 @@ def test_it_renders_the_charts_with_their_text_alternatives(page):
     )
     assert "Skole A (udvikling) (3,5 mio. kr. godkendt): 1.750.000,75 kr. forbrugt" in html
     assert "4. kvartal 2026: 2 planlagt, 1 forsinket" in html
-    assert "Spor 2 (50 % · 3 af 4 tiltag): 50 % fremdrift, 50 % mangler." in html
+    assert "Spor 2 (50\u00a0% · 3 af 4 tiltag): 50\u00a0% fremdrift, 50\u00a0% mangler." in html
 
 
 def test_it_handles_a_plan_without_content(client, bfu, plan, spor):

@@ -245,9 +245,9 @@ def test_it_averages_progress_over_initiatives_with_a_status_except_abandoned(
     html = response.content.decode()
     first = _section(html, 1)
     assert 'value="60"' in first
-    assert "60 %" in first
+    assert "60\u00a0%" in first
     assert "2 tiltag med status af 4" in first
-    assert "0 %" in _section(html, 2)
+    assert "0\u00a0%" in _section(html, 2)
 
 
 def test_it_shows_no_progress_for_a_spor_without_statuses(client, chef, spor, initiative):
