@@ -40,9 +40,20 @@ class Quarter:
             return Quarter(self.year + 1, 1)
         return Quarter(self.year, self.number + 1)
 
+    def previous(self) -> "Quarter":
+        if self.number == 1:
+            return Quarter(self.year - 1, 4)
+        return Quarter(self.year, self.number - 1)
+
     @property
     def code(self) -> str:
+        """`2025-Q3`: the code of URLs, forms and stored data."""
         return f"{self.year}-Q{self.number}"
+
+    @property
+    def danish_code(self) -> str:
+        """`2025-K3`: the code people read and type (report periods, import files)."""
+        return f"{self.year}-K{self.number}"
 
     @property
     def label(self) -> str:

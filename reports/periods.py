@@ -35,7 +35,7 @@ def quarter_period(year: int, number: int) -> Period:
     quarter = Quarter(year, number)
     with translation.override("da"):
         label = quarter.label
-    return Period(QUARTERLY, f"{year}-K{number}", label, quarter.first_day, quarter.last_day)
+    return Period(QUARTERLY, quarter.danish_code, label, quarter.first_day, quarter.last_day)
 
 
 def month_period(year: int, month: int) -> Period:

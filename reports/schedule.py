@@ -9,6 +9,8 @@ from functools import cache
 
 import holidays
 
+from omstilling.quarters import Quarter
+
 
 @cache
 def _danish_holidays(year: int) -> holidays.HolidayBase:
@@ -40,10 +42,9 @@ def previous_month(day: dt.date) -> tuple[int, int]:
     return first.year, first.month
 
 
-def previous_quarter(day: dt.date) -> tuple[int, int]:
-    """(year, quarter) of the quarter that ended before `day`'s quarter began."""
-    quarter = (day.month - 1) // 3 + 1
-    return (day.year - 1, 4) if quarter == 1 else (day.year, quarter - 1)
+def previous_quarter(day: dt.date) -> Quarter:
+    """The quarter that ended before `day`'s quarter began."""
+    return Quarter.of(day).previous()
 
 
 def next_report_day(kind: str, *, after: dt.date) -> dt.date:

@@ -157,8 +157,8 @@ def reports_request_scheduled(*, today: dt.date) -> list[Report]:
     month the monthly report for the month just ended. Any other day: nothing."""
     reports = []
     if is_first_working_day_of_quarter(today):
-        year, quarter = previous_quarter(today)
-        reports.append(report_request(kind=ReportKind.KVARTALSRAPPORT, period=f"{year}-K{quarter}"))
+        quarter = previous_quarter(today)
+        reports.append(report_request(kind=ReportKind.KVARTALSRAPPORT, period=quarter.danish_code))
     if is_first_working_day_of_month(today):
         year, month = previous_month(today)
         reports.append(report_request(kind=ReportKind.MAANEDSRAPPORT, period=f"{year}-{month:02d}"))

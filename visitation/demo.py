@@ -72,7 +72,7 @@ def _seed_counts(*, by: User, institutions: dict[str, Institution], today: dt.da
                 )
             )
         special_offer_counts_replace(
-            by=by, rows=rows, file_name=f"bestand-{quarter.year}-K{quarter.number}.csv"
+            by=by, rows=rows, file_name=f"bestand-{quarter.danish_code}.csv"
         )
 
 

@@ -305,7 +305,7 @@ def counts(request: HttpRequest) -> HttpResponse:
 def counts_template(request: HttpRequest) -> HttpResponse:
     """An empty file with the right columns and one example row, to fill in."""
     quarter = Quarter.of(timezone.localdate())
-    example = ["Skole A", f"{quarter.year}-K{quarter.number}", "skole", 12, 540]
+    example = ["Skole A", quarter.danish_code, "skole", 12, 540]
     return table_response(
         fmt="csv",
         basename="bestand-skabelon",

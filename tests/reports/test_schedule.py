@@ -47,5 +47,5 @@ def test_it_knows_the_quarterly_and_monthly_report_days():
 def test_it_names_the_period_just_ended():
     assert previous_month(dt.date(2026, 12, 1)) == (2026, 11)
     assert previous_month(dt.date(2027, 1, 4)) == (2026, 12)
-    assert previous_quarter(dt.date(2026, 10, 1)) == (2026, 3)
-    assert previous_quarter(dt.date(2027, 1, 4)) == (2026, 4)
+    assert previous_quarter(dt.date(2026, 10, 1)).danish_code == "2026-K3"
+    assert previous_quarter(dt.date(2027, 1, 4)).danish_code == "2026-K4"
