@@ -7,5 +7,5 @@ class InvestmentsConfig(AppConfig):
     verbose_name = _("Udviklingsskoler og investeringer")
 
     def ready(self) -> None:
-        # Register the demo data this app owns.
-        from investments import demo  # noqa: F401
+        # Register the demo data and the scale data this app owns.
+        from investments import demo, scale  # noqa: F401

@@ -7,5 +7,5 @@ class SupportsystemConfig(AppConfig):
     verbose_name = _("Støttesystemet")
 
     def ready(self) -> None:
-        # Register the plan-file sections and the demo data this app owns.
-        from supportsystem import demo, plan_sections  # noqa: F401
+        # Register the plan-file sections, the demo data and the scale data this app owns.
+        from supportsystem import demo, plan_sections, scale  # noqa: F401

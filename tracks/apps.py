@@ -7,5 +7,5 @@ class TracksConfig(AppConfig):
     verbose_name = _("Planens indhold")
 
     def ready(self) -> None:
-        # Register the plan-file sections and the demo data this app owns.
-        from tracks import demo, plan_sections  # noqa: F401
+        # Register the plan-file sections, the demo data and the scale data this app owns.
+        from tracks import demo, plan_sections, scale  # noqa: F401

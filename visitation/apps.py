@@ -7,5 +7,5 @@ class VisitationConfig(AppConfig):
     verbose_name = _("Visitation")
 
     def ready(self) -> None:
-        # Register the demo data this app owns.
-        from visitation import demo  # noqa: F401
+        # Register the demo data and the scale data this app owns.
+        from visitation import demo, scale  # noqa: F401
