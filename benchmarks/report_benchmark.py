@@ -1,15 +1,17 @@
 """How long the quarterly report takes to compile and render: for the Vejle plan with the demo
-data, and for a data set ten times its size. Not a test; run it by hand:
+data, and for ten times that (`seed_scale --factor 10`). Not a test; run it by hand:
 
     DEBUG=1 .venv/bin/python benchmarks/report_benchmark.py
 
 It builds a scratch SQLite database in a temporary directory (or uses BENCH_DATABASE_URL, which
 it empties and fills), loads the plan, seeds the demo data and prints, per data set, the time to
-gather the snapshot, the time to render the PDF, the whole compile, and the PDF's page count
-and size.
+gather the snapshot, the time to render the PDF and the whole compile, each as wall time and as
+this process's CPU time (WeasyPrint renders in-process), the process's peak memory so far, and
+the PDF's page count and size.
 """
 
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -35,15 +37,15 @@ from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.utils import timezone, translation  # noqa: E402
 
-from investments.models import Investment, InvestmentState  # noqa: E402
 from omstilling.demo import seed_demo  # noqa: E402
 from omstilling.models import Plan  # noqa: E402
 from omstilling.plan_file import load_plan_file  # noqa: E402
+from omstilling.scale import seed_scale  # noqa: E402
 from reports.models import Report, ReportKind  # noqa: E402
 from reports.pdf import render_report  # noqa: E402
 from reports.periods import parse_period  # noqa: E402
 from reports.services import _snapshot, report_compile  # noqa: E402
-from tracks.models import Initiative, Milestone, StatusUpdate  # noqa: E402
+from tracks.models import Initiative, Milestone  # noqa: E402
 
 
 def prepare() -> None:
@@ -56,80 +58,22 @@ def prepare() -> None:
         seed_demo(today=timezone.localdate())
 
 
-def grow_tenfold() -> None:
-    """Nine copies of every initiative with its status history, milestones and §17.4 links,
-    and nine more (draft) investments per investment: ten times the rows a report reads."""
-    plan = Plan.objects.current()
-    originals = list(
-        Initiative.objects.filter(plan=plan).prefetch_related(
-            "milestones", "status_updates", "recommendations"
-        )
-    )
-    with transaction.atomic():
-        for copy in range(1, 10):
-            for source in originals:
-                initiative = Initiative.objects.create(
-                    plan=plan,
-                    spor=source.spor,
-                    theme=source.theme,
-                    slug=f"{source.slug}-kopi-{copy}",
-                    title=f"{source.title} (kopi {copy})",
-                    description=source.description,
-                    lead_area=source.lead_area,
-                    owner=source.owner,
-                    owner_body=source.owner_body,
-                    start_quarter=source.start_quarter,
-                    end_quarter=source.end_quarter,
-                    order=source.order + 100 * copy,
-                )
-                Milestone.objects.bulk_create(
-                    Milestone(
-                        initiative=initiative,
-                        slug=m.slug,
-                        title=m.title,
-                        planned_quarter=m.planned_quarter,
-                        planned_date=m.planned_date,
-                        institution=m.institution,
-                        order=m.order,
-                        completed_on=m.completed_on,
-                        completed_by=m.completed_by,
-                    )
-                    for m in source.milestones.all()
-                )
-                updates = StatusUpdate.objects.bulk_create(
-                    StatusUpdate(
-                        initiative=initiative,
-                        version=u.version,
-                        state=u.state,
-                        health=u.health,
-                        progress=u.progress,
-                        narrative=u.narrative,
-                        next_steps=u.next_steps,
-                        author=u.author,
-                        created_at=u.created_at,
-                    )
-                    for u in sorted(source.status_updates.all(), key=lambda u: u.version)
-                )
-                if updates:
-                    Initiative.objects.filter(pk=initiative.pk).update(
-                        current_status=max(updates, key=lambda u: u.version),
-                        version=source.version,
-                    )
-                for recommendation in source.recommendations.all():
-                    recommendation.initiatives.add(initiative)
-        for investment in list(Investment.objects.filter(plan=plan)):
-            Investment.objects.bulk_create(
-                Investment(
-                    plan=plan,
-                    development_school=investment.development_school,
-                    title=f"{investment.title} (kopi {copy})",
-                    purpose=investment.purpose,
-                    amount=investment.amount,
-                    state=InvestmentState.KLADDE,
-                    created_by=investment.created_by,
-                )
-                for copy in range(1, 10)
-            )
+class Clock:
+    """Wall time and this process's CPU time since the clock was started."""
+
+    def __init__(self):
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+
+    def lap(self) -> tuple[float, float]:
+        wall, cpu = time.perf_counter(), time.process_time()
+        elapsed = (wall - self.wall, cpu - self.cpu)
+        self.wall, self.cpu = wall, cpu
+        return elapsed
+
+
+def peak_memory_mb() -> float:
+    """The process's peak resident memory so far (ru_maxrss is in KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def measure(label: str, period: str) -> dict:
@@ -138,22 +82,23 @@ def measure(label: str, period: str) -> dict:
         kind=spec.kind, period=spec.code, period_label=spec.label, period_start=spec.first_day
     )
     with translation.override("da"):
-        started = time.perf_counter()
+        clock = Clock()
         snapshot = _snapshot(report, timezone.now())
-        gathered = time.perf_counter()
+        gathered = clock.lap()
         rendered = render_report(snapshot)
-        finished = time.perf_counter()
-    started_compile = time.perf_counter()
+        render = clock.lap()
+    clock = Clock()
     report = report_compile(report=report)
-    compiled = time.perf_counter() - started_compile
+    compiled = clock.lap()
     plan = Plan.objects.current()
     return {
         "label": label,
         "initiatives": Initiative.objects.filter(plan=plan).count(),
         "milestones": Milestone.objects.filter(initiative__plan=plan).count(),
-        "snapshot": gathered - started,
-        "render": finished - gathered,
+        "snapshot": gathered,
+        "render": render,
         "compile": compiled,
+        "peak_mb": peak_memory_mb(),
         "pages": report.page_count,
         "size": report.pdf_size,
         "render_pages": rendered.pages,
@@ -164,25 +109,32 @@ def main() -> None:
     print(f"Database: {os.environ['DATABASE_URL']}")
     prepare()
     results = [measure("Vejle-planen (demo-data)", "2026-K3")]
-    grow_tenfold()
+    seed_scale(factor=10, today=timezone.localdate())
     # The second report also compares itself with the first ("Ændringer siden sidste rapport").
     results.append(measure("10 × Vejle-planen", "2026-K4"))
     header = (
-        f"{'Datasæt':<26} {'tiltag':>7} {'milepæle':>9} {'snapshot':>9} {'PDF':>8} "
-        f"{'i alt':>8} {'sider':>6} {'størrelse':>10}"
+        f"{'Datasæt':<26} {'tiltag':>7} {'milepæle':>9} {'snapshot':>13} {'PDF':>13} "
+        f"{'i alt':>13} {'hukommelse':>11} {'sider':>6} {'størrelse':>10}"
     )
     print()
-    print("Kvartalsrapport: tid til at samle øjebliksbilledet og gengive PDF'en (WeasyPrint)")
+    print("Kvartalsrapport: tid til at samle øjebliksbilledet og gengive PDF'en (WeasyPrint),")
+    print("som vægur / CPU-tid i denne proces")
     print(header)
     print("-" * len(header))
     for r in results:
         print(
             f"{r['label']:<26} {r['initiatives']:>7} {r['milestones']:>9} "
-            f"{r['snapshot']:>8.2f}s {r['render']:>7.2f}s {r['compile']:>7.2f}s "
-            f"{r['pages']:>6} {r['size'] / 1024:>7.0f} KB"
+            f"{_times(r['snapshot']):>13} {_times(r['render']):>13} {_times(r['compile']):>13} "
+            f"{r['peak_mb']:>8.0f} MB {r['pages']:>6} {r['size'] / 1024:>7.0f} KB"
         )
     print()
     print("'i alt' er hele report_compile: snapshot, PDF, SHA-256, fil og opdatering af rækken.")
+    print("'hukommelse' er processens højeste forbrug (RSS) indtil da.")
+
+
+def _times(elapsed: tuple[float, float]) -> str:
+    wall, cpu = elapsed
+    return f"{wall:.1f}/{cpu:.1f} s"
 
 
 if __name__ == "__main__":
