@@ -158,9 +158,14 @@ def seed(base: str, factors: list[int], *, reuse: bool) -> dict[int, dict]:
         manage(first, "load_plan")
         manage(first, "seed_demo")
         vacuum_analyze(first)
+    else:
+        manage(first, "migrate", "--noinput", "-v", "0")  # a kept database follows the code
     for factor in factors:
         url = database_url(base, factor)
-        if factor == 1 or (reuse and not fresh_base and database_exists(base, url)):
+        kept = factor != 1 and reuse and not fresh_base and database_exists(base, url)
+        if kept:
+            manage(url, "migrate", "--noinput", "-v", "0")
+        if factor == 1 or kept:
             seeded[factor] = {"seed_scale_seconds": None, "output": ""}
             continue
         log(f"Bygger {_name(url)}: kopi af {_name(first)}, seed_scale --factor {factor} …")
@@ -355,8 +360,9 @@ def wrk(server: Server, path: str, cookie: str, seconds: int, connections: int) 
     return {
         "requests": run["requests"],
         "rps": run["requests"] / (run["duration_us"] / 1e6),
-        "p50_ms": run["p50_us"] / 1000,
-        "p95_ms": run["p95_us"] / 1000,
+        # A run too short for even one answer has no latency to tell.
+        "p50_ms": run["p50_us"] / 1000 if run["requests"] else None,
+        "p95_ms": run["p95_us"] / 1000 if run["requests"] else None,
         "cpu_seconds": cpu_seconds,
         "errors": errors,
     }
@@ -375,8 +381,9 @@ class PageResult:
     runs: list[dict] = field(default_factory=list)
     shares: list[float] = field(default_factory=list)
 
-    def _median(self, key: str) -> float:
-        return statistics.median(run[key] for run in self.runs)
+    def _median(self, key: str) -> float | None:
+        values = [run[key] for run in self.runs if run[key] is not None]
+        return statistics.median(values) if values else None
 
     def summary(self) -> dict:
         requests = sum(run["requests"] for run in self.runs)
