@@ -41,10 +41,10 @@ from omstilling.demo import seed_demo  # noqa: E402
 from omstilling.models import Plan  # noqa: E402
 from omstilling.plan_file import load_plan_file  # noqa: E402
 from omstilling.scale import seed_scale  # noqa: E402
+from reports.archive.compiler import _snapshot, report_compile  # noqa: E402
+from reports.archive.pdf import render_report  # noqa: E402
+from reports.archive.periods import parse_period  # noqa: E402
 from reports.models import Report, ReportKind  # noqa: E402
-from reports.pdf import render_report  # noqa: E402
-from reports.periods import parse_period  # noqa: E402
-from reports.services import _snapshot, report_compile  # noqa: E402
 from tracks.models import Initiative, Milestone  # noqa: E402
 
 

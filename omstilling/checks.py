@@ -45,14 +45,14 @@ MACHINE_FIELDS = {
     "visitation.CountImport.quarters": "",
 }
 
-# Form modules of the portal (forms live in `<app>/forms.py`, the archive's in its own module).
+# Form modules of the portal: `<app>/forms.py`; the reports app has one per page package.
 FORM_MODULES = (
     "tracks.forms",
     "investments.forms",
     "supportsystem.forms",
     "visitation.forms",
-    "reports.forms",
-    "reports.archive_forms",
+    "reports.dashboard.forms",
+    "reports.archive.forms",
     "omstilling.forms",
 )
 

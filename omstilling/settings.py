@@ -287,9 +287,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# The report task's time limits, in seconds (reports/tasks.py): at the soft limit the task stops
-# and marks its report failed; at the hard limit the worker kills the process that runs it. The
-# sender puts them in the task's message, so web, worker and beat must have the same values.
+# The report task's time limits, in seconds (reports/archive/compiler.py): at the soft limit the
+# task stops and marks its report failed; at the hard limit the worker kills the process that
+# runs it. The sender puts them in the task's message, so web, worker and beat must have the
+# same values.
 REPORT_SOFT_TIME_LIMIT = env_int("REPORT_SOFT_TIME_LIMIT", 300)
 REPORT_TIME_LIMIT = env_int("REPORT_TIME_LIMIT", 360)
 if not 0 < REPORT_SOFT_TIME_LIMIT < REPORT_TIME_LIMIT:
@@ -308,8 +309,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
 }
 # A report still "i kø" or "udarbejdes" this long after its attempt began is taken as lost and
-# marked failed (reports/services.py), so that chefgruppen can try again: after the broker has
-# had its chance to hand the task on.
+# marked failed (reports/archive/failure.py), so that chefgruppen can try again: after the broker
+# has had its chance to hand the task on.
 REPORT_STALE_AFTER = CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] + REPORT_TIME_MARGIN
 # A worker process is replaced after a task that left it above this resident memory (KiB), and
 # after this many tasks, so that memory a large report took is given back.
@@ -323,7 +324,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Reports (reports/tasks.py): every weekday at 06:00 Copenhagen time the job asks for the
     # quarterly report on the first Danish working day after a quarter, and the monthly report
-    # on the first working day of a month (reports/schedule.py knows the holidays).
+    # on the first working day of a month (reports/archive/schedule.py knows the holidays).
     "scheduled-reports": {
         "task": "reports.tasks.request_scheduled_reports",
         "schedule": crontab(hour=6, minute=0, day_of_week="mon-fri"),

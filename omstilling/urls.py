@@ -21,11 +21,11 @@ urlpatterns = [
     path("sprog/", set_language, name="set_language"),
     path("plan/", include("tracks.urls")),
     path("investeringer/", include("investments.urls")),
-    path("dashboard/", include("reports.urls")),
+    path("dashboard/", include("reports.dashboard.urls")),
     path("stoettesystem/", include("supportsystem.urls")),
     path("visitation/", include("visitation.urls")),
-    path("noegletal/", include("reports.kpi_urls")),
-    path("", include("reports.archive_urls")),  # /rapporter/, /mine-paamindelser/
+    path("noegletal/", include("reports.kpis.urls")),
+    path("", include("reports.archive.urls")),  # /rapporter/, /mine-paamindelser/
     path("admin/", admin.site.urls),
 ]
 

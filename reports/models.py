@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from reports.periods import MONTHLY, QUARTERLY
+from reports.archive.periods import MONTHLY, QUARTERLY
 
 
 class ReportKind(models.TextChoices):

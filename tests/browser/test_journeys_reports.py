@@ -93,7 +93,7 @@ def test_chefgruppe_issues_a_monthly_report_and_downloads_the_pdf(
 
 def test_bfu_downloads_the_latest_report_and_cannot_issue_one(login, portal, report_worker, shot):
     from omstilling.models import User
-    from reports.services import report_request
+    from reports.archive.services import report_request
 
     chef = User.objects.get(username="chefgruppe")
     first = report_request(kind=ReportKind.MAANEDSRAPPORT, period="2026-10", by=chef)

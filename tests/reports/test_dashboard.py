@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from reports.selectors import changes_since
+from reports.dashboard.selectors import changes_since
 from tests.factories import (
     AreaFactory,
     DevelopmentSchoolFactory,
@@ -481,10 +481,10 @@ def test_changes_are_counted_from_90_days_back_until_there_is_a_report():
 #   11. udviklingsskoler with approved and spent sums  12. their daycares
 #   13. approved total  14. spent total  (investments.selectors.pool_summary)
 #   15. plan for the page header  16–17. choices of the spor and area filters
-#   18–28. the KPI headlines (reports.kpis.kpi_page): counts per quarter and level, counts per
+#   18–28. the KPI headlines (reports.kpis.page.kpi_page): counts per quarter and level, counts per
 #   school, targets, frozen months, live referrals, før-henvisninger and school starts, open
 #   forløb, stages, median days, and the KPI plan lookups
-#   29. the date of the last quarterly report to BFU (reports.selectors.changes_since)
+#   29. the date of the last quarterly report to BFU (reports.dashboard.selectors.changes_since)
 DASHBOARD_QUERIES = 29
 # A filter adds the lookups that validate it: 30. spor  31. area
 DASHBOARD_FILTERED_QUERIES = 31

@@ -10,10 +10,11 @@ import pytest
 import time_machine
 from django.contrib.staticfiles import finders
 
+from reports.archive.compiler import report_compile
+from reports.archive.pdf import PDF_VARIANT, StaticFilesOnlyFetcher, html_to_pdf
+from reports.archive.services import report_request
+from reports.dashboard.selectors import changes_since
 from reports.models import Report, ReportKind, ReportState
-from reports.pdf import PDF_VARIANT, StaticFilesOnlyFetcher, html_to_pdf
-from reports.selectors import changes_since
-from reports.services import report_compile, report_request
 from tests.reports.report_support import (  # noqa: F401 - fixtures
     at,
     complete,
@@ -264,11 +265,11 @@ def test_a_report_that_was_being_compiled_when_its_worker_died_is_compiled_again
 
 
 def test_when_two_runs_overlap_the_first_to_finish_is_kept(small_plan, monkeypatch):
-    from reports import services
+    from reports.archive import compiler
 
     with time_machine.travel(at(2026, 11, 24), tick=False):
         report = report_request(kind=ReportKind.MAANEDSRAPPORT, period="2026-11")
-    real_render = services.render_report
+    real_render = compiler.render_report
     inner = {}
 
     def render_while_another_run_finishes(snapshot):
@@ -278,7 +279,7 @@ def test_when_two_runs_overlap_the_first_to_finish_is_kept(small_plan, monkeypat
             inner["done"] = report_compile(report=inner["report"])
         return real_render(snapshot)
 
-    monkeypatch.setattr(services, "render_report", render_while_another_run_finishes)
+    monkeypatch.setattr(compiler, "render_report", render_while_another_run_finishes)
 
     report_compile(report=report)
 

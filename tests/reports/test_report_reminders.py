@@ -13,9 +13,10 @@ from django.core import mail
 from django.db import IntegrityError, connection, transaction
 
 from omstilling.models import Role
-from reports import services, tasks
+from reports import tasks
 from reports.models import ReminderSent
-from reports.reminders import reminders_by_user, reminders_for
+from reports.reminders import services
+from reports.reminders.selectors import reminders_by_user, reminders_for
 from tests.concurrency import run_at_once
 from tests.factories import (
     GovernanceBodyFactory,

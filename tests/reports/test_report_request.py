@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from reports import tasks
+from reports.archive.periods import month_period, parse_period, quarter_period
+from reports.archive.services import report_request, reports_request_scheduled
 from reports.models import Report, ReportKind, ReportState
-from reports.periods import month_period, parse_period, quarter_period
-from reports.services import report_request, reports_request_scheduled
 from tests.concurrency import run_at_once
 from tests.reports.report_support import (  # noqa: F401 - fixtures
     at,

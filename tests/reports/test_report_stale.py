@@ -19,15 +19,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from omstilling.celery import app as celery_app
-from reports import services, tasks
+from reports import tasks
+from reports.archive import compiler, failure, services
+from reports.archive.compiler import report_compile
+from reports.archive.failure import report_fail_if_stale, reports_fail_stale
+from reports.archive.services import report_request, report_retry
 from reports.models import Report, ReportKind, ReportState
-from reports.services import (
-    report_compile,
-    report_fail_if_stale,
-    report_request,
-    report_retry,
-    reports_fail_stale,
-)
 from tests.reports.report_support import (  # noqa: F401 - fixtures
     at,
     eager_celery_fixture,
@@ -149,7 +146,7 @@ def test_at_the_soft_time_limit_the_report_is_failed_with_the_reason(monkeypatch
     def slow(snapshot):
         raise SoftTimeLimitExceeded()  # what Celery raises in the task at the soft limit
 
-    monkeypatch.setattr(services, "render_report", slow)
+    monkeypatch.setattr(compiler, "render_report", slow)
     report = asked()
 
     with pytest.raises(SoftTimeLimitExceeded):
@@ -228,7 +225,7 @@ def test_the_sweep_leaves_a_report_that_was_retried_after_it_looked(chef):
     report = compiling()
     now = ASKED + STALE + SECOND
     with time_machine.travel(now, tick=False):
-        services.report_fail(report_id=report.pk, reason="anden fejl", attempt=1)
+        failure.report_fail(report_id=report.pk, reason="anden fejl", attempt=1)
         with mock.patch.object(services, "_enqueue"):
             report_retry(report=Report.objects.get(pk=report.pk), by=chef)
 
@@ -321,13 +318,13 @@ def _give_up_and_retry(report: Report, by) -> None:
 @pytest.mark.usefixtures("small_plan")
 def test_a_late_finishing_original_run_never_overwrites_the_retry(chef, monkeypatch):
     report = asked()
-    real_render = services.render_report
+    real_render = compiler.render_report
 
     def outlived_by_a_retry(snapshot):
         _give_up_and_retry(report, chef)
         return real_render(snapshot)
 
-    monkeypatch.setattr(services, "render_report", outlived_by_a_retry)
+    monkeypatch.setattr(compiler, "render_report", outlived_by_a_retry)
     with time_machine.travel(ASKED, tick=False):
         original = report_compile(report=report)
 
@@ -345,7 +342,7 @@ def test_a_late_failure_of_the_original_run_never_fails_the_retry(chef, monkeypa
         _give_up_and_retry(report, chef)
         raise RuntimeError("den gamle kørsel fejlede til sidst")
 
-    monkeypatch.setattr(services, "render_report", fails_after_being_retried)
+    monkeypatch.setattr(compiler, "render_report", fails_after_being_retried)
     with time_machine.travel(ASKED, tick=False), pytest.raises(RuntimeError):
         tasks.compile_report.delay(report.pk)
 

@@ -11,10 +11,11 @@ from django.conf import settings
 from django.db import OperationalError
 
 from omstilling.celery import app as celery_app
-from reports import services, tasks
+from reports import tasks
+from reports.archive import compiler
+from reports.archive.schedule import next_report_day
+from reports.archive.services import report_request
 from reports.models import Report, ReportKind, ReportState
-from reports.schedule import next_report_day
-from reports.services import report_request
 from tests.celery_worker import celery_worker_thread
 from tests.factories import InitiativeFactory, SporFactory
 from tests.reports.report_support import (  # noqa: F401 - fixtures
@@ -37,7 +38,7 @@ def test_a_compile_that_fails_marks_the_report_failed_with_the_reason(monkeypatc
     def broken(snapshot):
         raise RuntimeError("WeasyPrint kunne ikke læse skabelonen\nTraceback …")
 
-    monkeypatch.setattr(services, "render_report", broken)
+    monkeypatch.setattr(compiler, "render_report", broken)
     report = report_request(kind=M, period="2026-11")
 
     with pytest.raises(RuntimeError):
@@ -55,7 +56,7 @@ def test_a_compile_that_fails_marks_the_report_failed_with_the_reason(monkeypatc
 def test_a_failed_compile_never_breaks_the_page_that_asked_for_it(
     monkeypatch, chef, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(services, "render_report", mock.Mock(side_effect=ValueError("øv")))
+    monkeypatch.setattr(compiler, "render_report", mock.Mock(side_effect=ValueError("øv")))
 
     with django_capture_on_commit_callbacks(execute=True):
         report = report_request(kind=M, period="2026-11", by=chef)
@@ -68,7 +69,7 @@ def test_a_failed_compile_never_breaks_the_page_that_asked_for_it(
 @pytest.mark.usefixtures("eager_celery", "media_root")
 def test_in_process_a_lost_connection_fails_the_report_at_once(monkeypatch):
     monkeypatch.setattr(
-        tasks, "report_compile", mock.Mock(side_effect=OperationalError("connection lost"))
+        compiler, "report_compile", mock.Mock(side_effect=OperationalError("connection lost"))
     )
     report = report_request(kind=M, period="2026-11")
 
@@ -93,7 +94,7 @@ def retrying_eager(eager_celery):
 @pytest.mark.django_db
 @pytest.mark.usefixtures("retrying_eager", "media_root", "small_plan")
 def test_a_lost_database_connection_is_retried(monkeypatch):
-    real = tasks.report_compile
+    real = compiler.report_compile
     calls = []
 
     def flaky(*, report):
@@ -102,7 +103,7 @@ def test_a_lost_database_connection_is_retried(monkeypatch):
             raise OperationalError("server closed the connection unexpectedly")
         return real(report=report)
 
-    monkeypatch.setattr(tasks, "report_compile", flaky)
+    monkeypatch.setattr(compiler, "report_compile", flaky)
     report = report_request(kind=M, period="2026-11")
 
     tasks.compile_report.delay(report.pk)
@@ -121,14 +122,14 @@ def test_when_the_retries_run_out_the_report_is_marked_failed(monkeypatch):
         calls.append(report.pk)
         raise OperationalError("could not connect to server")
 
-    monkeypatch.setattr(tasks, "report_compile", down)
+    monkeypatch.setattr(compiler, "report_compile", down)
     report = report_request(kind=M, period="2026-11")
 
     result = tasks.compile_report.delay(report.pk)
 
     report.refresh_from_db()
     assert isinstance(result.result, OperationalError)
-    assert len(calls) == tasks.MAX_RETRIES + 1
+    assert len(calls) == compiler.MAX_RETRIES + 1
     assert report.state == ReportState.FEJLET
     assert report.failure_reason == (
         "Databasen svarede ikke efter 6 forsøg: OperationalError: could not connect to server"
@@ -139,8 +140,8 @@ def test_the_compile_task_is_acknowledged_late_and_retried_with_backoff():
     task = tasks.compile_report
 
     assert task.acks_late and task.reject_on_worker_lost
-    assert task.autoretry_for == tasks.RETRY_ON
-    assert task.max_retries == tasks.MAX_RETRIES
+    assert task.autoretry_for == compiler.RETRY_ON
+    assert task.max_retries == compiler.MAX_RETRIES
     assert task.retry_backoff and task.retry_jitter
 
 

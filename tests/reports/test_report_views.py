@@ -12,9 +12,10 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
+from reports.archive.compiler import report_compile
+from reports.archive.periods import parse_period
+from reports.archive.services import report_request
 from reports.models import Report, ReportKind, ReportState
-from reports.periods import parse_period
-from reports.services import report_compile, report_request
 from tests.reports.report_support import (  # noqa: F401 - fixtures
     at,
     eager_celery_fixture,

@@ -13,10 +13,11 @@ import pytest
 from django.db import connection
 
 from omstilling.celery import app as celery_app
-from reports import services
+from reports.archive import services
+from reports.archive.compiler import compile_report, too_long
+from reports.archive.failure import describe_duration
+from reports.archive.services import report_request
 from reports.models import Report, ReportKind, ReportState
-from reports.services import describe_duration, report_request
-from reports.tasks import compile_report, too_long
 from tests.factories import InitiativeFactory, SporFactory
 from tests.reports.report_support import media_root_fixture, wait_for  # noqa: F401 - fixture
 from tests.reports.worker_process import worker_process

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from reports.schedule import (
+from reports.archive.schedule import (
     first_working_day,
     is_first_working_day_of_month,
     is_first_working_day_of_quarter,

@@ -21,12 +21,12 @@ from django.test.html import parse_html
 from django.urls import reverse
 
 from omstilling.models import Institution
+from reports.archive.pdf import report_html
+from reports.archive.snapshot import build_snapshot
 from reports.charts import PeriodChart
 from reports.disclosure import HIDDEN_TEXT, MISSING_TEXT, SMALL_TEXT, Cell, Statistic
-from reports.kpis import kpi_page
+from reports.kpis.page import kpi_page
 from reports.models import Report, ReportKind
-from reports.pdf import report_html
-from reports.snapshot import build_snapshot
 from supportsystem.models import ConcernType, Stage
 from supportsystem.services import forloeb_move, forloeb_open
 from tests.factories import (

@@ -36,16 +36,16 @@ def _wait_while_blocked(hook: Path) -> None:
 
 
 def _install_hook(hook: Path) -> None:
-    from reports import services
+    from reports.archive import compiler
 
-    real_render = services.render_report
+    real_render = compiler.render_report
 
     def render_report(snapshot):
         (hook / "rendering").touch()
         _wait_while_blocked(hook)
         return real_render(snapshot)
 
-    services.render_report = render_report
+    compiler.render_report = render_report
 
 
 def main() -> None:

@@ -10,7 +10,8 @@ from omstilling.access import reader_required
 from omstilling.exports import table_response
 from omstilling.models import Role
 from reports.disclosure import LEGEND
-from reports.kpis import export_headers, kpi_export_rows, kpi_page
+from reports.kpis.exports import export_headers, kpi_export_rows
+from reports.kpis.page import kpi_page
 
 
 @reader_required

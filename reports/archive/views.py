@@ -24,12 +24,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from omstilling.access import reader_required, role_required
 from omstilling.models import Role
-from reports.archive_forms import ArchiveFilterForm
+from reports.archive.failure import report_is_stale, stale_reason
+from reports.archive.forms import ArchiveFilterForm
+from reports.archive.periods import current_month
+from reports.archive.schedule import next_report_day
+from reports.archive.services import report_request, report_retry
 from reports.models import Report, ReportKind, ReportState
-from reports.periods import current_month
-from reports.reminders import HORIZON_DAYS, reminders_for
-from reports.schedule import next_report_day
-from reports.services import report_is_stale, report_request, report_retry, stale_reason
 
 logger = logging.getLogger(__name__)
 
@@ -217,19 +217,3 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
     response["Repr-Digest"] = f"sha-256=:{base64.b64encode(digest).decode()}:"
     response["Cache-Control"] = "private, max-age=0"
     return response
-
-
-@reader_required
-@require_GET
-def my_reminders(request: HttpRequest) -> HttpResponse:
-    """ "Mine påmindelser": the list the morning reminder e-mail is made from."""
-    today = timezone.localdate()
-    return render(
-        request,
-        "reports/reminders.html",
-        {
-            "reminders": reminders_for(user=request.user, today=today),
-            "today": today,
-            "horizon_days": HORIZON_DAYS,
-        },
-    )

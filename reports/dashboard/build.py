@@ -14,7 +14,6 @@ from investments.selectors import pool_summary
 from omstilling.models import Plan
 from omstilling.numbers import count_text, kr_text, percent_text
 from omstilling.quarters import Quarter, quarter_range
-from reports import selectors
 from reports.charts import (
     MILESTONE_SERIES,
     MONEY_SERIES,
@@ -27,7 +26,8 @@ from reports.charts import (
     short_kr,
     stacked_bars,
 )
-from reports.selectors import Scope
+from reports.dashboard import selectors
+from reports.dashboard.selectors import Scope
 from tracks.models import Health, WorkState
 from tracks.selectors import PROGRESS_RULE
 

@@ -4,10 +4,10 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from omstilling.access import INVESTMENT_READERS, current_plan_or_404, reader_required
-from reports.dashboard import build_dashboard
-from reports.forms import DashboardFilterForm
-from reports.kpis import kpi_page
-from reports.selectors import Scope
+from reports.dashboard.build import build_dashboard
+from reports.dashboard.forms import DashboardFilterForm
+from reports.dashboard.selectors import Scope
+from reports.kpis.page import kpi_page
 
 
 @reader_required

@@ -17,11 +17,11 @@ from investments.selectors import investment_overview
 from omstilling.models import Plan, User
 from omstilling.quarters import Quarter
 from reports.charts import STATE_SERIES
-from reports.dashboard import build_dashboard
+from reports.dashboard.build import build_dashboard
+from reports.dashboard.selectors import Scope
 from reports.disclosure import LEGEND
-from reports.kpis import kpi_page
+from reports.kpis.page import kpi_page
 from reports.models import Report, ReportKind, ReportState
-from reports.selectors import Scope
 from tracks import selectors as tracks_selectors
 from tracks.models import MilestoneState, WorkState
 

@@ -1,0 +1,10 @@
+from django.urls import path, re_path
+
+from reports.kpis import views
+
+app_name = "kpis"
+
+urlpatterns = [
+    path("", views.kpi_overview, name="overview"),
+    re_path(r"^eksport\.(?P<fmt>xlsx|csv)$", views.kpi_export, name="export"),
+]
