@@ -71,11 +71,18 @@ class Table:
 
 @dataclass(frozen=True)
 class Headline:
+    """An indicator's newest figure, with what the verdict (reports/verdict.py) judges it by:
+    the figure before it and the target path's value for its period (`trajectory`)."""
+
     label: str
     period: str
     cell: Cell
     target: str = ""
     baseline: str = ""
+    indicator: str = ""
+    trajectory: float | None = None
+    previous: Cell | None = None
+    previous_period: str = ""
 
 
 @dataclass(frozen=True)
@@ -143,6 +150,23 @@ class _Plan:
 
     def baseline(self, quarter: Quarter) -> float | None:
         return selectors.baseline_for(self.points, quarter)
+
+    def trajectory(self, quarter: Quarter) -> float | None:
+        """Where the targets say the figure should be in `quarter`: its target, else a straight
+        line from the target (or baseline) before it to the target after it. None before the
+        first point, after the last target, or with no targets at all."""
+        if self.target(quarter) is not None:
+            return self.target(quarter)
+        before = [
+            (q, p.target if p.target is not None else p.baseline)
+            for q, p in sorted(self.points.items())
+            if q < quarter and (p.target is not None or p.baseline is not None)
+        ]
+        after = [(q, p.target) for q, p in sorted(self.points.items()) if q > quarter and p.target]
+        if not before or not after:
+            return None
+        (q0, v0), (q1, v1) = before[-1], after[0]
+        return v0 + (v1 - v0) * len(quarter_range(q0, quarter)[1:]) / len(quarter_range(q0, q1)[1:])
 
     def quarters(self) -> list[Quarter]:
         return sorted(self.points)
@@ -405,6 +429,7 @@ def _special_offer_sections(plans: dict[str, _Plan]) -> tuple[list[Section], lis
     if counted:
         c = counted[-1]
         quarter = quarters[c]
+        before = counted[-2] if len(counted) > 1 else None
         headlines.append(
             Headline(
                 label=_("Børn og unge i specialtilbud"),
@@ -416,6 +441,10 @@ def _special_offer_sections(plans: dict[str, _Plan]) -> tuple[list[Section], lis
                 baseline=_number_text(total_plan.baseline(quarter))
                 if total_plan.baseline(quarter) is not None
                 else "",
+                indicator=KpiIndicator.SPECIAL_TOTAL,
+                trajectory=total_plan.trajectory(quarter),
+                previous=total_cells[before] if before is not None else None,
+                previous_period=quarters[before].label if before is not None else "",
             )
         )
     return [special, per_school, segregation], headlines
@@ -578,6 +607,7 @@ def _referral_sections(
     if completed:
         i = quarters.index(completed[-1].quarter)
         quarter = quarters[i]
+        before = quarters.index(completed[-2].quarter) if len(completed) > 1 else None
         headlines.append(
             Headline(
                 label=_("Henvisninger til visitation"),
@@ -586,6 +616,10 @@ def _referral_sections(
                 target=_number_text(referral_plan.target(quarter))
                 if referral_plan.target(quarter) is not None
                 else "",
+                indicator=KpiIndicator.REFERRALS,
+                trajectory=referral_plan.trajectory(quarter),
+                previous=referrals.row_totals[before] if before is not None else None,
+                previous_period=quarters[before].label if before is not None else "",
             )
         )
         headlines.append(
@@ -596,6 +630,10 @@ def _referral_sections(
                 target=_number_text(preceded_plan.target(quarter), percent=True)
                 if preceded_plan.target(quarter) is not None
                 else "",
+                indicator=KpiIndicator.PRECEDED_SHARE,
+                trajectory=preceded_plan.trajectory(quarter),
+                previous=referrals.shares[before][0] if before is not None else None,
+                previous_period=quarters[before].label if before is not None else "",
             )
         )
     return [referral_section, pre_section, start_section], headlines
