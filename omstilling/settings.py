@@ -281,6 +281,12 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "omstillingsportalen@localhos
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# With no broker a report is compiled in a background thread of the web process, so that the
+# request that asked for it answers at once (reports/archive/background.py). Off: in the
+# request itself, as the tests do.
+REPORT_COMPILE_IN_THREAD = CELERY_TASK_ALWAYS_EAGER and env_bool(
+    "REPORT_COMPILE_IN_THREAD", default=True
+)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -15,6 +15,14 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _reports_compile_inline(settings):
+    """Without a broker the portal compiles a report in a background thread; tests compile it
+    in the request, inside the test's transaction (tests/reports/test_report_background.py
+    covers the thread)."""
+    settings.REPORT_COMPILE_IN_THREAD = False
+
+
 def _persona(username: str, role: str, **kwargs):
     user = UserFactory(username=username, role=role, **kwargs)
     user_apply_role(user=user)

@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from omstilling.models import User
+from reports.archive.background import run_in_background
 from reports.archive.compiler import compile_report
 from reports.archive.failure import ReportError, describe_error, report_fail, report_fail_if_stale
 from reports.archive.periods import Period, parse_period
@@ -35,9 +37,13 @@ logger = logging.getLogger(__name__)
 
 def _enqueue(report_id: int) -> None:
     """Send the compile task. Runs after the commit that created the row: a worker never looks
-    for a row that is not there yet. With no broker the task runs here, in-process."""
+    for a row that is not there yet. With no broker the task runs in the reports app's
+    background thread (`reports.archive.background`), so the request never waits for the PDF."""
     try:
-        compile_report.delay(report_id)
+        if settings.REPORT_COMPILE_IN_THREAD:
+            run_in_background(compile_report, report_id)
+        else:
+            compile_report.delay(report_id)
     except Exception as exc:  # noqa: BLE001 - the report says why instead of staying "i kø"
         logger.exception("Rapport %s: kunne ikke sættes i kø eller fejlede", report_id)
         report_fail(

@@ -18,7 +18,6 @@ from reports.archive.services import report_request
 from reports.models import Report, ReportKind, ReportState
 from tests.reports.report_support import (  # noqa: F401 - fixtures
     at,
-    eager_celery_fixture,
     media_root_fixture,
     no_sending_fixture,
     small_plan_fixture,
@@ -333,16 +332,3 @@ def test_the_main_menu_links_the_archive_for_every_role(client, bfu, owner):
 
     assert 'href="/rapporter/"' in menu and 'href="/mine-paamindelser/"' not in menu
     assert 'href="/mine-paamindelser/"' in owner_menu
-
-
-@pytest.mark.django_db(transaction=True)  # real commits: the task runs as the row commits
-@pytest.mark.usefixtures("eager_celery")
-@time_machine.travel(at(2026, 11, 24), tick=False)
-def test_with_no_broker_issuing_shows_the_finished_report(client, chef, small_plan):
-    client.force_login(chef)
-
-    response = client.post(reverse("archive:issue_monthly"), **HX)
-
-    html = response.content.decode()
-    assert "Månedsrapport november 2026 er udarbejdet" in html
-    assert "Hent PDF" in html and "hx-trigger" not in html.split("<tbody>")[1]
