@@ -8,6 +8,7 @@ same file changes nothing (and writes no history).
 """
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from pydantic import (
     field_validator,
 )
 
-from omstilling.bounds import DESCRIPTION_LENGTH
+from omstilling.bounds import DESCRIPTION_LENGTH, EARLIEST_DATE, LATEST_DATE
 from omstilling.models import Area, GovernanceBody, Plan
 from omstilling.privacy import screen_free_text
 from omstilling.quarters import Quarter
@@ -36,14 +37,54 @@ from omstilling.quarters import Quarter
 FORMAT_VERSION = 1
 
 
+class _PlanYamlLoader(yaml.SafeLoader):
+    """YAML's safe loader without its implicit dates: `2026-02-30` stays the text it is, so an
+    impossible date is reported by the schema with its line and path (PyYAML's own date
+    conversion raises a bare ValueError with neither)."""
+
+
+_PlanYamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+# An explicit `!!timestamp` tag is read as text too, for the same reason.
+_PlanYamlLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", yaml.constructor.SafeConstructor.construct_yaml_str
+)
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _date(value: Any) -> dt.date:
+    """A calendar date written `YYYY-MM-DD` that exists and lies in the portal's window."""
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date | str):
+        raise ValueError("skal være en dato på formen ÅÅÅÅ-MM-DD")
+    if isinstance(value, str):
+        if not _ISO_DATE.match(value.strip()):
+            raise ValueError(f"'{value}' er ikke en dato på formen ÅÅÅÅ-MM-DD")
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"'{value}' er ikke en dato, der findes") from None
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValueError(
+            f"{value.isoformat()} ligger uden for "
+            f"{EARLIEST_DATE.isoformat()} – {LATEST_DATE.isoformat()}"
+        )
+    return value
+
+
 def _quarter_start(value: Any) -> dt.date:
-    if isinstance(value, dt.date):
-        return Quarter.of(value).first_day
+    """`2025-Q3` (or `2025-K3`); a date stands for the quarter it lies in."""
+    if isinstance(value, dt.date) or (isinstance(value, str) and _ISO_DATE.match(value.strip())):
+        return Quarter.of(_date(value)).first_day
     return Quarter.parse(str(value)).first_day
 
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=120)]
 QuarterStart = Annotated[dt.date, BeforeValidator(_quarter_start)]
+PlanDate = Annotated[dt.date, BeforeValidator(_date)]
 Text = Annotated[str, Field(min_length=1)]
 
 
@@ -69,7 +110,7 @@ class Strict(BaseModel):
 
 class MandateIn(Strict):
     body: Text
-    date: dt.date
+    date: PlanDate
     reference: str = ""
 
 
@@ -77,7 +118,7 @@ class FundingIn(Strict):
     title: Text
     amount: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
     granted_by: str = ""
-    date: dt.date | None = None
+    date: PlanDate | None = None
     reference: str = ""
     development_schools: int | None = Field(default=None, ge=0)
     note: str = ""
@@ -283,8 +324,8 @@ def parse_plan_file(path: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         raise PlanFileError([f"Filen kan ikke læses: {exc}"]) from exc
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        raw = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=_PlanYamlLoader)
+        raw = yaml.load(text, Loader=_PlanYamlLoader)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"linje {mark.line + 1}: " if mark else ""

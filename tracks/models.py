@@ -7,6 +7,8 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -39,6 +41,10 @@ class Health(models.TextChoices):
     GROEN = "groen", _("Grøn – på sporet")
     GUL = "gul", _("Gul – i risiko")
     ROED = "roed", _("Rød – bagud")
+
+
+def _plan_period(first: dt.date, last: dt.date) -> str:
+    return f"{Quarter.of(first).label} – {Quarter.of(last).label}"
 
 
 class Spor(models.Model):
@@ -155,6 +161,29 @@ class Initiative(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @staticmethod
+    def period_errors(
+        *, start: dt.date, end: dt.date | None, plan_start: dt.date, plan_end: dt.date
+    ) -> dict[str, str]:
+        """Why a tiltag's start and end quarters do not fit (field name → message): the end
+        before the start, or either outside the plan's period. The one home of this rule, for
+        the plan-file loader and the plan's edit services alike."""
+        errors = {}
+        period = _plan_period(plan_start, plan_end)
+        if not plan_start <= start <= plan_end:
+            errors["start"] = gettext(
+                "Startkvartalet (%(quarter)s) ligger uden for planens periode (%(period)s)."
+            ) % {"quarter": Quarter.of(start).label, "period": period}
+        if end is not None and end < start:
+            errors["end"] = gettext(
+                "Slutkvartalet (%(end)s) ligger før startkvartalet (%(start)s)."
+            ) % {"end": Quarter.of(end).label, "start": Quarter.of(start).label}
+        elif end is not None and not plan_start <= end <= plan_end:
+            errors["end"] = gettext(
+                "Slutkvartalet (%(quarter)s) ligger uden for planens periode (%(period)s)."
+            ) % {"quarter": Quarter.of(end).label, "period": period}
+        return errors
 
     @property
     def start(self) -> Quarter:
@@ -277,6 +306,36 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @staticmethod
+    def schedule_errors(
+        *,
+        quarter: dt.date,
+        date: dt.date | None,
+        initiative_start: dt.date,
+        initiative_end: dt.date | None,
+        plan_start: dt.date,
+        plan_end: dt.date,
+    ) -> dict[str, str]:
+        """Why a milestone's planned quarter and date do not fit (field name → message): the
+        quarter outside the plan's period or its tiltag's (a tiltag without an end runs to the
+        plan's end), or the date outside the quarter it states. The one home of this rule."""
+        errors = {}
+        label = Quarter.of(quarter).label
+        last = initiative_end or plan_end
+        if not plan_start <= quarter <= plan_end:
+            errors["quarter"] = gettext(
+                "Kvartalet (%(quarter)s) ligger uden for planens periode (%(period)s)."
+            ) % {"quarter": label, "period": _plan_period(plan_start, plan_end)}
+        elif initiative_start <= last and not initiative_start <= quarter <= last:
+            errors["quarter"] = gettext(
+                "Kvartalet (%(quarter)s) ligger uden for tiltagets periode (%(period)s)."
+            ) % {"quarter": label, "period": _plan_period(initiative_start, last)}
+        if date is not None and Quarter.of(date) != Quarter.of(quarter):
+            errors["date"] = gettext(
+                "Datoen (%(date)s) ligger ikke i det angivne kvartal (%(quarter)s)."
+            ) % {"date": date_format(date, "DATE_FORMAT"), "quarter": label}
+        return errors
 
     @property
     def quarter(self) -> Quarter:

@@ -1,12 +1,12 @@
 """The plan-file sections owned by tracks: `spor` and `recommendation_themes`."""
 
-import datetime as dt
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from omstilling.plan_file import (
     LoadContext,
+    PlanDate,
     Problem,
     QuarterStart,
     Slug,
@@ -22,7 +22,7 @@ class MilestoneIn(Strict):
     slug: Slug
     title: Text
     quarter: QuarterStart
-    date: dt.date | None = None
+    date: PlanDate | None = None
     description: str = ""
 
 
@@ -36,12 +36,6 @@ class InitiativeIn(Strict):
     start: QuarterStart
     end: QuarterStart | None = None
     milestones: list[MilestoneIn] = []
-
-    @model_validator(mode="after")
-    def end_not_before_start(self) -> "InitiativeIn":
-        if self.end is not None and self.end < self.start:
-            raise ValueError("slutkvartalet (end) ligger før startkvartalet (start)")
-        return self
 
 
 class ThemeIn(Strict):
@@ -102,6 +96,30 @@ def check_spor(spor: list[SporIn], validated: dict[str, Any]) -> list[Problem]:
             problems += _unknown((*path, "lead_area"), initiative.lead_area, areas, "et område")
             problems += _unknown((*path, "owner_body"), initiative.owner_body, bodies, "et organ")
             problems += duplicates(initiative.milestones, (*path, "milestones"))
+            problems += _schedule_problems(path, initiative, core.plan)
+    return problems
+
+
+def _schedule_problems(path: tuple[Any, ...], initiative: InitiativeIn, plan) -> list[Problem]:
+    """The tiltag's period within the plan's, each milestone within both, and a milestone's
+    date within the quarter it states (the rules' home: Initiative.period_errors and
+    Milestone.schedule_errors)."""
+    errors = Initiative.period_errors(
+        start=initiative.start, end=initiative.end, plan_start=plan.start, plan_end=plan.end
+    )
+    problems = [((*path, name), message) for name, message in errors.items()]
+    for m_index, milestone in enumerate(initiative.milestones):
+        errors = Milestone.schedule_errors(
+            quarter=milestone.quarter,
+            date=milestone.date,
+            initiative_start=initiative.start,
+            initiative_end=initiative.end,
+            plan_start=plan.start,
+            plan_end=plan.end,
+        )
+        problems += [
+            ((*path, "milestones", m_index, name), message) for name, message in errors.items()
+        ]
     return problems
 
 

@@ -115,7 +115,7 @@ def test_it_updates_an_edited_file_in_place(tmp_path):
             "initiatives: [kursus, findes-ikke]",
             "'findes-ikke' er ikke et tiltag",
         ),
-        ("end: 2026-Q2", "end: 2024-Q1", "slutkvartalet"),
+        ("end: 2026-Q2", "end: 2024-Q1", "ligger før startkvartalet"),
         ("format: 1", "format: 1\nunknown_section: 3", "ukendt afsnit"),
     ],
 )
@@ -131,6 +131,111 @@ def test_it_rejects_a_malformed_file_and_writes_nothing(tmp_path, needle, replac
     message = str(excinfo.value)
     assert expected in message
     assert "linje " in message
+    assert sum(_counts().values()) == 0
+
+
+@pytest.mark.parametrize(
+    ("needle", "replacement", "at", "path", "expected"),
+    [
+        # an impossible date (PyYAML's own date conversion raised a bare ValueError)
+        (
+            "date: 2025-08-15",
+            "date: 2025-02-30",
+            "date: 2025-02-30",
+            "spor[0].initiatives[0].milestones[1].date",
+            "'2025-02-30' er ikke en dato, der findes",
+        ),
+        (
+            "date: 2025-08-15",
+            "date: !!timestamp 2025-02-30",
+            "date: !!timestamp",
+            "spor[0].initiatives[0].milestones[1].date",
+            "er ikke en dato, der findes",
+        ),
+        (
+            "date: 2025-08-15",
+            "date: 15-08-2025",
+            "date: 15-08-2025",
+            "spor[0].initiatives[0].milestones[1].date",
+            "er ikke en dato på formen ÅÅÅÅ-MM-DD",
+        ),
+        (
+            "amount: 50000000",
+            "amount: 50000000\n    date: 2024-13-01",
+            "date: 2024-13-01",
+            "plan.funding.date",
+            "er ikke en dato, der findes",
+        ),
+        # a date outside the quarter it states
+        (
+            "date: 2025-08-15",
+            "date: 2025-10-15",
+            "date: 2025-10-15",
+            "spor[0].initiatives[0].milestones[1].date",
+            "ligger ikke i det angivne kvartal (3. kvartal 2025)",
+        ),
+        # a milestone outside its tiltag's period (inside the plan's)
+        (
+            "start: 2025-Q1\n        end: 2026-Q2",
+            "start: 2025-Q2\n        end: 2026-Q2",
+            "quarter: 2025-Q1",
+            "spor[0].initiatives[0].milestones[0].quarter",
+            "uden for tiltagets periode (2. kvartal 2025 – 2. kvartal 2026)",
+        ),
+        # a milestone outside the plan's period
+        (
+            "quarter: 2025-Q1",
+            "quarter: 2024-Q4",
+            "quarter: 2024-Q4",
+            "spor[0].initiatives[0].milestones[0].quarter",
+            "uden for planens periode (1. kvartal 2025 – 4. kvartal 2026)",
+        ),
+        # a tiltag outside the plan's period
+        (
+            "start: 2025-Q2\n",
+            "start: 2027-Q1\n",
+            "start: 2027-Q1",
+            "spor[1].initiatives[0].start",
+            "Startkvartalet (1. kvartal 2027) ligger uden for planens periode",
+        ),
+        (
+            "end: 2026-Q2",
+            "end: 2027-Q2",
+            "end: 2027-Q2",
+            "spor[0].initiatives[0].end",
+            "Slutkvartalet (2. kvartal 2027) ligger uden for planens periode",
+        ),
+        # an end before a start
+        (
+            "end: 2026-Q2",
+            "end: 2024-Q4",
+            "end: 2024-Q4",
+            "spor[0].initiatives[0].end",
+            "ligger før startkvartalet (1. kvartal 2025)",
+        ),
+        (
+            "end: 2026-Q4",
+            "end: 2024-Q4",
+            "end: 2024-Q4",
+            "plan.end",
+            "sidste kvartal ligger før første kvartal",
+        ),
+    ],
+)
+def test_it_rejects_an_impossible_schedule_naming_line_and_path(
+    tmp_path, needle, replacement, at, path, expected
+):
+    broken_text = MINI.read_text(encoding="utf-8").replace(needle, replacement, 1)
+    # The line of the wrong key, counted in the broken file (`at` marks it).
+    line = broken_text[: broken_text.index(at)].count("\n") + 1
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(broken_text, encoding="utf-8")
+
+    with pytest.raises(PlanFileError) as excinfo:
+        load_plan_file(broken)
+
+    assert f"linje {line}, {path}: " in str(excinfo.value)
+    assert expected in str(excinfo.value)
     assert sum(_counts().values()) == 0
 
 
