@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from investments.models import DevelopmentSchool, Investment
 from omstilling.access import INVESTMENT_READERS, RefusedForbidden, RefusedNotFound, role_required
-from omstilling.models import Role, User
+from omstilling.models import Plan, Role, User
 
 INVESTMENT_WRITERS = {Role.CHEFGRUPPE}
 
@@ -21,8 +21,12 @@ def can_read_investments(user: User) -> bool:
     return user.is_authenticated and user.is_active and user.role in INVESTMENT_READERS
 
 
-def can_write_investments(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user.role in INVESTMENT_WRITERS
+def can_write_investments(user: User, *, plan_id: int | None = None) -> bool:
+    """Whether the user's role writes investments; with `plan_id`, to that plan's pool (only
+    the current plan's: an earlier plan is read-only)."""
+    if not (user.is_authenticated and user.is_active and user.role in INVESTMENT_WRITERS):
+        return False
+    return plan_id is None or plan_id == Plan.objects.current_pk()
 
 
 def _get(user: User, queryset, pk: int, write: bool) -> Model:
@@ -33,6 +37,9 @@ def _get(user: User, queryset, pk: int, write: bool) -> Model:
     obj = queryset.filter(pk=pk).first()
     if obj is None:
         raise RefusedNotFound(_("Siden findes ikke"), model=label, object_id=pk)
+    if write and obj.plan_id != Plan.objects.current_pk():
+        # An earlier plan's pool is read-only.
+        raise RefusedForbidden(model=label, object_id=pk)
     return obj
 
 

@@ -118,6 +118,7 @@ def development_school_create(
     order: int | None = None,
 ) -> DevelopmentSchool:
     """Make a school an udviklingsskole of the plan, within the number the pool funds."""
+    Plan.objects.check_writable(plan.pk)
     locked_plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if school.kind != Institution.Kind.SKOLE:
         raise ValidationError({"school": _("Kun en skole kan være udviklingsskole.")})
@@ -152,6 +153,7 @@ def development_school_update(
     order: int,
 ) -> DevelopmentSchool:
     """Change which daycares are linked to an udviklingsskole and where it is listed."""
+    Plan.objects.check_writable(development_school.plan_id)
     daycares = _check_daycares(daycares)
     development_school.order = order
     development_school._history_user = by
@@ -204,6 +206,7 @@ def investment_create(
     initiatives: Iterable[Initiative] = (),
 ) -> Investment:
     """Create an investment as a kladde. It counts against the pool only once approved."""
+    Plan.objects.check_writable(plan.pk)
     initiatives = list(initiatives)
     amount = _check_investment_fields(
         plan=plan,
@@ -240,6 +243,7 @@ def investment_update(
 ) -> Investment:
     """Edit an investment's description. Amount and school change only while it is a kladde:
     after that, they are what BFU treated and ØKU approved."""
+    Plan.objects.check_writable(investment.plan_id)
     locked = Investment.objects.select_for_update().get(pk=investment.pk)
     if locked.version != expected_version:
         raise InvestmentConflict(locked)
@@ -314,6 +318,7 @@ def investment_decide(
     InvestmentConflict is raised (and nothing written) if someone else saved in between.
     `at` (when it was registered) is now, except for demo data laid out in the past.
     """
+    Plan.objects.check_writable(investment.plan_id)
     if to_state == S.GODKENDT:
         # The plan's row first, always in this order (plan, then investment): no deadlocks.
         plan = Plan.objects.select_for_update().get(pk=investment.plan_id)
@@ -372,6 +377,7 @@ def spending_record(
 ) -> Spending:
     """Record money spent on an approved investment, never more than its amount in total.
     `at` (when it was registered) is now, except for demo data laid out in the past."""
+    Plan.objects.check_writable(investment.plan_id)
     locked = (
         Investment.objects.select_for_update(of=("self",))
         .select_related("plan")

@@ -26,12 +26,12 @@ from investments.services import (
     investment_update,
     spending_record,
 )
-from omstilling.access import current_plan_or_404
+from omstilling.access import current_plan_or_404, viewed_plan_or_404
 
 
 @investment_reader_required
 def pool(request: HttpRequest) -> HttpResponse:
-    plan = current_plan_or_404()
+    plan = viewed_plan_or_404(request)
     summary = selectors.pool_summary(plan=plan)
     return render(
         request,
@@ -41,7 +41,7 @@ def pool(request: HttpRequest) -> HttpResponse:
             "summary": summary,
             "counted_investments": sum(row["investments"] for row in summary["schools"]),
             "investments": list(selectors.investment_overview(plan=plan)),
-            "can_write": can_write_investments(request.user),
+            "can_write": can_write_investments(request.user, plan_id=plan.pk),
         },
     )
 
@@ -49,7 +49,7 @@ def pool(request: HttpRequest) -> HttpResponse:
 def _detail_context(request: HttpRequest, investment) -> dict:
     return {
         "investment": investment,
-        "can_write": can_write_investments(request.user),
+        "can_write": can_write_investments(request.user, plan_id=investment.plan_id),
         "next_states": allowed_next_states(investment.state),
         "can_spend": investment.state in SPENDABLE_STATES,
         **selectors.investment_detail(investment=investment),
@@ -256,7 +256,7 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "investments": investments,
             "approved": sum((i.amount for i in investments if i.approved), ZERO),
             "spent": sum((i.spent for i in investments), ZERO),
-            "can_write": can_write_investments(request.user),
+            "can_write": can_write_investments(request.user, plan_id=development_school.plan_id),
         },
     )
 
@@ -317,4 +317,4 @@ def school_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def export_overview(request: HttpRequest, fmt: str) -> HttpResponse:
     """The investment overview as .xlsx or .csv, for people who work on in Excel."""
-    return exports.overview_response(plan=current_plan_or_404(), fmt=fmt)
+    return exports.overview_response(plan=viewed_plan_or_404(request), fmt=fmt)

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
-from omstilling.models import AccessLog, Role, User
+from omstilling.models import AccessLog, Plan, Role, User
 from omstilling.services import access_log_record
 
 # Roles that have milestones of their own to log ("Mine milepæle").
@@ -250,11 +250,40 @@ def log_refusal(request: HttpRequest, exception: Exception) -> None:
     )
 
 
-def current_plan_or_404():
-    """The plan the page shows (`Plan.objects.current()`), or 404 before any plan is loaded."""
-    from omstilling.models import Plan
-
+def current_plan_or_404() -> Plan:
+    """The current plan (`Plan.objects.current()`), or 404 before any plan is loaded. Pages that
+    write use it: writes go to the current plan only."""
     plan = Plan.objects.current()
+    if plan is None:
+        raise Http404(_("Der er ikke indlæst nogen plan endnu."))
+    return plan
+
+
+# The session key of the earlier plan a user has chosen to read (`plan_choose`).
+VIEWED_PLAN_SESSION_KEY = "viewed_plan"
+
+
+def chosen_plan(request: HttpRequest) -> Plan | None:
+    """The plan the user chose in the plan chooser (`plan_list`), if any: kept in the session,
+    so every link stays as it is. No query unless a plan was chosen; once per request."""
+    if not hasattr(request, "_chosen_plan"):
+        session = getattr(request, "session", None)
+        chosen = session.get(VIEWED_PLAN_SESSION_KEY) if session is not None else None
+        request._chosen_plan = (
+            Plan.objects.filter(pk=chosen).first() if isinstance(chosen, int) else None
+        )
+    return request._chosen_plan
+
+
+def viewed_plan(request: HttpRequest) -> Plan | None:
+    """The plan a reading page shows: an earlier plan the user chose in the plan chooser
+    (read-only), else the current plan."""
+    return chosen_plan(request) or Plan.objects.current()
+
+
+def viewed_plan_or_404(request: HttpRequest) -> Plan:
+    """`viewed_plan`, or 404 before any plan is loaded. Pages that read plan content use it."""
+    plan = viewed_plan(request)
     if plan is None:
         raise Http404(_("Der er ikke indlæst nogen plan endnu."))
     return plan

@@ -110,9 +110,18 @@ class UserAdmin(KeepsHistory, DjangoUserAdmin):
         user_apply_role(user=form.instance)
 
 
+class PlanScopedAdmin:
+    """Areas and bodies belong to one plan: chosen when one is added, never moved after."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return (*fields, "plan") if obj is not None else fields
+
+
 @admin.register(Area)
-class AreaAdmin(KeepsHistory, admin.ModelAdmin):
-    list_display = ("name", "short", "slug")
+class AreaAdmin(PlanScopedAdmin, KeepsHistory, admin.ModelAdmin):
+    list_display = ("name", "short", "slug", "plan")
+    list_filter = ("plan",)
 
 
 @admin.register(Institution)
@@ -122,11 +131,18 @@ class InstitutionAdmin(KeepsHistory, admin.ModelAdmin):
     list_filter = ("kind", "is_demo")
     search_fields = ("name",)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "area":
+            # Institutions are shared by all plans; their area is one of the current plan's
+            # (an earlier plan's areas have the same names).
+            kwargs["queryset"] = Area.objects.filter(plan=Plan.objects.current())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 @admin.register(GovernanceBody)
-class GovernanceBodyAdmin(HistoryAdmin):
-    list_display = ("name", "kind")
-    list_filter = ("kind",)
+class GovernanceBodyAdmin(PlanScopedAdmin, HistoryAdmin):
+    list_display = ("name", "kind", "plan")
+    list_filter = ("kind", "plan")
     filter_horizontal = ("members",)
 
     def save_model(self, request, obj, form, change):

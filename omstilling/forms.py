@@ -5,6 +5,9 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.utils.translation import gettext_lazy as _
 
+from omstilling.fields import BoundedModelChoiceField
+from omstilling.models import Plan
+
 STALE_FORM = _(
     "Formularen kunne ikke gemmes, fordi siden er forældet eller ændret. Genindlæs siden, og "
     "prøv igen."
@@ -42,3 +45,9 @@ class OwnPasswordChangeForm(PasswordChangeForm):
         super().__init__(*args, **kwargs)
         self.fields["old_password"].widget.attrs.pop("autofocus", None)
         self.fields["new_password1"].help_text = " ".join(password_validators_help_texts())
+
+
+class PlanChoiceForm(forms.Form):
+    """The plan chooser: which plan to read (the current one, or an earlier one read-only)."""
+
+    plan = BoundedModelChoiceField(label=_("Plan"), queryset=Plan.objects.all())

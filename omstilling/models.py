@@ -1,6 +1,7 @@
 """The plan core every app shares: plan, areas, institutions, governance bodies, users and roles."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -33,9 +34,13 @@ class Role(models.TextChoices):
 
 
 class Area(models.Model):
-    """An organisational area of the department (Dagtilbud, U&L, F&F, PPR, …)."""
+    """An organisational area of the department (Dagtilbud, U&L, F&F, PPR, …), as a plan names
+    it: each plan has its own, so loading one plan never renames another's."""
 
-    slug = models.SlugField(_("nøgle"), unique=True)
+    plan = models.ForeignKey(
+        "Plan", verbose_name=_("plan"), on_delete=models.PROTECT, related_name="areas"
+    )
+    slug = models.SlugField(_("nøgle"))
     name = ScreenedCharField(_("navn"), max_length=120)
     short = ScreenedCharField(_("forkortelse"), max_length=20, blank=True)
 
@@ -43,13 +48,19 @@ class Area(models.Model):
         ordering = ["name"]
         verbose_name = _("område")
         verbose_name_plural = _("områder")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "slug"], name="area_unique_slug"),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
 
 class Institution(models.Model):
-    """A daycare, a school or a special offer. Demo institutions are marked as such."""
+    """A daycare, a school or a special offer. Demo institutions are marked as such.
+
+    Institutions are the municipality's, shared by all its plans (a successor plan works with
+    the same schools); their `area` is the one the plan loaded last gave them."""
 
     class Kind(models.TextChoices):
         DAGTILBUD = "dagtilbud", _("Dagtilbud")
@@ -103,6 +114,20 @@ class PlanQuerySet(models.QuerySet):
         """The plan the portal runs now: the one marked current, else the first loaded. The one
         home of "which plan" for every page, job and report."""
         return self.order_by("-is_current", "pk").first()
+
+    def current_pk(self) -> int | None:
+        """The current plan's pk (`current`'s rule, without loading the row)."""
+        return self.order_by("-is_current", "pk").values_list("pk", flat=True).first()
+
+    def check_writable(self, plan_pk: int) -> None:
+        """Refuse a write to a plan that is not the current one: an earlier plan stays as it
+        was, read-only. Every service that writes plan content calls this (one query)."""
+        if plan_pk != self.current_pk():
+            title = self.filter(pk=plan_pk).values_list("title", flat=True).first()
+            raise ValidationError(
+                _("“%(plan)s” er ikke den aktuelle plan: den kan kun læses.") % {"plan": title},
+                code="plan_read_only",
+            )
 
 
 class Plan(models.Model):
@@ -160,9 +185,15 @@ class Plan(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_writable(self) -> bool:
+        """Only the current plan is written to; an earlier plan stays as it was, read-only."""
+        return self.pk is not None and self.pk == Plan.objects.current_pk()
+
 
 class GovernanceBody(models.Model):
-    """A body that steers, advises, is consulted or works on an initiative."""
+    """A body that steers, advises, is consulted or works on an initiative. Each plan has its
+    own (matched by slug within the plan)."""
 
     class Kind(models.TextChoices):
         STYREGRUPPE = "styregruppe", _("Styregruppe")
@@ -174,7 +205,10 @@ class GovernanceBody(models.Model):
         MED = "med", _("MED-udvalg")
         RAADGIVENDE = "raadgivende", _("Rådgivende udvalg")
 
-    slug = models.SlugField(_("nøgle"), unique=True)
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="governance_bodies"
+    )
+    slug = models.SlugField(_("nøgle"))
     name = ScreenedCharField(_("navn"), max_length=NAME_LENGTH)
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     description = ScreenedTextField(_("beskrivelse"), max_length=DESCRIPTION_LENGTH, blank=True)
@@ -187,6 +221,9 @@ class GovernanceBody(models.Model):
         ordering = ["name"]
         verbose_name = _("organ")
         verbose_name_plural = _("organer")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "slug"], name="governancebody_unique_slug"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -439,12 +439,12 @@ def load_plan_file(path: Path) -> tuple[Plan, LoadStats]:
             plan.save(update_fields=["is_current"])
         for area in core.areas:
             context.areas[area.slug] = context.upsert(
-                Area, {"slug": area.slug}, {"name": area.name, "short": area.short}
+                Area, {"plan": plan, "slug": area.slug}, {"name": area.name, "short": area.short}
             )
         for body in core.governance_bodies:
             context.bodies[body.slug] = context.upsert(
                 GovernanceBody,
-                {"slug": body.slug},
+                {"plan": plan, "slug": body.slug},
                 {"name": body.name, "kind": body.kind, "description": body.description},
             )
         for section in sorted(_SECTIONS.values(), key=lambda s: s.order):

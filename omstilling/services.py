@@ -1,9 +1,9 @@
-"""Writes to the core: users and their roles."""
+"""Writes to the core: users and their roles, and which plan is current."""
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from omstilling.models import Institution, Role, User
+from omstilling.models import Institution, Plan, Role, User
 
 # Which Django-admin permissions each staff role gets. The portal's own pages check roles
 # through the access helpers; the admin is for master data (administrators) and for the
@@ -131,3 +131,20 @@ def user_sync_from_sso(
     user.save(update_fields=["first_name", "last_name", "role"])
     user_apply_role(user=user)
     return user
+
+
+@transaction.atomic
+def plan_set_current(*, plan: Plan) -> bool:
+    """Make `plan` the one the portal runs (a successor plan takes over); every other plan is
+    then read-only. False if it already was. The plans' rows are locked, so two switches run
+    one after the other."""
+    plans = {row.pk: row for row in Plan.objects.select_for_update().order_by("pk")}
+    if plans[plan.pk].is_current:
+        return False
+    for other in plans.values():
+        if other.is_current:
+            other.is_current = False
+            other.save(update_fields=["is_current"])
+    plan.is_current = True
+    plan.save(update_fields=["is_current"])
+    return True

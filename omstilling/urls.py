@@ -19,6 +19,8 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     # The language choice in the footer (POST; a cookie, also before log-in).
     path("sprog/", set_language, name="set_language"),
+    # The plan chooser: the current plan and the earlier ones (read-only).
+    path("plan/planer/", views.plan_list, name="plan_list"),
     path("plan/", include("tracks.urls")),
     path("investeringer/", include("investments.urls")),
     path("dashboard/", include("reports.dashboard.urls")),

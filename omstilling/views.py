@@ -12,10 +12,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
-from omstilling.access import RefusedForbidden, can_change_own_password
+from omstilling.access import (
+    VIEWED_PLAN_SESSION_KEY,
+    RefusedForbidden,
+    can_change_own_password,
+    reader_required,
+    viewed_plan,
+)
 from omstilling.celery import app as celery_app
-from omstilling.forms import OwnPasswordChangeForm
-from omstilling.models import Role, User
+from omstilling.forms import OwnPasswordChangeForm, PlanChoiceForm
+from omstilling.models import Plan, Role, User
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -30,6 +36,36 @@ def home(request: HttpRequest) -> HttpResponse:
         Role.VISITATION: "visitation:workspace",
     }
     return redirect(landing.get(request.user.role, "tracks:overview"))
+
+
+@reader_required
+@require_http_methods(["GET", "POST"])
+def plan_list(request: HttpRequest) -> HttpResponse:
+    """The plan chooser: every plan in the portal, the current one marked. Choosing an earlier
+    plan shows it on every reading page (kept in the session, so links stay as they are) until
+    the current plan is chosen again; it is read-only for every role."""
+    form = PlanChoiceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        plan = form.cleaned_data["plan"]
+        if plan.pk == Plan.objects.current_pk():
+            request.session.pop(VIEWED_PLAN_SESSION_KEY, None)
+            messages.success(request, _("Du ser nu den aktuelle plan."))
+        else:
+            request.session[VIEWED_PLAN_SESSION_KEY] = plan.pk
+            messages.success(
+                request, _("Du læser nu “%(plan)s”. Den kan kun læses.") % {"plan": plan.title}
+            )
+        return redirect("tracks:overview")
+    current_pk = Plan.objects.current_pk()
+    plans = list(Plan.objects.order_by("-start_quarter", "pk"))
+    for plan in plans:
+        plan.is_current_plan = plan.pk == current_pk
+    return render(
+        request,
+        "plans/plan_list.html",
+        {"plans": plans, "viewed": viewed_plan(request), "form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @sensitive_post_parameters()

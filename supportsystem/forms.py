@@ -17,7 +17,7 @@ from omstilling.fields import (
     CaseNumberField,
     FreeTextField,
 )
-from omstilling.models import Area, Institution
+from omstilling.models import Area, Institution, Plan
 from omstilling.privacy import CASE_KEY_LENGTH
 from supportsystem.models import AgeGroup, ConcernType, Stage, SupportActor
 
@@ -63,7 +63,10 @@ class DirectoryFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = Area.objects.filter(support_actors__isnull=False).distinct()
+        # The current plan's areas: an earlier plan's have the same names.
+        self.fields["area"].queryset = Area.objects.filter(
+            plan=Plan.objects.current(), support_actors__isnull=False
+        ).distinct()
 
 
 class ForloebFilterForm(forms.Form):

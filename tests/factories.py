@@ -19,11 +19,17 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("pw")
 
 
+def current_or_new_plan() -> Plan:
+    """Areas and bodies belong to a plan: the current one when a test has made one."""
+    return Plan.objects.current() or PlanFactory()
+
+
 class AreaFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Area
-        django_get_or_create = ("slug",)
+        django_get_or_create = ("plan", "slug")
 
+    plan = factory.LazyFunction(current_or_new_plan)
     slug = factory.Sequence(lambda n: f"omraade-{n}")
     name = factory.Sequence(lambda n: f"Område {n}")
 
@@ -41,6 +47,7 @@ class GovernanceBodyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = GovernanceBody
 
+    plan = factory.LazyFunction(current_or_new_plan)
     slug = factory.Sequence(lambda n: f"gruppe-{n}")
     name = factory.Sequence(lambda n: f"Arbejdsgruppe {n}")
     kind = GovernanceBody.Kind.ARBEJDSGRUPPE
@@ -78,7 +85,7 @@ class InitiativeFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"tiltag-{n}")
     title = factory.Sequence(lambda n: f"Tiltag {n}")
     description = "Et tiltag i planen."
-    lead_area = factory.SubFactory(AreaFactory)
+    lead_area = factory.SubFactory(AreaFactory, plan=factory.SelfAttribute("..plan"))
     start_quarter = dt.date(2025, 1, 1)
     end_quarter = dt.date(2025, 10, 1)
 

@@ -3,7 +3,7 @@
 from django.shortcuts import get_object_or_404
 
 from omstilling.access import RefusedForbidden
-from omstilling.models import Role, User
+from omstilling.models import Plan, Role, User
 from tracks.models import Initiative, Milestone
 
 
@@ -20,9 +20,20 @@ def _related_ids(user: User, relation: str) -> frozenset[int]:
     return ids
 
 
+def current_plan_pk(user: User) -> int | None:
+    """The current plan's pk, looked up once per user object (as `_related_ids`): only its
+    content is written to; an earlier plan is read-only for everyone."""
+    if not hasattr(user, "_access_current_plan_pk"):
+        user._access_current_plan_pk = Plan.objects.current_pk()
+    return user._access_current_plan_pk
+
+
 def can_edit_initiative(user: User, initiative: Initiative) -> bool:
-    """Chefgruppen edits every initiative; an owner (or a member of the owning group) their own."""
+    """Chefgruppen edits every initiative of the current plan; an owner (or a member of the
+    owning group) their own. Nobody edits an earlier plan."""
     if not (user.is_authenticated and user.is_active) or user.role in ("", Role.BFU):
+        return False
+    if initiative.plan_id != current_plan_pk(user):
         return False
     if user.role == Role.CHEFGRUPPE or initiative.owner_id == user.pk:
         return True

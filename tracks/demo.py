@@ -3,7 +3,7 @@
 import datetime as dt
 
 from omstilling.demo import register_demo_seeder
-from omstilling.models import Institution, User
+from omstilling.models import Institution, Plan, User
 from omstilling.quarters import Quarter
 from tracks.models import Health, Initiative, Milestone, WorkState
 from tracks.services import initiative_update_status, milestone_complete, milestone_create
@@ -34,8 +34,15 @@ _PATTERN = [
 def seed_plan_demo(
     *, users: dict[str, User], institutions: dict[str, Institution], today: dt.date
 ) -> None:
+    plan = Plan.objects.current()
+    if plan is None:
+        return
     chef = users["chefgruppe"]
-    initiatives = list(Initiative.objects.select_related("spor").order_by("spor__number", "order"))
+    initiatives = list(
+        Initiative.objects.filter(plan=plan)
+        .select_related("spor")
+        .order_by("spor__number", "order")
+    )
     if not initiatives:
         return
     # The initiative owner owns the first initiative of spor 2 and of spor 3.
@@ -61,7 +68,7 @@ def seed_plan_demo(
 
     # Plan-wide milestones due in the past: most are done (some late), a few are overdue.
     past = Milestone.objects.filter(
-        institution=None, planned_quarter__lt=Quarter.of(today).first_day
+        initiative__plan=plan, institution=None, planned_quarter__lt=Quarter.of(today).first_day
     )
     for index, milestone in enumerate(past.order_by("planned_quarter", "pk")):
         if index % 4 == 3:

@@ -94,8 +94,11 @@ def status_history(*, initiative: Initiative) -> list[StatusUpdate]:
     return list(initiative.status_updates.select_related("author").order_by("-version"))
 
 
-def milestones_for_user(*, user: User, today: dt.date | None = None) -> list[Milestone]:
-    """ "Mine milepæle": a leader's institutions' milestones and those of initiatives they own.
+def milestones_for_user(
+    *, user: User, plan: Plan | int | None, today: dt.date | None = None
+) -> list[Milestone]:
+    """ "Mine milepæle": a leader's institutions' milestones and those of initiatives they own,
+    in `plan` (the current one: an earlier plan's milestones are nobody's work any more).
 
     Overdue first, then by due date; completed ones last.
     """
@@ -103,7 +106,7 @@ def milestones_for_user(*, user: User, today: dt.date | None = None) -> list[Mil
     scope = Q(institution__in=user.institutions.all()) | Q(initiative__owner=user)
     scope |= Q(initiative__owner_body__members=user)
     milestones = list(
-        Milestone.objects.filter(scope)
+        Milestone.objects.filter(scope, initiative__plan=plan)
         .select_related("initiative__spor", "institution", "completed_by")
         .distinct()
     )

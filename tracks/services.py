@@ -10,7 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from omstilling.bounds import check_date, plan_date_window
-from omstilling.models import User
+from omstilling.models import Plan, User
 from tracks.models import Health, Initiative, Milestone, MilestoneEvent, StatusUpdate
 
 
@@ -54,6 +54,7 @@ def initiative_update_status(
     so the caller can show both the other person's update and the user's own input.
     """
     _validate_status(health=health, progress=progress, narrative=narrative)
+    Plan.objects.check_writable(initiative.plan_id)
     locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
     if locked.version != expected_version:
         raise StatusConflict(locked)
@@ -88,6 +89,7 @@ def milestone_complete(
         .select_related("initiative__plan")
         .get(pk=milestone.pk)
     )
+    Plan.objects.check_writable(locked.initiative.plan_id)
     if locked.completed_on is not None:
         raise ValidationError(_("Milepælen er allerede markeret som afsluttet."))
     check_date(
@@ -124,7 +126,12 @@ def can_undo_completion(milestone: Milestone) -> bool:
 @transaction.atomic
 def milestone_undo_completion(*, milestone: Milestone, by: User) -> MilestoneEvent:
     """Undo a completion recorded today. The completion stays in the milestone's log."""
-    locked = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    locked = (
+        Milestone.objects.select_for_update(of=("self",))
+        .select_related("initiative")
+        .get(pk=milestone.pk)
+    )
+    Plan.objects.check_writable(locked.initiative.plan_id)
     if locked.completed_on is None:
         raise ValidationError(_("Milepælen er ikke markeret som afsluttet."))
     if not can_undo_completion(locked):
@@ -160,6 +167,7 @@ def milestone_create(
     description: str = "",
 ) -> Milestone:
     """Add a milestone to an initiative: plan-wide, or one institution's own (local)."""
+    Plan.objects.check_writable(initiative.plan_id)
     if not title.strip():
         raise ValidationError({"title": _("Skriv en titel.")})
     base = slugify(title)[:100] or "milepael"

@@ -7,11 +7,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from omstilling.access import current_plan_or_404, reader_required, writer_required
+from omstilling.access import reader_required, viewed_plan_or_404, writer_required
 from tracks import selectors
 from tracks.access import (
     can_complete_milestone,
     can_edit_initiative,
+    current_plan_pk,
     get_initiative_for_user,
     get_milestone_for_user,
 )
@@ -28,7 +29,7 @@ from tracks.services import (
 
 @reader_required
 def plan_overview(request: HttpRequest) -> HttpResponse:
-    plan = current_plan_or_404()
+    plan = viewed_plan_or_404(request)
     return render(
         request,
         "tracks/overview.html",
@@ -41,7 +42,7 @@ def plan_overview(request: HttpRequest) -> HttpResponse:
 
 
 def _filtered_initiatives(request: HttpRequest):
-    plan = current_plan_or_404()
+    plan = viewed_plan_or_404(request)
     form = InitiativeFilterForm(request.GET or None, plan=plan)
     # A bad value (e.g. a hand-edited URL) is shown as an error on its field; the other
     # filters still apply.
@@ -167,7 +168,10 @@ def initiative_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @reader_required
 def my_milestones(request: HttpRequest) -> HttpResponse:
-    milestones = selectors.milestones_for_user(user=request.user)
+    # The current plan's pk as the access checks below look it up (one query for both).
+    milestones = selectors.milestones_for_user(
+        user=request.user, plan=current_plan_pk(request.user)
+    )
     for milestone in milestones:
         milestone.user_can_complete = can_complete_milestone(request.user, milestone)
         milestone.user_can_undo = milestone.user_can_complete and can_undo_completion(milestone)

@@ -161,7 +161,7 @@ def recommendation_coverage(*, plan: Plan, scope: Scope) -> list[Recommendation]
     """The §17.4 recommendations with the initiatives in scope that carry them (`carrying`)
     and how many initiatives carry each in the whole plan (`n_initiatives`). Two queries."""
     carrying = (
-        Initiative.objects.filter(scope.q())
+        Initiative.objects.filter(scope.q(), plan=plan)
         .select_related("spor", "current_status")
         .order_by("spor__number", "order", "pk")
     )

@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
-from omstilling.access import INVESTMENT_READERS, current_plan_or_404, reader_required
+from omstilling.access import INVESTMENT_READERS, reader_required, viewed_plan_or_404
 from reports.dashboard.build import build_dashboard
 from reports.dashboard.forms import DashboardFilterForm
 from reports.dashboard.selectors import Scope
@@ -13,7 +13,7 @@ from reports.kpis.page import kpi_page
 @reader_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The committee's overview. Every role may read it: it holds aggregates, no child data."""
-    plan = current_plan_or_404()
+    plan = viewed_plan_or_404(request)
     form = DashboardFilterForm(request.GET or None, plan=plan)
     # A bad value (a hand-edited URL) shows as an error on its field; the other filter applies.
     filters = {}

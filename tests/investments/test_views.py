@@ -348,8 +348,9 @@ def test_the_investment_page_runs_a_bounded_number_of_queries(
         SpendingFactory(investment=investment, amount=Decimal("1.00"))
     client.force_login(chef)
 
-    # session, user, the investment, its decisions, its spending, its initiatives, menu's plan
-    with django_assert_max_num_queries(7):
+    # session, user, the investment, its decisions, its spending, its initiatives, menu's plan,
+    # the current plan's pk (only the current plan's investments are written to)
+    with django_assert_max_num_queries(8):
         assert (
             client.get(reverse("investments:investment_detail", args=[investment.pk])).status_code
             == 200

@@ -339,9 +339,10 @@ def test_it_reads_the_list_in_a_fixed_number_of_queries(
 # The detail page, for the chef (who may edit everything):
 #   1. session  2. user  3. initiative with spor, theme, area, owner, body, current status+author
 #   4. milestones  5. status history  6. recommendations  7. plan for the page header
-# A leader or a non-owner also has their governance bodies (8) and institutions (9) looked up:
-# once per request, not once per milestone.
-DETAIL_QUERIES = 9
+# A leader or a non-owner also has their governance bodies (8) and institutions (9) looked up,
+# and the current plan's pk (10: an earlier plan is edited by nobody): once per request, not
+# once per milestone.
+DETAIL_QUERIES = 10
 
 
 @pytest.mark.parametrize("viewer", ["chef", "owner", "other_owner", "leader", "bfu"])
