@@ -11,13 +11,14 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from investments.models import Investment, InvestmentState
+from investments.models import APPROVED_STATES, Investment, InvestmentState
 from investments.services import (
     development_school_create,
     investment_create,
     investment_decide,
     spending_record,
 )
+from omstilling.bounds import plan_date_window
 from omstilling.demo import register_demo_seeder
 from omstilling.models import Institution, Plan, User
 from tracks.models import Initiative
@@ -217,10 +218,14 @@ def seed_investments_demo(
 ) -> None:
     plan = Plan.objects.current()
     if plan is None or plan.funding_amount is None:
-        return
+        return  # a plan without a pool has no udviklingsskoler
     chef = users["chefgruppe"]
+    # As many udviklingsskoler as the plan's pool funds (any plan file seeds).
+    limit = plan.funding_development_schools
+    letters = LETTERS if limit is None else LETTERS[:limit]
+    first, last = plan_date_window(plan, past_only=True, today=today)
     schools = {}
-    for index, letter in enumerate(LETTERS, start=1):
+    for index, letter in enumerate(letters, start=1):
         school = _institution(f"Skole {letter} (demo)", Institution.Kind.SKOLE, institutions)
         daycare = _institution(
             f"Børnehave {letter} (demo)", Institution.Kind.DAGTILBUD, institutions
@@ -233,7 +238,16 @@ def seed_investments_demo(
     for initiative in Initiative.objects.filter(plan=plan).order_by("spor__number", "order", "pk"):
         first_of_spor.setdefault(initiative.spor.number, initiative)
 
+    free = plan.funding_amount
     for letter, title, purpose, amount, final, round_, spor, spendings in INVESTMENTS:
+        if letter not in schools or amount > plan.funding_amount:
+            continue  # fewer schools or a smaller pool than Vejle's: fewer investments
+        if first > last:
+            final, spendings = S.KLADDE, []  # the plan begins after today: nothing decided yet
+        approved = final in APPROVED_STATES
+        if approved and amount > free:
+            continue
+        free -= amount if approved else 0
         investment = investment_create(
             plan=plan,
             development_school=schools[letter],
@@ -257,21 +271,28 @@ def seed_investments_demo(
         }
         for step in _path_to(final):
             if step == S.AFSLUTTET:
-                _record_spendings(investment, chef, spendings, today)
-            decided_on, reference, note = dates[step]
+                _record_spendings(investment, chef, spendings, (first, last))
+            decided_on = _within(dates[step][0], (first, last))
             investment_decide(
                 investment=investment,
                 by=chef,
                 to_state=step,
-                decided_on=min(decided_on, today),
-                reference=reference,
-                note=note,
+                decided_on=decided_on,
+                reference=dates[step][1],
+                note=dates[step][2],
                 expected_version=investment.version,
-                at=_noon(min(decided_on, today)),
+                at=_noon(decided_on),
             )
         if final != S.AFSLUTTET:
-            _record_spendings(investment, chef, spendings, today)
-        _backdate(investment, created_on=min(bfu_on - dt.timedelta(days=21), today))
+            _record_spendings(investment, chef, spendings, (first, last))
+        _backdate(investment, created_on=_within(bfu_on - dt.timedelta(days=21), (first, today)))
+
+
+def _within(day: dt.date, window: tuple[dt.date, dt.date]) -> dt.date:
+    """The demo's fixed dates moved into the plan's window (Vejle's dates suit Vejle's plan;
+    another plan's pool is decided within its own period, and nothing after today)."""
+    first, last = window
+    return min(max(day, first), last)
 
 
 def _noon(day: dt.date) -> dt.datetime:
@@ -285,13 +306,16 @@ def _backdate(investment, *, created_on: dt.date) -> None:
     Investment.objects.filter(pk=investment.pk).update(created_at=_noon(created_on))
 
 
-def _record_spendings(investment, by: User, spendings: list, today: dt.date) -> None:
+def _record_spendings(
+    investment, by: User, spendings: list, window: tuple[dt.date, dt.date]
+) -> None:
     for spent_on, amount, note in spendings:
+        spent_on = _within(spent_on, window)
         spending_record(
             investment=investment,
             by=by,
-            spent_on=min(spent_on, today),
+            spent_on=spent_on,
             amount=amount,
             note=note,
-            at=_noon(min(spent_on, today)),
+            at=_noon(spent_on),
         )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 # --- text (characters) --------------------------------------------------------------------------
 TITLE_LENGTH = 250  # titles of plan content, investments, milestones
 NAME_LENGTH = 200  # names of bodies, institutions, actors, stages
+SHORT_NAME_LENGTH = 60  # short names of bodies ("BFU", "ØKU og gruppeformænd")
 REFERENCE_LENGTH = 100  # case and decision references ("sag 137")
 SHORT_NOTE_LENGTH = 300  # one-line notes
 NOTE_LENGTH = 1_000  # notes on a step, a decision, a spending, a completion; next steps

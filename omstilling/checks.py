@@ -41,6 +41,8 @@ MACHINE_FIELDS = {
     "reports.Report.failure_reason": "",
     "reports.Report.sha256": "",
     "reports.Report.snapshot": "",
+    # the checksum of the plan file last loaded
+    "omstilling.Plan.loaded_sha256": "",
     # quarter codes parsed from an import
     "visitation.CountImport.quarters": "",
 }

@@ -7,22 +7,42 @@ from omstilling.access import (
     can_change_own_password,
     chosen_plan,
 )
-from omstilling.models import Plan
+from omstilling.models import Plan, PlanNames
+
+# The plan's columns base.html and `plan_names` read (one query for both).
+_HEADER_FIELDS = (
+    "slug",
+    "title",
+    "municipality",
+    "department",
+    "committee",
+    "committee_short",
+    "approving_body",
+    "approving_body_short",
+    "advisory_committee",
+    "logo",
+    "is_current",
+)
+
+
+def _names(request, current) -> PlanNames | None:
+    plan = chosen_plan(request) or current
+    return plan.names if plan else None
 
 
 def portal(request):
     """The current plan (the portal carries one municipality's plan), fetched only if used,
     and which roles see which menu entries (the views check access themselves)."""
+    current = SimpleLazyObject(lambda: Plan.objects.only(*_HEADER_FIELDS).current())
     return {
         "accessibility_statement_url": settings.ACCESSIBILITY_STATEMENT_URL,
-        "current_plan": SimpleLazyObject(
-            lambda: Plan.objects.only(
-                "slug", "title", "municipality", "department", "is_current"
-            ).current()
-        ),
+        "current_plan": current,
         # A plan chosen in the plan chooser: the reading pages show it instead of the current
         # one, and base.html says so when it is an earlier one.
         "chosen_plan": SimpleLazyObject(lambda: chosen_plan(request)),
+        # What the municipality calls its bodies (committee, approving body, advisory committee,
+        # department), for the plan shown: `{{ plan_names.committee_short }}` instead of "BFU".
+        "plan_names": SimpleLazyObject(lambda: _names(request, current)),
         "milestone_roles": MILESTONE_ROLES,
         "investment_reader_roles": INVESTMENT_READERS,
         "can_change_password": SimpleLazyObject(

@@ -1,5 +1,7 @@
 """The plan core every app shares: plan, areas, institutions, governance bodies, users and roles."""
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
@@ -12,6 +14,7 @@ from omstilling.bounds import (
     NAME_LENGTH,
     ORDER_MAX,
     REFERENCE_LENGTH,
+    SHORT_NAME_LENGTH,
     TITLE_LENGTH,
 )
 from omstilling.fields import (
@@ -43,6 +46,9 @@ class Area(models.Model):
     slug = models.SlugField(_("nøgle"))
     name = ScreenedCharField(_("navn"), max_length=120)
     short = ScreenedCharField(_("forkortelse"), max_length=20, blank=True)
+    # An edit in the admin since the plan file was last loaded is one a new load would replace
+    # (omstilling.plan_file names it before it does).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -73,6 +79,7 @@ class Institution(models.Model):
         Area, verbose_name=_("område"), null=True, blank=True, on_delete=models.SET_NULL
     )
     is_demo = models.BooleanField(_("demo-institution"), default=False)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["kind", "name"]
@@ -164,12 +171,42 @@ class Plan(models.Model):
         validators=[MaxValueValidator(ORDER_MAX)],
     )
     funding_note = ScreenedTextField(_("note om puljen"), max_length=DESCRIPTION_LENGTH, blank=True)
+    # The names of the municipality's bodies, from the plan file: the pages, e-mails and reports
+    # read them here (`names`), never from a template or the code.
+    committee_short = ScreenedCharField(
+        _("udvalgets forkortelse"), max_length=SHORT_NAME_LENGTH, blank=True, help_text=_("fx BFU")
+    )
+    approving_body = ScreenedCharField(
+        _("godkender investeringer efter udvalget"),
+        max_length=NAME_LENGTH,
+        blank=True,
+        help_text=_("Tom: udvalget godkender selv."),
+    )
+    approving_body_short = ScreenedCharField(
+        _("kort navn på det godkendende organ"), max_length=SHORT_NAME_LENGTH, blank=True
+    )
+    advisory_committee = ScreenedCharField(
+        _("rådgivende udvalg"),
+        max_length=NAME_LENGTH,
+        blank=True,
+        help_text=_("Det udvalg, hvis anbefalinger planen følger. Tom: intet."),
+    )
+    logo = models.FileField(
+        _("logo"), upload_to="planer/", blank=True, editable=False, max_length=200
+    )
     is_current = models.BooleanField(
         _("aktuel plan"),
         default=False,
         help_text=_("Den plan, portalen kører nu. Tidligere planer kan stadig læses."),
     )
-    history = HistoricalRecords()
+    # The last load of the plan file (load_plan): when, and the SHA-256 of the file's content.
+    # A row of the plan edited in the portal after `loaded_at` is an edit a new load would
+    # replace (omstilling.plan_file).
+    loaded_at = models.DateTimeField(_("sidst indlæst"), null=True, blank=True, editable=False)
+    loaded_sha256 = models.CharField(
+        _("planfilens SHA-256"), max_length=64, blank=True, editable=False
+    )
+    history = HistoricalRecords(excluded_fields=["loaded_at", "loaded_sha256"])
 
     objects = PlanQuerySet.as_manager()
 
@@ -186,9 +223,55 @@ class Plan(models.Model):
         return self.title
 
     @property
+    def names(self) -> "PlanNames":
+        return PlanNames.of(self)
+
+    @property
     def is_writable(self) -> bool:
         """Only the current plan is written to; an earlier plan stays as it was, read-only."""
         return self.pk is not None and self.pk == Plan.objects.current_pk()
+
+
+@dataclass(frozen=True)
+class PlanNames:
+    """What the municipality calls its bodies, for pages, e-mails and reports (the one home;
+    the plan file sets them). Every name has a sensible default when the file leaves it out:
+    the committee's short name is its name, and without an approving body the committee
+    approves the investments itself."""
+
+    municipality: str
+    department: str
+    committee: str
+    committee_short: str
+    approving_body: str
+    approving_body_short: str
+    advisory_committee: str
+    logo: str
+
+    @classmethod
+    def of(cls, plan: "Plan") -> "PlanNames":
+        committee_short = plan.committee_short or plan.committee
+        approving_body = plan.approving_body or plan.committee
+        return cls(
+            municipality=plan.municipality,
+            department=plan.department,
+            committee=plan.committee,
+            committee_short=committee_short,
+            approving_body=approving_body,
+            approving_body_short=plan.approving_body_short
+            or (plan.approving_body if plan.approving_body else committee_short),
+            advisory_committee=plan.advisory_committee,
+            logo=plan.logo.name if plan.logo else "",
+        )
+
+    @property
+    def has_approving_body(self) -> bool:
+        """Whether a body other than the committee approves the investments."""
+        return self.approving_body != self.committee
+
+    @property
+    def has_advisory_committee(self) -> bool:
+        return bool(self.advisory_committee)
 
 
 class GovernanceBody(models.Model):

@@ -8,6 +8,7 @@ same file changes nothing (and writes no history).
 """
 
 import datetime as dt
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -18,7 +19,10 @@ from typing import Annotated, Any
 
 import yaml
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.files.base import ContentFile
 from django.db import models, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -29,12 +33,20 @@ from pydantic import (
     field_validator,
 )
 
-from omstilling.bounds import DESCRIPTION_LENGTH, EARLIEST_DATE, LATEST_DATE
-from omstilling.models import Area, GovernanceBody, Plan
+from omstilling.bounds import (
+    DESCRIPTION_LENGTH,
+    EARLIEST_DATE,
+    LATEST_DATE,
+    NAME_LENGTH,
+    SHORT_NAME_LENGTH,
+)
+from omstilling.models import Area, GovernanceBody, Institution, Plan
 from omstilling.privacy import screen_free_text
 from omstilling.quarters import Quarter
 
 FORMAT_VERSION = 1
+MAX_FILE_BYTES = 5 * 1024 * 1024  # a plan file (Vejle's is about 0.2 MB)
+MAX_LOGO_BYTES = 512 * 1024
 
 
 class _PlanYamlLoader(yaml.SafeLoader):
@@ -82,6 +94,14 @@ def _quarter_start(value: Any) -> dt.date:
     return Quarter.parse(str(value)).first_day
 
 
+def _flag(value: Any) -> bool:
+    # YAML's true/false only: pydantic would also take "yes", 1 or "on", which hides typos.
+    if isinstance(value, bool):
+        return value
+    raise ValueError("skal være true eller false")
+
+
+Flag = Annotated[bool, BeforeValidator(_flag)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=120)]
 QuarterStart = Annotated[dt.date, BeforeValidator(_quarter_start)]
 PlanDate = Annotated[dt.date, BeforeValidator(_date)]
@@ -124,12 +144,21 @@ class FundingIn(Strict):
     note: str = ""
 
 
+ShortName = Annotated[str, Field(max_length=SHORT_NAME_LENGTH)]
+Name = Annotated[str, Field(max_length=NAME_LENGTH)]
+
+
 class PlanIn(Strict):
     slug: Slug
     title: Text
     municipality: Text
     department: Text
     committee: Text
+    committee_short: ShortName = ""
+    approving_body: Name = ""
+    approving_body_short: ShortName = ""
+    advisory_committee: Name = ""
+    logo: str | None = None
     summary: str = ""
     mandate: MandateIn | None = None
     cornerstones: list[Text] = []
@@ -152,6 +181,16 @@ class GovernanceBodyIn(Strict):
     description: str = ""
 
 
+class InstitutionIn(Strict):
+    """An institution of the municipality, matched by name. A field left out leaves the
+    institution's value as it is (institutions are shared by all plans)."""
+
+    name: Name
+    kind: Institution.Kind
+    area: Slug | None = None
+    demo: Flag | None = None
+
+
 class CoreIn(BaseModel):
     model_config = ConfigDict(extra="allow")
 
@@ -159,6 +198,7 @@ class CoreIn(BaseModel):
     plan: PlanIn
     areas: list[AreaIn] = []
     governance_bodies: list[GovernanceBodyIn] = []
+    institutions: list[InstitutionIn] = []
 
 
 Problem = tuple[tuple[Any, ...], str]
@@ -170,6 +210,7 @@ class Section:
     schema: Any
     load: Callable[[Any, "LoadContext"], None]
     check: Callable[[Any, dict[str, Any]], list[Problem]] | None = None
+    export: Callable[[Plan], Any] | None = None
     order: int = 100
 
 
@@ -182,10 +223,20 @@ def register_section(
     schema: Any,
     load: Callable[[Any, "LoadContext"], None],
     check: Callable[[Any, dict[str, Any]], list[Problem]] | None = None,
+    export: Callable[[Plan], Any] | None = None,
     order: int = 100,
 ) -> None:
-    """Let an app own a top-level key of the plan file (validated with `schema`)."""
-    _SECTIONS[key] = Section(key=key, schema=schema, load=load, check=check, order=order)
+    """Let an app own a top-level key of the plan file: validated with `schema`, loaded with
+    `load`, and written back by the exporter with `export` (the section's data for a plan, in
+    the file's format, or None to leave the key out)."""
+    _SECTIONS[key] = Section(
+        key=key, schema=schema, load=load, check=check, export=export, order=order
+    )
+
+
+def sections() -> list[Section]:
+    """The registered sections in the order they are loaded (and written)."""
+    return sorted(_SECTIONS.values(), key=lambda section: section.order)
 
 
 class PlanFileError(Exception):
@@ -196,16 +247,75 @@ class PlanFileError(Exception):
         super().__init__("\n".join(problems))
 
 
+@dataclass(frozen=True)
+class Change:
+    """One field of one existing row that the load changes (from `old` to `new`)."""
+
+    model: type[models.Model]
+    pk: int
+    row: str
+    field: str
+    old: Any
+    new: Any
+    # The column compared with the row's history (None for a many-to-many field).
+    attname: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.row}, {self.field}: {_shown(self.old)} → {_shown(self.new)}"
+
+
+@dataclass(frozen=True)
+class PortalEdit:
+    """A row of the plan edited in the portal (or the admin) since the plan file was last
+    loaded, that the load would change: the edit it would replace."""
+
+    change: Change
+    at: dt.datetime
+    by: str
+
+    def __str__(self) -> str:
+        when = date_format(timezone.localtime(self.at), "DATETIME_FORMAT")
+        return (
+            f"{self.change.row}, {self.change.field}: ændret i portalen {when}"
+            f"{f' af {self.by}' if self.by else ''}; nu {_shown(self.change.old)}, "
+            f"filen siger {_shown(self.change.new)}"
+        )
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "(tom)"
+    if isinstance(value, list):
+        return "[" + ", ".join(_shown(item) for item in value) + "]"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value)
+    return f"“{text[:57]}…”" if len(text) > 60 else f"“{text}”"
+
+
 @dataclass
 class LoadStats:
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
     not_in_file: list[str] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
         return bool(sum(self.created.values()) or sum(self.updated.values()))
+
+
+class PlanEditedError(Exception):
+    """The plan was edited in the portal since its file was last loaded, and loading the file
+    would replace those edits (`edits`); nothing is written. `stats` says what the load would
+    have changed. Load with `overwrite=True` to replace them."""
+
+    def __init__(self, plan: Plan, edits: list[PortalEdit], stats: LoadStats):
+        self.plan = plan
+        self.edits = edits
+        self.stats = stats
+        super().__init__("\n".join(str(edit) for edit in edits))
 
 
 @dataclass
@@ -229,7 +339,19 @@ class LoadContext:
                 return obj
             changed = [name for name, value in values.items() if getattr(obj, name) != value]
             if changed:
+                row = _row_name(obj, lookup)
                 for name in changed:
+                    self.stats.changes.append(
+                        Change(
+                            model,
+                            obj.pk,
+                            row,
+                            _field_name(model, name),
+                            getattr(obj, name),
+                            values[name],
+                            model._meta.get_field(name).attname,
+                        )
+                    )
                     setattr(obj, name, values[name])
                 obj.save(update_fields=changed)
                 self.stats.updated[label] += 1
@@ -248,11 +370,39 @@ class LoadContext:
 
     def sync_m2m(self, obj: models.Model, name: str, targets: list[models.Model]) -> None:
         manager = getattr(obj, name)
-        wanted = {target.pk for target in targets}
-        if set(manager.values_list("pk", flat=True)) != wanted:
+        before = list(manager.all())
+        if {row.pk for row in before} != {target.pk for target in targets}:
             manager.set(targets)
             if (type(obj), obj.pk) not in self._created:
                 self.stats.updated[f"{obj._meta.verbose_name_plural} ({name})"] += 1
+                self.stats.changes.append(
+                    Change(
+                        type(obj),
+                        obj.pk,
+                        _row_name(obj),
+                        _field_name(type(obj), name),
+                        sorted(str(row) for row in before),
+                        sorted(str(row) for row in targets),
+                    )
+                )
+
+
+def _row_name(obj: models.Model, lookup: dict | None = None) -> str:
+    """`milepæl 'kursus/bearbejdning'`: the row as the file names it (by its keys within the
+    plan)."""
+    parts = []
+    for value in (lookup or {}).values():
+        if isinstance(value, Plan):
+            continue
+        if isinstance(value, models.Model):
+            value = getattr(value, "slug", None) or getattr(value, "number", None) or value.pk
+        parts.append(str(value))
+    key = "/".join(parts) or getattr(obj, "slug", None) or getattr(obj, "name", None) or str(obj)
+    return f"{obj._meta.verbose_name} '{key}'"
+
+
+def _field_name(model: type[models.Model], name: str) -> str:
+    return str(model._meta.get_field(name).verbose_name)
 
 
 _MESSAGES = {
@@ -277,6 +427,8 @@ _MESSAGES = {
 
 
 def _message(error: dict) -> str:
+    if error["type"] == "string_too_long":
+        return f"højst {error.get('ctx', {}).get('max_length')} tegn"
     text = _MESSAGES.get(error["type"])
     if text == "har en ukendt værdi":
         expected = error.get("ctx", {}).get("expected")
@@ -320,7 +472,11 @@ def _line_of(node: yaml.Node | None, path: tuple[Any, ...]) -> int | None:
 def parse_plan_file(path: Path) -> dict[str, Any]:
     """Read and validate a plan file; raise PlanFileError naming every problem found."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
+        if len(data) > MAX_FILE_BYTES:
+            mb = MAX_FILE_BYTES // (1024 * 1024)
+            raise PlanFileError([f"Filen er større end {mb} MB: det er ikke en planfil."])
+        text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise PlanFileError([f"Filen kan ikke læses: {exc}"]) from exc
     try:
@@ -359,6 +515,8 @@ def parse_plan_file(path: Path) -> dict[str, Any]:
 
     if core is not None:
         problems += _check_core(core)
+        validated["logo"] = _read_logo(core.plan.logo, Path(path).parent, problems)
+    validated["sha256"] = hashlib.sha256(data).hexdigest()
     if not problems:
         for key, section in _SECTIONS.items():
             if section.check and key in validated:
@@ -376,12 +534,58 @@ def parse_plan_file(path: Path) -> dict[str, Any]:
     return validated
 
 
+# The logo's formats, by the bytes a file of each starts with.
+_LOGO_KINDS = {b"\x89PNG\r\n\x1a\n": ".png", b"\xff\xd8\xff": ".jpg"}
+
+
+@dataclass(frozen=True)
+class Logo:
+    content: bytes
+    extension: str
+
+
+def _read_logo(name: str | None, folder: Path, problems: list[Problem]) -> Logo | None:
+    """The plan's logo: an image file in the plan file's own folder (PNG, JPEG or SVG)."""
+    if not name:
+        return None
+    where = ("plan", "logo")
+    path = (folder / name).resolve()
+    if not path.is_relative_to(folder.resolve()):
+        problems.append((where, "logoet skal ligge i samme mappe som planfilen"))
+        return None
+    try:
+        if path.stat().st_size > MAX_LOGO_BYTES:
+            problems.append((where, f"logoet er større end {MAX_LOGO_BYTES // 1024} kB"))
+            return None
+        content = path.read_bytes()
+    except OSError:
+        problems.append((where, f"filen '{name}' findes ikke ved siden af planfilen"))
+        return None
+    extension = next((ext for magic, ext in _LOGO_KINDS.items() if content.startswith(magic)), "")
+    if not extension and path.suffix.lower() == ".svg" and b"<svg" in content[:2048]:
+        extension = ".svg"
+    if not extension:
+        problems.append((where, "logoet skal være et billede i PNG, JPEG eller SVG"))
+        return None
+    return Logo(content=content, extension=extension)
+
+
 def _check_core(core: CoreIn) -> list[Problem]:
     problems: list[Problem] = []
     if core.plan.end < core.plan.start:
         problems.append((("plan", "end"), "sidste kvartal ligger før første kvartal"))
     problems += duplicates(core.areas, ("areas",))
     problems += duplicates(core.governance_bodies, ("governance_bodies",))
+    problems += duplicates(core.institutions, ("institutions",), attr="name")
+    areas = {area.slug for area in core.areas}
+    for index, institution in enumerate(core.institutions):
+        if institution.area is not None and institution.area not in areas:
+            problems.append(
+                (
+                    ("institutions", index, "area"),
+                    f"'{institution.area}' er ikke et område i filen",
+                )
+            )
     return problems
 
 
@@ -396,47 +600,28 @@ def duplicates(items: list[Any], path: tuple[Any, ...], attr: str = "slug") -> l
     return problems
 
 
-def load_plan_file(path: Path) -> tuple[Plan, LoadStats]:
-    """Validate and load a plan file in one transaction. Returns the plan and what changed."""
+def load_plan_file(path: Path, *, overwrite: bool = False) -> tuple[Plan, LoadStats]:
+    """Validate and load a plan file in one transaction. Returns the plan and what changed.
+
+    A plan edited in the portal since its file was last loaded is not overwritten silently: if
+    the load would change a row edited since (its history after `Plan.loaded_at`), it raises
+    PlanEditedError naming those edits, and nothing is written, unless `overwrite`.
+    """
     validated = parse_plan_file(path)
     core: CoreIn = validated["core"]
     stats = LoadStats()
     with transaction.atomic():
-        plan_in = core.plan
-        mandate = plan_in.mandate
-        funding = plan_in.funding
+        started = timezone.now()
+        existing = Plan.objects.filter(slug=core.plan.slug).first()
         context = LoadContext(plan=None, areas={}, bodies={}, stats=stats, data=validated)
-        plan = context.upsert(
-            Plan,
-            {"slug": plan_in.slug},
-            {
-                "title": plan_in.title,
-                "municipality": plan_in.municipality,
-                "department": plan_in.department,
-                "committee": plan_in.committee,
-                "summary": plan_in.summary,
-                "mandate_body": mandate.body if mandate else "",
-                "mandate_date": mandate.date if mandate else None,
-                "mandate_reference": mandate.reference if mandate else "",
-                "cornerstones": plan_in.cornerstones,
-                "start_quarter": plan_in.start,
-                "end_quarter": plan_in.end,
-                "cadence": plan_in.cadence,
-                "funding_title": funding.title if funding else "",
-                "funding_amount": funding.amount if funding else None,
-                "funding_granted_by": funding.granted_by if funding else "",
-                "funding_date": funding.date if funding else None,
-                "funding_reference": funding.reference if funding else "",
-                "funding_development_schools": funding.development_schools if funding else None,
-                "funding_note": funding.note if funding else "",
-            },
-        )
+        plan = context.upsert(Plan, {"slug": core.plan.slug}, _plan_values(core.plan))
         context.plan = plan
         if not Plan.objects.filter(is_current=True).exists():
             # The first plan loaded is the one the portal runs; a successor is made current
-            # deliberately, never by loading it.
+            # deliberately (manage.py set_current_plan), never by loading it.
             plan.is_current = True
             plan.save(update_fields=["is_current"])
+        _load_logo(plan, validated["logo"], context)
         for area in core.areas:
             context.areas[area.slug] = context.upsert(
                 Area, {"plan": plan, "slug": area.slug}, {"name": area.name, "short": area.short}
@@ -447,7 +632,136 @@ def load_plan_file(path: Path) -> tuple[Plan, LoadStats]:
                 {"plan": plan, "slug": body.slug},
                 {"name": body.name, "kind": body.kind, "description": body.description},
             )
-        for section in sorted(_SECTIONS.values(), key=lambda s: s.order):
+        for institution in core.institutions:
+            values = {"kind": institution.kind}
+            if institution.area is not None:
+                values["area"] = context.areas[institution.area]
+            if institution.demo is not None:
+                values["is_demo"] = institution.demo
+            context.upsert(Institution, {"name": institution.name}, values)
+        for section in sections():
             if section.key in validated:
                 section.load(validated[section.key], context)
+        edits = portal_edits(
+            stats.changes, since=existing.loaded_at if existing else None, until=started
+        )
+        if edits and not overwrite:
+            raise PlanEditedError(plan, edits, stats)
+        plan.loaded_at = timezone.now()
+        plan.loaded_sha256 = validated["sha256"]
+        plan.save(update_fields=["loaded_at", "loaded_sha256"])
     return plan, stats
+
+
+def _plan_values(plan_in: PlanIn) -> dict[str, Any]:
+    mandate = plan_in.mandate
+    funding = plan_in.funding
+    return {
+        "title": plan_in.title,
+        "municipality": plan_in.municipality,
+        "department": plan_in.department,
+        "committee": plan_in.committee,
+        "committee_short": plan_in.committee_short,
+        "approving_body": plan_in.approving_body,
+        "approving_body_short": plan_in.approving_body_short,
+        "advisory_committee": plan_in.advisory_committee,
+        "summary": plan_in.summary,
+        "mandate_body": mandate.body if mandate else "",
+        "mandate_date": mandate.date if mandate else None,
+        "mandate_reference": mandate.reference if mandate else "",
+        "cornerstones": plan_in.cornerstones,
+        "start_quarter": plan_in.start,
+        "end_quarter": plan_in.end,
+        "cadence": plan_in.cadence,
+        "funding_title": funding.title if funding else "",
+        "funding_amount": funding.amount if funding else None,
+        "funding_granted_by": funding.granted_by if funding else "",
+        "funding_date": funding.date if funding else None,
+        "funding_reference": funding.reference if funding else "",
+        "funding_development_schools": funding.development_schools if funding else None,
+        "funding_note": funding.note if funding else "",
+    }
+
+
+def _load_logo(plan: Plan, logo: Logo | None, context: LoadContext) -> None:
+    """Copy the file's logo to the media storage when it differs from the stored one (a file
+    without `logo` removes it). The stored file of a replaced logo is kept."""
+    stored = _stored_logo(plan)
+    if (logo.content if logo else None) == stored:
+        return
+    old = plan.logo.name
+    if logo is None:
+        plan.logo = ""
+    else:
+        plan.logo.save(f"{plan.slug}-logo{logo.extension}", ContentFile(logo.content), save=False)
+    plan.save(update_fields=["logo"])
+    if (Plan, plan.pk) not in context._created:
+        context.stats.updated[Plan._meta.verbose_name_plural] += 1
+        context.stats.changes.append(
+            Change(
+                Plan,
+                plan.pk,
+                _row_name(plan),
+                _field_name(Plan, "logo"),
+                old,
+                plan.logo.name,
+                "logo",
+            )
+        )
+
+
+def _stored_logo(plan: Plan) -> bytes | None:
+    if not plan.logo:
+        return None
+    try:
+        with plan.logo.open("rb") as stored:
+            return stored.read()
+    except OSError:
+        return None
+
+
+def portal_edits(
+    changes: list[Change], *, since: dt.datetime | None, until: dt.datetime
+) -> list[PortalEdit]:
+    """The changes that would replace an edit made in the portal (or the admin): a field whose
+    value in the row's history changed after the file was last loaded (`since`) and before this
+    load began (`until`). Before a plan's first recorded load, only changes made by a person
+    count (the loader records none). One query per changed row with history."""
+    entries: dict[tuple[type, int], list] = {}
+    edits = []
+    for change in changes:
+        history = getattr(change.model, "history", None)
+        if history is None:
+            continue
+        key = (change.model, change.pk)
+        if key not in entries:
+            entries[key] = list(
+                history.filter(id=change.pk, history_date__lt=until)
+                .select_related("history_user")
+                .order_by("history_date", "history_id")
+            )
+        entry = _last_edit(entries[key], change.attname, since)
+        if entry is not None:
+            by = str(entry.history_user) if entry.history_user else ""
+            edits.append(PortalEdit(change=change, at=entry.history_date, by=by))
+    return edits
+
+
+_UNKNOWN = object()
+
+
+def _last_edit(entries: list, attname: str | None, since: dt.datetime | None):
+    """The last history entry after `since` that changed the field (any entry after `since` for
+    a many-to-many field, whose values the entries do not hold), or None. Before the first
+    recorded load (`since` None), entries by a person count: the loader records nobody."""
+    value = _UNKNOWN
+    last = None
+    for entry in entries:
+        current = getattr(entry, attname) if attname else None
+        counted = (
+            entry.history_date > since if since is not None else entry.history_user_id is not None
+        )
+        if counted and (attname is None or current != value):
+            last = entry
+        value = current
+    return last

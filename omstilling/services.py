@@ -1,4 +1,4 @@
-"""Writes to the core: users and their roles, and which plan is current."""
+"""Writes to the core: users and their roles, which plan is current, the institutions."""
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
@@ -148,3 +148,33 @@ def plan_set_current(*, plan: Plan) -> bool:
     plan.is_current = True
     plan.save(update_fields=["is_current"])
     return True
+
+
+@transaction.atomic
+def institutions_import(*, rows: list, by: User | None = None) -> tuple[int, int]:
+    """Create or update the municipality's institutions from a checked list
+    (`omstilling.institution_import`), matched by name. A column the list leaves empty (area,
+    demo) leaves the institution's value as it is. Returns (created, updated)."""
+    existing = Institution.objects.in_bulk([row.name for row in rows], field_name="name")
+    created = updated = 0
+    for row in rows:
+        institution = existing.get(row.name)
+        values = {"kind": row.kind}
+        if row.area_given:
+            values["area"] = row.area
+        if row.demo is not None:
+            values["is_demo"] = row.demo
+        if institution is None:
+            institution = Institution(name=row.name, **values)
+            institution._history_user = by
+            institution.save()
+            created += 1
+            continue
+        changed = [name for name, value in values.items() if getattr(institution, name) != value]
+        if changed:
+            for name in changed:
+                setattr(institution, name, values[name])
+            institution._history_user = by
+            institution.save(update_fields=changed)
+            updated += 1
+    return created, updated

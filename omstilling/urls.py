@@ -21,6 +21,8 @@ urlpatterns = [
     path("sprog/", set_language, name="set_language"),
     # The plan chooser: the current plan and the earlier ones (read-only).
     path("plan/planer/", views.plan_list, name="plan_list"),
+    # The plan as a plan file (YAML), for chefgruppen.
+    path("plan/eksport.yaml", views.plan_file_download, name="plan_file"),
     path("plan/", include("tracks.urls")),
     path("investeringer/", include("investments.urls")),
     path("dashboard/", include("reports.dashboard.urls")),

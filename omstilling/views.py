@@ -17,11 +17,14 @@ from omstilling.access import (
     RefusedForbidden,
     can_change_own_password,
     reader_required,
+    role_required,
     viewed_plan,
+    viewed_plan_or_404,
 )
 from omstilling.celery import app as celery_app
 from omstilling.forms import OwnPasswordChangeForm, PlanChoiceForm
 from omstilling.models import Plan, Role, User
+from omstilling.plan_export import dump_plan_file
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -66,6 +69,17 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         {"plans": plans, "viewed": viewed_plan(request), "form": form},
         status=400 if form.is_bound else 200,
     )
+
+
+@role_required(Role.CHEFGRUPPE)
+@require_GET
+def plan_file_download(request: HttpRequest) -> HttpResponse:
+    """The plan shown (the current one, or an earlier one chosen) as a plan file, with every
+    edit made in the portal: chefgruppen's copy to keep, edit or load elsewhere."""
+    plan = viewed_plan_or_404(request)
+    response = HttpResponse(dump_plan_file(plan), content_type="application/yaml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{plan.slug}.yaml"'
+    return response
 
 
 @sensitive_post_parameters()

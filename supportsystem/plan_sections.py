@@ -1,10 +1,10 @@
 """The plan-file sections owned by the support system: `support_system` and `forloebscirkel`."""
 
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BeforeValidator
-
+from omstilling.models import Plan
 from omstilling.plan_file import (
+    Flag,
     LoadContext,
     Problem,
     Slug,
@@ -14,16 +14,6 @@ from omstilling.plan_file import (
     register_section,
 )
 from supportsystem.models import Stage, SupportActor, SupportSystemPart
-
-
-def _flag(value: Any) -> bool:
-    # YAML's true/false only: pydantic would also take "yes", 1 or "on", which hides typos.
-    if isinstance(value, bool):
-        return value
-    raise ValueError("skal være true eller false")
-
-
-Flag = Annotated[bool, BeforeValidator(_flag)]
 
 
 class SupportActorIn(Strict):
@@ -146,11 +136,56 @@ def load_forloebscirkel(stages: list[StageIn], context: LoadContext) -> None:
         )
 
 
+def export_support_system(plan: Plan) -> dict | None:
+    """The plan's part of the support system: what it says about each part, and the external
+    actors and partners it names (an institution's own internal actors are not the plan's)."""
+    parts = []
+    for part in SupportSystemPart.objects.order_by("kind"):
+        data = {"kind": part.kind}
+        if part.description:
+            data["description"] = part.description
+        if part.statements:
+            data["we_can_see_when"] = list(part.statements)
+        parts.append(data)
+    actors = []
+    for actor in SupportActor.objects.filter(institution=None).select_related("area"):
+        data = {"slug": actor.slug, "name": actor.name, "kind": actor.kind}
+        if actor.area_id and actor.area.plan_id == plan.pk:
+            data["area"] = actor.area.slug
+        for key, value in (
+            ("description", actor.description),
+            ("competences", actor.competence_list),
+            ("contact", actor.contact),
+        ):
+            if value:
+                data[key] = value
+        actors.append(data)
+    if not parts and not actors:
+        return None
+    return {"parts": parts, "actors": actors}
+
+
+def export_forloebscirkel(plan: Plan) -> list[dict] | None:
+    """The stages in use, in their order (a stage no longer used stays out of the file)."""
+    stages = []
+    for stage in Stage.objects.filter(active=True).order_by("order", "pk"):
+        data = {"slug": stage.slug, "name": stage.name}
+        if stage.description:
+            data["description"] = stage.description
+        if stage.external:
+            data["external"] = True
+        if stage.closing:
+            data["closing"] = True
+        stages.append(data)
+    return stages or None
+
+
 register_section(
     "support_system",
     schema=SupportSystemIn,
     load=load_support_system,
     check=check_support_system,
+    export=export_support_system,
     order=30,
 )
 register_section(
@@ -158,5 +193,6 @@ register_section(
     schema=list[StageIn],
     load=load_forloebscirkel,
     check=check_forloebscirkel,
+    export=export_forloebscirkel,
     order=31,
 )

@@ -56,7 +56,7 @@ def _row(obj: models.Model, skip: set[str] = frozenset()) -> dict:
 def plan_content(plan: Plan) -> dict:
     """Everything of `plan` a plan file carries, keyed by natural keys."""
     return {
-        "plan": _row(plan, skip={"is_current"}),
+        "plan": _row(plan, skip={"is_current", "loaded_at", "loaded_sha256"}),
         "areas": {a.slug: _row(a) for a in Area.objects.filter(plan=plan)},
         "bodies": {b.slug: _row(b, skip={"members"}) for b in plan.governance_bodies.all()},
         "spor": {s.number: _row(s) for s in Spor.objects.filter(plan=plan)},

@@ -144,7 +144,11 @@ class Initiative(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    history = HistoricalRecords(excluded_fields=["version", "current_status"])
+    # The institutions concerned are plan content too: their changes are history (and an edit
+    # a new load of the plan file would replace is named before it does).
+    history = HistoricalRecords(
+        excluded_fields=["version", "current_status"], m2m_fields=[institutions]
+    )
 
     class Meta:
         ordering = ["spor__number", "order", "pk"]

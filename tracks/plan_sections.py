@@ -1,11 +1,15 @@
-"""The plan-file sections owned by tracks: `spor` and `recommendation_themes`."""
+"""The plan-file sections owned by tracks: `spor` and `recommendation_themes`; read by the
+loader and written back by the exporter (the same format both ways)."""
 
 from typing import Any
 
+from django.db.models import Prefetch
 from pydantic import Field
 
+from omstilling.models import Institution, Plan
 from omstilling.plan_file import (
     LoadContext,
+    Name,
     PlanDate,
     Problem,
     QuarterStart,
@@ -15,6 +19,7 @@ from omstilling.plan_file import (
     duplicates,
     register_section,
 )
+from omstilling.quarters import Quarter
 from tracks.models import Initiative, Milestone, Recommendation, RecommendationTheme, Spor, Theme
 
 
@@ -24,6 +29,8 @@ class MilestoneIn(Strict):
     quarter: QuarterStart
     date: PlanDate | None = None
     description: str = ""
+    # A local milestone: one institution's own (by name). Left out: as it is.
+    institution: Name | None = None
 
 
 class InitiativeIn(Strict):
@@ -35,6 +42,8 @@ class InitiativeIn(Strict):
     description: str = ""
     start: QuarterStart
     end: QuarterStart | None = None
+    # The institutions concerned (by name). Left out: as they are.
+    institutions: list[Name] | None = None
     milestones: list[MilestoneIn] = []
 
 
@@ -80,6 +89,7 @@ def check_spor(spor: list[SporIn], validated: dict[str, Any]) -> list[Problem]:
     areas = {area.slug for area in core.areas}
     bodies = {body.slug for body in core.governance_bodies}
     problems = duplicates(spor, ("spor",)) + duplicates(spor, ("spor",), attr="number")
+    institutions = _known_institutions(spor, core)
     seen_initiatives: set[str] = set()
     for s_index, s in enumerate(spor):
         base = ("spor", s_index)
@@ -97,7 +107,35 @@ def check_spor(spor: list[SporIn], validated: dict[str, Any]) -> list[Problem]:
             problems += _unknown((*path, "owner_body"), initiative.owner_body, bodies, "et organ")
             problems += duplicates(initiative.milestones, (*path, "milestones"))
             problems += _schedule_problems(path, initiative, core.plan)
+            for n_index, name in enumerate(initiative.institutions or []):
+                problems += _unknown(
+                    (*path, "institutions", n_index), name, institutions, "en institution"
+                )
+            for m_index, milestone in enumerate(initiative.milestones):
+                problems += _unknown(
+                    (*path, "milestones", m_index, "institution"),
+                    milestone.institution,
+                    institutions,
+                    "en institution",
+                )
     return problems
+
+
+def _referenced_institutions(spor: list[SporIn]) -> set[str]:
+    names = set()
+    for s in spor:
+        for initiative in s.initiatives:
+            names.update(initiative.institutions or [])
+            names.update(m.institution for m in initiative.milestones if m.institution)
+    return names
+
+
+def _known_institutions(spor: list[SporIn], core) -> set[str]:
+    """The institutions the spor may name: the file's own and those already in the portal."""
+    referenced = _referenced_institutions(spor)
+    in_file = {institution.name for institution in core.institutions}
+    stored = Institution.objects.filter(name__in=referenced - in_file)
+    return in_file | set(stored.values_list("name", flat=True))
 
 
 def _schedule_problems(path: tuple[Any, ...], initiative: InitiativeIn, plan) -> list[Problem]:
@@ -150,6 +188,7 @@ def check_recommendations(
 
 def load_spor(spor: list[SporIn], context: LoadContext) -> None:
     plan = context.plan
+    institutions = Institution.objects.in_bulk(_referenced_institutions(spor), field_name="name")
     for s in spor:
         spor_row = context.upsert(
             Spor,
@@ -182,17 +221,27 @@ def load_spor(spor: list[SporIn], context: LoadContext) -> None:
                     "order": order,
                 },
             )
+            if initiative.institutions is not None:
+                context.sync_m2m(
+                    row, "institutions", [institutions[name] for name in initiative.institutions]
+                )
             for m_order, milestone in enumerate(initiative.milestones):
-                context.upsert(
-                    Milestone,
-                    {"initiative": row, "slug": milestone.slug},
-                    {
-                        "title": milestone.title,
-                        "description": milestone.description,
-                        "planned_quarter": milestone.quarter,
-                        "planned_date": milestone.date,
-                        "order": m_order,
-                    },
+                values = {
+                    "title": milestone.title,
+                    "description": milestone.description,
+                    "planned_quarter": milestone.quarter,
+                    "planned_date": milestone.date,
+                    "order": m_order,
+                }
+                if "institution" in milestone.model_fields_set:
+                    values["institution"] = (
+                        institutions[milestone.institution] if milestone.institution else None
+                    )
+                context.upsert(Milestone, {"initiative": row, "slug": milestone.slug}, values)
+            in_file = {milestone.slug for milestone in initiative.milestones}
+            for extra in row.milestones.exclude(slug__in=in_file):
+                context.stats.not_in_file.append(
+                    f"milepæl '{initiative.slug}/{extra.slug}' ({extra.title})"
                 )
     in_file = {i.slug for s in spor for i in s.initiatives}
     for initiative in Initiative.objects.filter(plan=plan).exclude(slug__in=in_file):
@@ -217,11 +266,111 @@ def load_recommendations(themes: list[RecommendationThemeIn], context: LoadConte
             context.sync_m2m(row, "initiatives", [initiatives[s] for s in rec.initiatives])
 
 
-register_section("spor", schema=list[SporIn], load=load_spor, check=check_spor, order=10)
+# --- export: the plan as it stands in the portal, in the same format ---------------------------
+
+
+def _set(data: dict, key: str, value: Any) -> None:
+    """Write a key only when it has a value (the format's defaults are empty)."""
+    if value not in (None, "", []):
+        data[key] = value
+
+
+def _milestone_out(milestone: Milestone) -> dict:
+    data = {
+        "slug": milestone.slug,
+        "title": milestone.title,
+        "quarter": Quarter.of(milestone.planned_quarter).code,
+    }
+    _set(data, "date", milestone.planned_date)
+    _set(data, "description", milestone.description)
+    if milestone.institution_id:
+        data["institution"] = milestone.institution.name
+    return data
+
+
+def _initiative_out(initiative: Initiative) -> dict:
+    data = {"slug": initiative.slug, "title": initiative.title}
+    _set(data, "theme", initiative.theme.slug if initiative.theme_id else None)
+    data["lead_area"] = initiative.lead_area.slug
+    _set(data, "owner_body", initiative.owner_body.slug if initiative.owner_body_id else None)
+    _set(data, "description", initiative.description)
+    data["start"] = Quarter.of(initiative.start_quarter).code
+    _set(data, "end", Quarter.of(initiative.end_quarter).code if initiative.end_quarter else None)
+    _set(data, "institutions", sorted(i.name for i in initiative.institutions.all()))
+    _set(data, "milestones", [_milestone_out(m) for m in initiative.milestones.all()])
+    return data
+
+
+def export_spor(plan: Plan) -> list[dict]:
+    """The plan's spor with their themes, tiltag and milestones, in their order (six queries)."""
+    milestones = Milestone.objects.select_related("institution").order_by("order", "pk")
+    initiatives = (
+        Initiative.objects.select_related("theme", "lead_area", "owner_body")
+        .prefetch_related("institutions", Prefetch("milestones", queryset=milestones))
+        .order_by("order", "pk")
+    )
+    spor_rows = (
+        Spor.objects.filter(plan=plan)
+        .prefetch_related(
+            "lead_areas",
+            Prefetch("themes", queryset=Theme.objects.order_by("order", "pk")),
+            Prefetch("initiatives", queryset=initiatives),
+        )
+        .order_by("number")
+    )
+    result = []
+    for spor in spor_rows:
+        data = {"number": spor.number, "slug": spor.slug, "title": spor.title}
+        _set(data, "lead_areas", sorted(area.slug for area in spor.lead_areas.all()))
+        _set(data, "description", spor.description)
+        themes = []
+        for theme in spor.themes.all():
+            theme_data = {"slug": theme.slug, "title": theme.title}
+            _set(theme_data, "description", theme.description)
+            themes.append(theme_data)
+        _set(data, "themes", themes)
+        data["initiatives"] = [_initiative_out(i) for i in spor.initiatives.all()]
+        result.append(data)
+    return result
+
+
+def export_recommendations(plan: Plan) -> list[dict] | None:
+    """The advisory committee's recommendations and the tiltag that carry them (or None)."""
+    recommendations = Recommendation.objects.prefetch_related(
+        Prefetch("initiatives", queryset=Initiative.objects.order_by("spor__number", "order"))
+    ).order_by("number")
+    themes = (
+        RecommendationTheme.objects.filter(plan=plan)
+        .prefetch_related(Prefetch("recommendations", queryset=recommendations))
+        .order_by("number")
+    )
+    result = []
+    for theme in themes:
+        items = []
+        for rec in theme.recommendations.all():
+            data = {"number": rec.number, "slug": rec.slug, "text": rec.text}
+            _set(data, "means", list(rec.means or []))
+            _set(data, "initiatives", [i.slug for i in rec.initiatives.all()])
+            items.append(data)
+        result.append(
+            {
+                "number": theme.number,
+                "slug": theme.slug,
+                "title": theme.title,
+                "recommendations": items,
+            }
+        )
+    return result or None
+
+
+register_section(
+    "spor", schema=list[SporIn], load=load_spor, check=check_spor, export=export_spor, order=10
+)
 register_section(
     "recommendation_themes",
     schema=list[RecommendationThemeIn],
     load=load_recommendations,
     check=check_recommendations,
+    export=export_recommendations,
     order=20,
 )
