@@ -21,6 +21,7 @@ from django.utils._os import safe_join
 # WeasyPrint reports each rendering step at INFO; a worker's log needs only its warnings.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
+import pydyf  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
@@ -28,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 PDF_VARIANT = "pdf/ua-1"
 TEMPLATE = "reports/pdf/report.html"
+APPENDIX = "bilag"  # the id of the appendix's first heading: the main part ends before it
 # Relative URLs in the report resolve against this base. The host is reserved (RFC 2606) and
 # never asked for: the fetcher maps its static path to files on disk.
 BASE_URL = "https://rapport.invalid/"
@@ -80,6 +82,34 @@ class StaticFilesOnlyFetcher(URLFetcher):
 class RenderedPdf:
     content: bytes
     pages: int
+    # Pages before the one holding the anchor APPENDIX (all of them without an appendix).
+    main_pages: int
+
+
+def _reference_number(value) -> int | None:
+    """The object number of a pydyf reference ("12 0 R"), else None."""
+    text = value.decode() if isinstance(value, bytes) else str(value)
+    parts = text.split()
+    return int(parts[0]) if len(parts) == 3 and parts[2] == "R" else None
+
+
+def scope_table_headers(document, pdf) -> None:
+    """Give every table header cell its /Scope (PDF/UA-1 §7.5), as HTML's `scope` says: a
+    header in a table's head (THead) heads its column, one in its body or foot (TBody, TFoot)
+    heads its row. Our templates write `scope="col"` in <thead> and `scope="row"` elsewhere;
+    WeasyPrint tags the cells but does not carry the attribute over. A WeasyPrint finisher:
+    it runs on the PDF's objects before they are written."""
+    objects = {obj.number: obj for obj in pdf.objects if hasattr(obj, "number")}
+    for obj in pdf.objects:
+        if not isinstance(obj, dict) or obj.get("S") != "/TH":
+            continue
+        parent = objects.get(_reference_number(obj.get("P", "")))
+        section = parent
+        while section is not None and section.get("S") == "/TR":
+            section = objects.get(_reference_number(section.get("P", "")))
+        role = section.get("S") if section is not None else None
+        obj.setdefault("A", pydyf.Dictionary({"O": "/Table"}))
+        obj["A"]["Scope"] = "/Column" if role == "/THead" else "/Row"
 
 
 def html_to_pdf(html: str, *, fetcher: URLFetcher | None = None) -> RenderedPdf:
@@ -87,8 +117,14 @@ def html_to_pdf(html: str, *, fetcher: URLFetcher | None = None) -> RenderedPdf:
     document = HTML(
         string=html, base_url=BASE_URL, url_fetcher=fetcher or StaticFilesOnlyFetcher()
     ).render()
+    main = next(
+        (n for n, page in enumerate(document.pages) if APPENDIX in page.anchors),
+        len(document.pages),
+    )
     return RenderedPdf(
-        content=document.write_pdf(pdf_variant=PDF_VARIANT), pages=len(document.pages)
+        content=document.write_pdf(pdf_variant=PDF_VARIANT, finisher=scope_table_headers),
+        pages=len(document.pages),
+        main_pages=main,
     )
 
 

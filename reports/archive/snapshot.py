@@ -2,30 +2,43 @@
 and stored as JSON on the Report row. The PDF is rendered from the snapshot alone, so the
 stored report never depends on the plan as it is later.
 
+The report is a committee paper: a main part of a bounded size whatever the size of the plan
+(the verdict of reports/verdict.py, the KPIs against their targets, the pool, the
+recommendations no tiltag carries, and what changed since the previous report of the same
+kind, every list the first ten with its count), and a compact appendix with one table per spor
+(a row per tiltag), the pool's investments and the KPIs in detail.
+
 Values are plain JSON: dates as ISO strings, amounts as decimal strings, and every label as the
-Danish text it had when the report was compiled. The dashboard's charts are stored as the SVG
-markup the dashboard draws, with their data tables, so the PDF shows exactly the same charts.
+Danish text it had when the report was compiled. Charts are stored as the SVG markup the
+dashboard draws, their <title> carrying the chart's description (the PDF's alternative text).
 """
 
+import dataclasses
 import datetime as dt
+import re
 from decimal import Decimal
+from html import escape
 
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from investments.selectors import investment_overview
+from investments.selectors import investment_overview, pool_summary
 from omstilling.models import Plan, User
 from omstilling.quarters import Quarter
 from reports.charts import STATE_SERIES
-from reports.dashboard.build import build_dashboard
+from reports.dashboard import selectors
+from reports.dashboard.build import investment_section
 from reports.dashboard.selectors import Scope
 from reports.disclosure import LEGEND
-from reports.kpis.page import kpi_page
-from reports.models import Report, ReportKind, ReportState
-from tracks import selectors as tracks_selectors
-from tracks.models import MilestoneState, WorkState
+from reports.kpis.page import KpiPage, kpi_page
+from reports.models import Report, ReportState
+from reports.verdict import LIMIT, Counted, Verdict, plan_verdict
+from tracks.models import Health, Initiative, Milestone, Recommendation, WorkState
 
-SCHEMA = 1
+SCHEMA = 2
+CHANGES = 5  # the first of each list of changes the main part shows, with its count
+KPI_CHART = "specialtilbud"  # the KPI section whose chart the main part shows
 
 
 def _date(value: dt.date | None) -> str | None:
@@ -40,148 +53,90 @@ def _person(user: User | None) -> str:
     return (user.get_full_name() or user.username) if user else ""
 
 
+def _owner(initiative: Initiative) -> str:
+    names = [_person(initiative.owner) if initiative.owner_id else ""]
+    names.append(str(initiative.owner_body) if initiative.owner_body_id else "")
+    return ", ".join(n for n in names if n)
+
+
+def _json(value):
+    """A verdict's dataclasses as JSON: dates as ISO text, amounts as decimal strings."""
+    if dataclasses.is_dataclass(value):
+        return {f.name: _json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, list):
+        return [_json(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _counted(items: list, count: int, limit: int = CHANGES) -> dict:
+    return {"items": items[:limit], "count": count, "more": max(0, count - limit)}
+
+
+def _with_alt(svg: str, chart) -> str:
+    """The SVG with its <title> saying what the chart shows: a PDF reader takes the title as
+    the figure's alternative text (the page has the description beside it as <desc>)."""
+    desc = str(chart.desc)
+    alt = desc if desc.startswith(str(chart.title)) else f"{chart.title}. {desc}"
+    return re.sub(
+        r"(<title[^>]*>).*?(</title>)",
+        lambda m: m.group(1) + escape(alt) + m.group(2),
+        svg,
+        count=1,
+        flags=re.DOTALL,
+    )
+
+
 def _chart(chart) -> dict:
-    table = chart.table
-    return {
-        "id": chart.id,
-        "title": str(chart.title),
-        "svg": render_to_string(chart.template, {"chart": chart}).strip(),
-        "table": {
+    svg = render_to_string(chart.template, {"chart": chart}).strip()
+    result = {"id": chart.id, "title": str(chart.title), "svg": _with_alt(svg, chart)}
+    lines = getattr(chart, "lines", None)
+    if lines:
+        result["legend"] = [f"{line.label} {line.style.key_text}" for line in lines]
+    table = getattr(chart, "table", None)
+    if table is not None:
+        result["table"] = {
             "caption": str(table.caption),
             "columns": [str(c) for c in table.columns],
             "rows": [[str(header), [str(c) for c in cells]] for header, cells in table.rows],
             "footer": [str(table.footer[0]), [str(c) for c in table.footer[1]]]
             if table.footer
             else None,
-        },
-    }
-
-
-def _milestone(milestone, today: dt.date) -> dict:
-    due = milestone.due_date
-    state = milestone.state_on(today)
-    end = milestone.completed_on or today
-    return {
-        "id": milestone.pk,
-        "title": milestone.title,
-        "institution": str(milestone.institution) if milestone.institution_id else "",
-        "quarter": Quarter.of(milestone.planned_quarter).label,
-        "due_date": _date(due),
-        "completed_on": _date(milestone.completed_on),
-        "state": state.value,
-        "state_label": str(state.label),
-        "done": milestone.is_done,
-        "days_late": max(0, (end - due).days),
-    }
-
-
-def _was_done(milestone: dict) -> bool:
-    # Snapshots before MilestoneState was the one home said "done"/"overdue"/"planned".
-    return milestone.get("done", milestone["state"] == "done")
-
-
-def _was_overdue(milestone: dict) -> bool:
-    return milestone["state"] in (MilestoneState.OVERDUE, "overdue")
-
-
-def _status(status, authors: dict[int, str]) -> dict | None:
-    if status is None:
-        return None
-    return {
-        "state": status.state,
-        "state_label": str(status.get_state_display()),
-        "health": status.health,
-        "health_label": str(status.get_health_display()),
-        "progress": status.progress,
-        "narrative": status.narrative,
-        "next_steps": status.next_steps,
-        "updated_at": timezone.localtime(status.created_at).isoformat(),
-        "updated_by": authors.get(status.author_id, ""),
-    }
-
-
-def _owner(initiative) -> str:
-    names = [_person(initiative.owner) if initiative.owner_id else ""]
-    names.append(str(initiative.owner_body) if initiative.owner_body_id else "")
-    return ", ".join(n for n in names if n)
-
-
-def _spor(plan: Plan, dashboard: dict, today: dt.date) -> list[dict]:
-    counted = {s.pk: s for s in dashboard["spor"]["spor_list"]}
-    spor_list = tracks_selectors.spor_overview(plan=plan)
-    initiatives = [i for s in spor_list for i in s.initiatives.all()]
-    author_ids = {i.current_status.author_id for i in initiatives if i.current_status_id}
-    authors = {u.pk: _person(u) for u in User.objects.filter(pk__in=author_ids)}
-    milestones: dict[int, list] = {}
-    for milestone in tracks_selectors.plan_milestones(plan=plan):
-        milestones.setdefault(milestone.initiative_id, []).append(_milestone(milestone, today))
-    result = []
-    for spor in spor_list:
-        numbers = counted[spor.pk]
-        result.append(
-            {
-                "id": spor.pk,
-                "number": spor.number,
-                "title": spor.title,
-                "description": spor.description,
-                "lead_areas": [a.name for a in spor.lead_areas.all()],
-                "counts": {s.key: numbers.state_counts[s.key] for s in STATE_SERIES},
-                "n_total": numbers.n_total,
-                "n_counted": numbers.n_counted,
-                "progress": numbers.progress,
-                "initiatives": [
-                    {
-                        "id": i.pk,
-                        "slug": i.slug,
-                        "title": i.title,
-                        "theme": i.theme.title if i.theme_id else "",
-                        "lead_area": i.lead_area.name,
-                        "owner": _owner(i),
-                        "start": i.start.label,
-                        "end": i.end.label if i.end_quarter else "",
-                        "status": _status(i.current_status, authors),
-                        "milestones": milestones.get(i.pk, []),
-                    }
-                    for i in spor.initiatives.all()
-                ],
-            }
-        )
+        }
     return result
 
 
-def _overdue(dashboard: dict, today: dt.date) -> list[dict]:
-    return [
-        {
-            **_milestone(m, today),
-            "initiative_id": m.initiative_id,
-            "initiative": m.initiative.title,
-            "spor_number": m.initiative.spor.number,
-            "owner": _owner(m.initiative),
-        }
-        for m in dashboard["milestones"]["overdue"]
-    ]
+# --- the main part --------------------------------------------------------------------------
 
 
-def _investments(plan: Plan, section: dict) -> dict:
-    items = []
-    for investment in investment_overview(plan=plan):
-        items.append(
-            {
-                "id": investment.pk,
-                "title": investment.title,
-                "school": str(investment.development_school.school),
-                "amount": _money(investment.amount),
-                "spent": _money(investment.spent),
-                "state": investment.state,
-                "state_label": str(investment.get_state_display()),
-                "approved": investment.approved,
-                "treated_on": _date(investment.treated_on),
-                "treated_reference": investment.treated_reference or "",
-                "approved_on": _date(investment.approved_on),
-                "approved_reference": investment.approved_reference or "",
-                "initiatives": [i.title for i in investment.initiatives.all()],
-            }
-        )
+def _unattended(verdict: dict, rows: list[dict]) -> dict:
+    """The tiltag without an owner or without an update this quarter, in one list: the first
+    ten of the two in the plan's order, each saying what it lacks. (The first ten of a union
+    are among the first ten of each list.)"""
+    position = {row["id"]: n for n, row in enumerate(rows)}
+    lacking: dict[int, dict] = {}
+    for kind in ("without_owner", "without_update"):
+        for item in verdict[kind]["items"]:
+            lacking.setdefault(item["id"], {**item, "lacks": []})["lacks"].append(kind)
+    items = sorted(lacking.values(), key=lambda item: position.get(item["id"], len(rows)))
+    return {"items": items[:LIMIT]}
+
+
+def _verdict(verdict: Verdict) -> dict:
+    result = _json(verdict)
+    result["on_track"] = verdict.on_track
+    result["kpis_off_track"] = verdict.kpis_off_track
+    for name, value in vars(verdict).items():
+        if isinstance(value, Counted):
+            result[name]["more"] = value.more
+    return result
+
+
+def _pool(plan: Plan) -> dict:
+    section = investment_section(pool_summary(plan=plan), plan)
     return {
         "funding_title": plan.funding_title,
         "granted_by": plan.funding_granted_by,
@@ -193,6 +148,7 @@ def _investments(plan: Plan, section: dict) -> dict:
         "approved_share": float(section["approved_share"])
         if section["approved_share"] is not None
         else None,
+        "chart": _chart(section["pool_chart"]),
         "schools": [
             {
                 "name": str(row["school"]),
@@ -202,58 +158,51 @@ def _investments(plan: Plan, section: dict) -> dict:
             }
             for row in section["schools"]
         ],
-        "items": items,
     }
 
 
-def _recommendations(section: dict) -> dict:
-    def initiative(i) -> dict:
-        status = i.current_status
-        return {
-            "id": i.pk,
-            "title": i.title,
-            "spor_number": i.spor.number,
-            "state_label": str(status.get_state_display()) if status else "",
-            "health_label": str(status.get_health_display()) if status else "",
-        }
-
+def _recommendations(plan: Plan) -> dict:
+    """The §17.4 recommendations with how many tiltag carry each (one query)."""
+    rows = list(
+        Recommendation.objects.filter(theme__plan=plan)
+        .select_related("theme")
+        .annotate(n_initiatives=Count("initiatives"))
+        .order_by("theme__number", "number")
+    )
     return {
-        "total": section["total"],
-        "carried": section["carried"],
-        "uncarried": [r.number for r in section["uncarried"]],
-        "themes": [
+        "total": len(rows),
+        "carried": sum(1 for r in rows if r.n_initiatives),
+        "uncarried": [
+            {"number": r.number, "text": r.text, "theme": r.theme.title}
+            for r in rows
+            if not r.n_initiatives
+        ],
+        "all": [
             {
-                "number": group["theme"].number,
-                "title": group["theme"].title,
-                "recommendations": [
-                    {
-                        "number": r.number,
-                        "text": r.text,
-                        "initiatives": [initiative(i) for i in r.carrying],
-                    }
-                    for r in group["recommendations"]
-                ],
+                "number": r.number,
+                "text": r.text,
+                "theme_number": r.theme.number,
+                "n": r.n_initiatives,
             }
-            for group in section["themes"]
+            for r in rows
         ],
     }
 
 
-def _cell(cell) -> dict:
-    return {"text": str(cell.text), "reason": str(cell.reason)}
-
-
-def _kpis(today: dt.date) -> dict:
+def _kpis(page: KpiPage) -> dict:
     """The outcome figures exactly as disclosure control lets BFU see them: cell texts only
     ("<5", "x" where hidden), never the raw counts behind them."""
-    page = kpi_page(today=today)
+
+    def cell(c) -> dict:
+        return {"text": str(c.text), "reason": str(c.reason)}
+
     return {
         "legend": str(LEGEND),
         "headlines": [
             {
                 "label": str(h.label),
                 "period": str(h.period),
-                "cell": _cell(h.cell),
+                "cell": cell(h.cell),
                 "target": str(h.target),
                 "baseline": str(h.baseline),
             }
@@ -265,22 +214,18 @@ def _kpis(today: dt.date) -> dict:
                 "title": str(section.title),
                 "intro": str(section.intro),
                 "notes": [str(n) for n in section.notes],
-                "chart": render_to_string(
-                    "reports/includes/kpi_chart.html", {"chart": section.chart}
-                ).strip()
-                if section.chart
-                else "",
+                "chart": _chart(section.chart) if section.chart else None,
                 "tables": [
                     {
                         "caption": str(table.caption),
                         "row_header": str(table.row_header),
                         "columns": [str(c) for c in table.columns],
                         "rows": [
-                            {"label": str(row.label), "cells": [_cell(c) for c in row.cells]}
+                            {"label": str(row.label), "cells": [cell(c) for c in row.cells]}
                             for row in table.rows
                         ],
                         "footer": [
-                            {"label": str(row.label), "cells": [_cell(c) for c in row.cells]}
+                            {"label": str(row.label), "cells": [cell(c) for c in row.cells]}
                             for row in table.footer
                         ],
                     }
@@ -292,85 +237,197 @@ def _kpis(today: dt.date) -> dict:
     }
 
 
-def previous_quarterly_report(*, report: Report) -> Report | None:
-    """The newest finished quarterly report of an earlier period (its latest version)."""
+def _main_kpi_chart(page: KpiPage) -> dict | None:
+    """The main part's KPI chart: the one the appendix shows too, under ids of its own."""
+    for section in page.sections:
+        if section.slug == KPI_CHART and section.chart:
+            return _chart(dataclasses.replace(section.chart, id=f"{section.chart.id}-resume"))
+    return None
+
+
+# --- changes since the previous report ------------------------------------------------------
+
+
+def previous_report(*, report: Report) -> Report | None:
+    """The newest finished report of the same kind for an earlier period (its latest version)."""
     return (
         Report.objects.filter(
-            kind=ReportKind.KVARTALSRAPPORT,
-            state=ReportState.FAERDIG,
-            period_start__lt=report.period_start,
+            kind=report.kind, state=ReportState.FAERDIG, period_start__lt=report.period_start
         )
         .order_by("-period_start", "-version")
         .first()
     )
 
 
-def _initiatives(snapshot: dict) -> dict[int, dict]:
+def _snapshot_initiative_ids(snapshot: dict) -> set[int]:
+    return {i["id"] for s in snapshot.get("spor", []) for i in s.get("initiatives", [])}
+
+
+def _milestone(milestone: Milestone, today: dt.date) -> dict:
+    state = milestone.state_on(today)
     return {
-        i["id"]: {**i, "spor_number": s["number"]}
-        for s in snapshot["spor"]
-        for i in s["initiatives"]
+        "id": milestone.pk,
+        "title": milestone.title,
+        "institution": str(milestone.institution) if milestone.institution_id else "",
+        "initiative": milestone.initiative.title,
+        "spor": milestone.initiative.spor.number,
+        "due_date": _date(milestone.due_date),
+        "completed_on": _date(milestone.completed_on),
+        "state": state.value,
+        "state_label": str(state.label),
+        "done": milestone.is_done,
+        "days_late": max(0, ((milestone.completed_on or today) - milestone.due_date).days),
     }
 
 
-def compare(previous: dict, current: dict) -> dict:
-    """What changed between two snapshots: initiatives whose work state or health changed,
-    those completed, milestones reached and milestones that became overdue, new initiatives."""
-    before, now = _initiatives(previous), _initiatives(current)
-    before_milestones = {m["id"]: m for i in before.values() for m in i["milestones"]}
-    changed, completed, new, reached, overdue = [], [], [], [], []
-    for pk, initiative in now.items():
-        ref = {"id": pk, "title": initiative["title"], "spor_number": initiative["spor_number"]}
-        old = before.get(pk)
-        status = initiative["status"]
-        if old is None:
-            new.append(ref)
-        else:
-            was = old["status"]
-            if status and (
-                was is None or was["state"] != status["state"] or was["health"] != status["health"]
-            ):
-                changed.append(
-                    {
-                        **ref,
-                        "from_state": was["state_label"] if was else "",
-                        "from_health": was["health_label"] if was else "",
-                        "from_progress": was["progress"] if was else None,
-                        "to_state": status["state_label"],
-                        "to_health": status["health_label"],
-                        "to_progress": status["progress"],
-                    }
-                )
-            if (
-                status
-                and status["state"] == WorkState.AFSLUTTET
-                and (was is None or was["state"] != WorkState.AFSLUTTET)
-            ):
-                completed.append(ref)
-        for milestone in initiative["milestones"]:
-            old_milestone = before_milestones.get(milestone["id"])
-            entry = {**milestone, "initiative": initiative["title"], "spor": ref["spor_number"]}
-            if milestone["done"] and (old_milestone is None or not _was_done(old_milestone)):
-                reached.append(entry)
-            if milestone["state"] == MilestoneState.OVERDUE and (
-                old_milestone is None or not _was_overdue(old_milestone)
-            ):
-                overdue.append(entry)
+def _changes(plan: Plan, previous: Report, rows: list[dict], today: dt.date) -> dict:
+    """What changed since `previous` was compiled, from the history the portal keeps: tiltag
+    whose work state or health differs (net), tiltag finished, milestones reached and
+    milestones that became overdue, and tiltag that were not in the previous report. Five
+    queries; each list the first ten with its count."""
+    since = dt.date.fromisoformat(previous.snapshot["as_of"])
+    changed = sorted(
+        selectors.status_changes(plan=plan, scope=Scope(), since=since),
+        key=lambda i: (i.spor.number, i.order, i.pk),
+    )
+    status_changed = [
+        {
+            "id": i.pk,
+            "title": i.title,
+            "spor_number": i.spor.number,
+            "from_state": str(WorkState(i.previous_state).label) if i.previous_state else "",
+            "from_health": str(Health(i.previous_health).label) if i.previous_health else "",
+            "to_state": str(i.current_status.get_state_display()),
+            "to_health": str(i.current_status.get_health_display()),
+            "to_progress": i.current_status.progress,
+        }
+        for i in changed
+    ]
+    completed = [
+        c
+        for c, i in zip(status_changed, changed, strict=True)
+        if i.current_status.state == WorkState.AFSLUTTET and i.previous_state != WorkState.AFSLUTTET
+    ]
+    milestones = Milestone.objects.filter(initiative__plan=plan).select_related(
+        "institution", "initiative__spor"
+    )
+    reached = milestones.filter(completed_on__gte=since, completed_on__lte=today)
+    overdue = milestones.filter(Milestone.overdue_condition(today)).exclude(
+        Milestone.overdue_condition(since)
+    )
+    before = _snapshot_initiative_ids(previous.snapshot)
+    new = [
+        {"id": i["id"], "title": i["title"], "spor_number": i["spor_number"]}
+        for i in rows
+        if i["id"] not in before
+    ]
     return {
-        "status_changed": changed,
-        "completed": completed,
-        "new_initiatives": new,
-        "milestones_reached": reached,
-        "newly_overdue": sorted(overdue, key=lambda m: (m["due_date"], m["id"])),
+        "since": since.isoformat(),
+        "status_changed": _counted(status_changed, len(status_changed)),
+        "completed": _counted(completed, len(completed)),
+        "milestones_reached": _counted(
+            [_milestone(m, today) for m in reached.order_by("-completed_on", "pk")[:CHANGES]],
+            reached.count(),
+        ),
+        "newly_overdue": _counted(
+            [
+                _milestone(m, today)
+                for m in overdue.order_by("planned_quarter", "planned_date", "pk")[:CHANGES]
+            ],
+            overdue.count(),
+        ),
+        "new_initiatives": _counted(new, len(new)),
     }
+
+
+# --- the appendix ---------------------------------------------------------------------------
+
+
+def _initiative_rows(plan: Plan, today: dt.date) -> list[dict]:
+    """One row per tiltag for the appendix, with its milestones counted (two queries)."""
+    milestones = {
+        row["initiative"]: row
+        for row in Milestone.objects.filter(initiative__plan=plan)
+        .values("initiative")
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=Q(completed_on__isnull=False)),
+            overdue=Count("pk", filter=Milestone.overdue_condition(today)),
+        )
+        .order_by()
+    }
+    none = {"total": 0, "done": 0, "overdue": 0}
+    rows = []
+    for i in (
+        Initiative.objects.filter(plan=plan)
+        .select_related("spor", "owner", "owner_body", "current_status")
+        .order_by("spor__number", "order", "pk")
+    ):
+        status = i.current_status
+        counts = milestones.get(i.pk, none)
+        rows.append(
+            {
+                "id": i.pk,
+                "title": i.title,
+                "spor_number": i.spor.number,
+                "owner": _owner(i),
+                "state_label": str(status.get_state_display()) if status else "",
+                "health": status.health if status else "",
+                "health_label": str(status.get_health_display()) if status else "",
+                "progress": status.progress if status else None,
+                "updated_on": _date(timezone.localdate(status.created_at)) if status else None,
+                "milestones": {k: counts[k] for k in ("total", "done", "overdue")},
+            }
+        )
+    return rows
+
+
+def _spor(plan: Plan, rows: list[dict]) -> list[dict]:
+    by_spor: dict[int, list] = {}
+    for row in rows:
+        by_spor.setdefault(row["spor_number"], []).append(row)
+    result = []
+    for spor in selectors.spor_status(plan=plan, scope=Scope()):
+        counted = spor.n_counted
+        result.append(
+            {
+                "id": spor.pk,
+                "number": spor.number,
+                "title": spor.title,
+                "lead_areas": [a.name for a in spor.lead_areas.all()],
+                "counts": {s.key: getattr(spor, f"n_{s.key}") for s in STATE_SERIES},
+                "n_total": spor.n_total,
+                "progress": spor.progress_sum / counted if counted else None,
+                "initiatives": by_spor.get(spor.number, []),
+            }
+        )
+    return result
+
+
+def _investments(plan: Plan) -> list[dict]:
+    return [
+        {
+            "id": investment.pk,
+            "title": investment.title,
+            "school": str(investment.development_school.school),
+            "amount": _money(investment.amount),
+            "spent": _money(investment.spent),
+            "state_label": str(investment.get_state_display()),
+            "treated_on": _date(investment.treated_on),
+            "approved_on": _date(investment.approved_on),
+        }
+        for investment in investment_overview(plan=plan)
+    ]
 
 
 def build_snapshot(*, report: Report, plan: Plan, now: dt.datetime) -> dict:
     """Everything `report` shows, as of `now`. Call it inside one transaction (at REPEATABLE
     READ on PostgreSQL) so that all the reads see the same moment."""
     today = timezone.localdate(now)
-    dashboard = build_dashboard(plan=plan, scope=Scope(), today=today)
-    spor_section = dashboard["spor"]
+    page = kpi_page(today=today)
+    rows = _initiative_rows(plan, today)
+    kpis = _kpis(page)
+    verdict = _verdict(plan_verdict(plan=plan, today=today, kpis=page))
     snapshot = {
         "schema": SCHEMA,
         "report": {
@@ -391,31 +448,23 @@ def build_snapshot(*, report: Report, plan: Plan, now: dt.datetime) -> dict:
             "first_quarter": Quarter.of(plan.start_quarter).label,
             "last_quarter": Quarter.of(plan.end_quarter).label,
         },
-        "key_figures": dashboard["key_figures"],
-        "progress_rule": str(spor_section["progress_rule"]),
-        "charts": {
-            "spor_status": _chart(spor_section["chart"]),
-            "spor_progress": _chart(spor_section["progress_chart"]),
-            "milestones": _chart(dashboard["milestones"]["chart"]),
-            "pool": _chart(dashboard["investments"]["pool_chart"]),
-            "schools": _chart(dashboard["investments"]["school_chart"]),
-        },
-        "spor": _spor(plan, dashboard, today),
-        "milestone_totals": dashboard["milestones"]["totals"],
-        "overdue": _overdue(dashboard, today),
-        "investments": _investments(plan, dashboard["investments"]),
-        "recommendations": _recommendations(dashboard["recommendations"]),
-        "kpis": _kpis(today),
+        "verdict": verdict,
+        "unattended": _unattended(verdict, rows),
+        "kpi_chart": _main_kpi_chart(page),
+        "pool": _pool(plan),
+        "recommendations": _recommendations(plan),
+        "spor": _spor(plan, rows),
+        "investments": _investments(plan),
+        "kpis": kpis,
         "previous": None,
         "changes": None,
     }
-    if report.kind == ReportKind.KVARTALSRAPPORT:
-        previous = previous_quarterly_report(report=report)
-        if previous is not None:
-            snapshot["previous"] = {
-                "period_label": previous.period_label,
-                "version": previous.version,
-                "as_of": previous.snapshot["as_of"],
-            }
-            snapshot["changes"] = compare(previous.snapshot, snapshot)
+    previous = previous_report(report=report)
+    if previous is not None and previous.snapshot:
+        snapshot["previous"] = {
+            "period_label": previous.period_label,
+            "version": previous.version,
+            "as_of": previous.snapshot["as_of"],
+        }
+        snapshot["changes"] = _changes(plan, previous, rows, today)
     return snapshot

@@ -187,7 +187,8 @@ def _milestone_section(*, plan: Plan, counts: dict, overdue: list, today: dt.dat
     return {"chart": chart, "totals": totals, "overdue": overdue, "today": today}
 
 
-def _investment_section(summary: dict, plan: Plan) -> dict:
+def investment_section(summary: dict, plan: Plan) -> dict:
+    """The pool in figures and charts: the dashboard's section, also the report's."""
     granted, approved, spent = summary["granted"], summary["approved"], summary["spent"]
     pool_table = Table(
         caption=_("Puljen: bevilget, godkendt, forbrugt og fri"),
@@ -301,7 +302,7 @@ def build_dashboard(*, plan: Plan, scope: Scope, today: dt.date) -> dict:
     recommendations = selectors.recommendation_coverage(plan=plan, scope=scope)
     spor = _spor_section(spor_list, changes)
     milestones = _milestone_section(plan=plan, counts=counts, overdue=overdue, today=today)
-    investments = _investment_section(pool_summary(plan=plan), plan)
+    investments = investment_section(pool_summary(plan=plan), plan)
     in_progress = sum(s.state_counts[WorkState.I_GANG] for s in spor_list)
     key_figures = {
         "initiatives": sum(s.n_total for s in spor_list),

@@ -62,11 +62,13 @@ def test_it_stores_the_snapshot_the_pdf_and_its_checksum(small_plan, chef):
     ]
     first = snapshot["spor"][0]["initiatives"][0]
     assert first["title"] == "Fælles kompetenceforløb"
-    assert first["status"]["state_label"] == "I gang"
-    assert first["status"]["progress"] == 40
-    assert [m["state"] for m in first["milestones"]] == ["naaet", "planlagt"]
-    assert [m["title"] for m in snapshot["overdue"]] == ["Beslutning om lederforløb"]
-    assert "<svg" in snapshot["charts"]["spor_status"]["svg"]
+    assert (first["state_label"], first["progress"]) == ("I gang", 40)
+    assert first["milestones"] == {"total": 2, "done": 1, "overdue": 0}
+    verdict = snapshot["verdict"]
+    assert [m["title"] for m in verdict["overdue"]["items"]] == ["Beslutning om lederforløb"]
+    assert [i["title"] for i in verdict["yellow"]["items"]] == ["Særskilt forløb for dagplejen"]
+    assert verdict["red"]["count"] == 0 and not verdict["on_track"]
+    assert "<svg" in snapshot["pool"]["chart"]["svg"]
 
 
 def test_a_finished_report_never_changes_when_the_plan_does(small_plan, chef):
@@ -147,19 +149,21 @@ def test_the_pdf_is_tagged_danish_a4_with_its_title_contents_and_page_numbers(sm
     assert "Side 1 af" not in pages[0]  # the title page carries no number
     for number, page in enumerate(pages[1:], start=2):
         assert f"Side {number} af {total}" in page
-    assert "Indhold" in pages[1]
-    # Contents with the page each chapter starts on
-    resume_page = next(i for i, p in enumerate(pages, start=1) if "Tiltag pr. spor" in p)
-    assert re.search(rf"Resumé[ .]+{resume_page}\b", pages[1])
-    assert "Ændringer siden sidste rapport" not in pages[1]  # only in the quarterly report
+    # Contents on the cover, with the page each part starts on
+    assert "Indhold" in pages[0]
+    appendix = next(i for i, p in enumerate(pages, start=1) if "Bilag A: Tiltag pr. spor" in p)
+    assert re.search(r"Resumé: er planen på sporet\?[ .]+2\b", pages[0])
+    assert re.search(rf"Bilag: tiltag pr\. spor[^.]*[ .]+{appendix}\b", pages[0])
+    assert "Ændringer siden sidste rapport" in pages[0]  # the monthly report has them too
 
 
-def test_the_summary_shows_the_dashboards_own_charts(small_plan):
+def test_the_pool_is_the_dashboards_own_chart_with_a_description_as_its_title(small_plan):
     report = compiled()
 
-    html_svg = report.snapshot["charts"]["spor_status"]["svg"]
-    assert 'id="chart-spor-status-title"' in html_svg
-    assert "Tiltag pr. spor efter arbejdsstatus" in flat(pdf_text(stored_pdf(report)))
+    svg = report.snapshot["pool"]["chart"]["svg"]
+    title = re.search(r'<title id="chart-pool-title">(.*?)</title>', svg).group(1)
+    assert title.startswith("Puljen på") and "Bevilget" in title and "godkendt" in title
+    assert "Puljen: bevilget, godkendt, forbrugt og fri" in flat(pdf_text(stored_pdf(report)))
 
 
 def test_what_people_typed_is_printed_as_text_and_fetched_from_nowhere(
@@ -232,16 +236,19 @@ def test_the_quarterly_report_lists_what_changed_since_the_previous_one(small_pl
 
     changes = second.snapshot["changes"]
     assert second.snapshot["previous"]["period_label"] == "3. kvartal 2026"
-    assert [(c["title"], c["from_state"], c["to_state"]) for c in changes["status_changed"]] == [
+    changed = changes["status_changed"]["items"]
+    assert [(c["title"], c["from_state"], c["to_state"]) for c in changed] == [
         ("Fælles kompetenceforløb", "I gang", "Afsluttet"),
         ("Særskilt forløb for dagplejen", "I gang", "I gang"),
         ("Lederudvikling", "", "I gang"),
     ]
-    assert changes["status_changed"][1]["to_health"] == "Rød – bagud"
-    assert [c["title"] for c in changes["completed"]] == ["Fælles kompetenceforløb"]
-    assert [c["title"] for c in changes["milestones_reached"]] == ["Beslutning om lederforløb"]
+    assert changed[1]["to_health"] == "Rød – bagud"
+    assert [c["title"] for c in changes["completed"]["items"]] == ["Fælles kompetenceforløb"]
+    reached = changes["milestones_reached"]["items"]
+    assert [c["title"] for c in reached] == ["Beslutning om lederforløb"]
     # Bearbejdning was due 31 December 2026: planned on 1 October, overdue on 4 January.
-    assert [c["title"] for c in changes["newly_overdue"]] == ["Bearbejdning"]
+    assert [c["title"] for c in changes["newly_overdue"]["items"]] == ["Bearbejdning"]
+    assert changes["status_changed"]["count"] == 3
     text = flat(pdf_text(stored_pdf(second)))
     assert "Ændringer siden sidste rapport" in text
     assert (

@@ -124,9 +124,9 @@ def _snapshot(plan) -> dict:
 
 
 def _pdf_kpis(snapshot) -> object:
-    """The KPI chapter of the PDF's HTML, rendered from the snapshot."""
+    """The KPIs in detail in the PDF's HTML (the appendix), rendered from the snapshot."""
     html = parse_html(report_html(snapshot))
-    return next(s for s in _elements(html, "section") if ("id", "noegletal") in s.attributes)
+    return next(d for d in _elements(html, "div") if ("id", "bilag-noegletal") in d.attributes)
 
 
 def _numbers(text: str) -> set[int]:
