@@ -22,6 +22,7 @@ from html import escape
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from investments.selectors import investment_overview, pool_summary
 from omstilling.models import Plan, User
@@ -32,7 +33,7 @@ from reports.dashboard.build import investment_section
 from reports.dashboard.selectors import Scope
 from reports.disclosure import LEGEND
 from reports.kpis.page import KpiPage, kpi_page
-from reports.models import Report, ReportState
+from reports.models import Report, ReportKind, ReportState
 from reports.verdict import LIMIT, Counted, Verdict, plan_verdict
 from tracks.models import Health, Initiative, Milestone, Recommendation, WorkState
 
@@ -433,6 +434,10 @@ def build_snapshot(*, report: Report, plan: Plan, now: dt.datetime) -> dict:
         "report": {
             "kind": report.kind,
             "kind_label": str(report.get_kind_display()),
+            # The kind as the paper names it, with the committee from the plan.
+            "kind_title": _("Kvartalsrapport til %(committee)s") % {"committee": plan.committee}
+            if report.kind == ReportKind.KVARTALSRAPPORT
+            else _("Månedsrapport"),
             "period": report.period,
             "period_label": report.period_label,
             "version": report.version,

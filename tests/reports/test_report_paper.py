@@ -180,7 +180,7 @@ def test_the_summary_page_gives_the_verdict_first(small_plan):
 
     summary = " ".join(pdf_text(stored_pdf(report)).split("Side 2 af")[0].split()[-400:])
     assert "Resumé: er planen på sporet?" in summary
-    assert "✗ Planen er ikke på sporet på alle punkter: 1 forsinket milepæl." in summary
+    assert "✗ Planen er ikke på sporet: 1 forsinket milepæl." in summary
     assert "1 tiltag er gult (i risiko)." in summary
     assert "ingen investeringer venter på behandling" in summary
 
