@@ -215,7 +215,6 @@ def _kpis(page: KpiPage) -> dict:
                 "title": str(section.title),
                 "intro": str(section.intro),
                 "notes": [str(n) for n in section.notes],
-                "chart": _chart(section.chart) if section.chart else None,
                 "tables": [
                     {
                         "caption": str(table.caption),
