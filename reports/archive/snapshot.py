@@ -163,7 +163,7 @@ def _pool(plan: Plan) -> dict:
 
 
 def _recommendations(plan: Plan) -> dict:
-    """The §17.4 recommendations with how many tiltag carry each (one query)."""
+    """The advisory committee's recommendations with how many tiltag carry each (one query)."""
     rows = list(
         Recommendation.objects.filter(theme__plan=plan)
         .select_related("theme")
@@ -449,6 +449,7 @@ def build_snapshot(*, report: Report, plan: Plan, now: dt.datetime) -> dict:
             "municipality": plan.municipality,
             "department": plan.department,
             "committee": plan.committee,
+            "advisory_committee": plan.names.advisory_committee,
             "first_quarter": Quarter.of(plan.start_quarter).label,
             "last_quarter": Quarter.of(plan.end_quarter).label,
         },
