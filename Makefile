@@ -45,9 +45,14 @@ run: migrate compilemessages
 	@echo "Omstillingsportalen kører på http://127.0.0.1:$(PORT) (stop med Ctrl+C)."
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# The suite runs on every core (pytest-xdist: `make test PYTEST_WORKERS=0` runs it in this one
+# process) in a random order (pytest-randomly: the seed is in the header; repeat an order with
+# `make test PYTEST_ARGS=--randomly-seed=N`, keep the file order with `-p no:randomly`).
+PYTEST_WORKERS ?= auto
+
 test: setup compilemessages
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
-	$(DEV_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	$(DEV_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -1,9 +1,17 @@
-"""Named personas, one per role, on a small plan (style: alice/bob/charlie per role)."""
+"""Named personas, one per role, on a small plan (style: alice/bob/charlie per role); what keeps
+each test independent of the others (a clean cache, a broker and a cache of its own per xdist
+worker, no example database for hypothesis); the reports gathered over the run."""
+
+import os
 
 import pytest
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from hypothesis import settings as hypothesis_settings
 
 from omstilling.models import Role
 from omstilling.services import user_apply_role
+from tests import summaries
 from tests.factories import (
     AreaFactory,
     InitiativeFactory,
@@ -134,6 +142,74 @@ def all_personas(
     }
 
 
+# Hypothesis keeps the examples that failed in .hypothesis/ and tries them first next time: a
+# test's outcome would depend on earlier runs. The suite runs without that example database
+# (a failure prints the blob to reproduce it with @reproduce_failure).
+hypothesis_settings.register_profile("suite", database=None, print_blob=True)
+hypothesis_settings.load_profile("suite")
+
+# pytest-xdist names its workers gw0, gw1, …; without xdist the run is one process, "main".
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+# Keys in Redis (the cache, the broker's queues) are prefixed per worker, so that two workers
+# never read each other's cache entries nor take each other's tasks.
+KEY_PREFIX = f"tests-{WORKER}"
+
+
+def pytest_configure(config):
+    from django.conf import settings
+    from django.test import override_settings
+
+    from omstilling.celery import app as celery_app
+
+    # For the whole run (the cache handler is rebuilt when CACHES changes).
+    caches = {name: {**value, "KEY_PREFIX": KEY_PREFIX} for name, value in settings.CACHES.items()}
+    override_settings(CACHES=caches).enable()
+    if settings.CELERY_BROKER_URL:
+        # tests/reports/worker_process.py gives a worker process the same prefix.
+        celery_app.conf.broker_transport_options = {
+            **settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+            "global_keyprefix": f"{KEY_PREFIX}:",
+        }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: a cached figure from an earlier test (another
+    database's rows, another frozen day) must never answer for this one."""
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):  # the embedded default's memory: this process's own
+        backend.clear()
+    else:  # Redis, shared by the workers of a run: only this worker's keys
+        client = backend._cache.get_client(None, write=True)
+        keys = list(client.scan_iter(match=f"{KEY_PREFIX}:*"))
+        if keys:
+            client.delete(*keys)
+    yield
+
+
+_SHARED_SCOPES = {"class", "module", "package"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """pytest-xdist (`--dist loadgroup`) spreads the tests over its workers one by one, except
+    those of a group, which one worker runs one after another. A module whose tests share a
+    fixture of the suite's own with a wider scope (the Vejle data of the browser audit, the form
+    fuzz's walk) is made a group, so that the fixture is built once, not once per worker or,
+    worse, again after every test of another module in between. A test that names its own
+    group keeps it (the page audit is split into a few)."""
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        fixturedefs = getattr(item, "_fixtureinfo", None)
+        shared = fixturedefs and any(
+            definitions[-1].scope in _SHARED_SCOPES and definitions[-1].baseid.startswith("tests")
+            for definitions in fixturedefs.name2fixturedefs.values()
+        )
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
+
+
 def pytest_report_header(config):
     """Say which database and broker the suite runs against (CI checks for PostgreSQL)."""
     from django.conf import settings
@@ -142,6 +218,32 @@ def pytest_report_header(config):
     name = {"postgresql": "PostgreSQL", "sqlite3": "SQLite"}.get(engine, engine)
     broker = "Redis" if settings.CELERY_BROKER_URL.startswith("redis") else "in-process (eager)"
     return f"database: {name}; celery broker: {broker}"
+
+
+def pytest_sessionfinish(session):
+    summaries.send_to_controller(session.config)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """pytest-xdist, on the controller: a worker is done; keep what its tests gathered."""
+    summaries.receive_from_worker(node.config, getattr(node, "workeroutput", {}))
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """The reports gathered over the run (by every worker, under xdist): printed, and written
+    to test-artifacts/."""
+    audit = summaries.gathered(config, "a11y-audit")
+    if audit:
+        from tests.browser.a11y import write_audit_report
+
+        terminalreporter.section("accessibility audit (axe-core, WCAG 2.1 A/AA)")
+        for line in write_audit_report(audit):
+            terminalreporter.write_line(line)
+    for lines in summaries.gathered(config, "fuzz-forms"):
+        terminalreporter.section("form fuzz (test-artifacts/fuzz-forms.txt)")
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(autouse=True)

@@ -1,16 +1,19 @@
 """Accessibility checks for the browser tests: axe-core plus the checks axe cannot make.
 
 axe-core comes bundled with the PyPI package axe-playwright-python and is injected into the
-page by the test (nothing is fetched at run time). Each audited page is recorded in AUDIT_LOG;
-tests/browser/conftest.py prints the list at the end of the run and writes it to
-test-artifacts/a11y-audit.txt.
+page by the test (nothing is fetched at run time). Each audited page is gathered for the end of
+the run (tests/summaries.py, under the name "a11y-audit"); tests/conftest.py then prints the list
+and writes it to test-artifacts/a11y-audit.txt (`write_audit_report`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.pages import ANONYMOUS, PAGE_KEYS, ROLES
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # axe files these under "best-practice", not under a WCAG tag; they check what the issue asks
@@ -58,7 +61,40 @@ class AuditEntry:
     other_problems: int = 0
 
 
-AUDIT_LOG: list[AuditEntry] = []
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def _report_order(entry: dict) -> tuple:
+    """Role by role (as pages.py lists them), each page in the order of PAGES, then the states
+    and pages audited beside them (htmx swaps, forms with errors, error pages) by name."""
+    roles = [ANONYMOUS, *ROLES]
+    role = roles.index(entry["role"]) if entry["role"] in roles else len(roles)
+    page = PAGE_KEYS.index(entry["page"]) if entry["page"] in PAGE_KEYS else len(PAGE_KEYS)
+    return (role, entry["role"], page, entry["page"], entry["path"])
+
+
+def write_audit_report(entries: list[dict]) -> list[str]:
+    """The audit's list of pages and their violation counts, whichever order (and whichever
+    xdist worker) they were audited in; written to test-artifacts/a11y-audit.txt."""
+    lines = [f"{'role':<14} {'page':<40} {'HTTP':>4} {'axe':>4} {'other':>5}  path"]
+    entries = sorted(entries, key=_report_order)
+    for entry in entries:
+        lines.append(
+            f"{entry['role']:<14} {entry['page']:<40} {entry['status'] or '':>4} "
+            f"{entry['violations']:>4} {entry['other_problems']:>5}  {entry['path']}"
+            + (f"  [{', '.join(entry['rules'])}]" if entry["rules"] else "")
+        )
+    total = sum(entry["violations"] + entry["other_problems"] for entry in entries)
+    lines.append(f"{len(entries)} pages and states audited, {total} violations in all.")
+    lines.append(
+        "axe: axe-core violations (tags wcag2a, wcag2aa, wcag21a, wcag21aa and the best-practice"
+        " rules in tests/browser/a11y.py); other: our own checks (lang, one h1, heading order,"
+        " ids, skip link, errors tied to fields, statement link, no page scroll at 640/320 px)."
+        " HTTP 403: the role may not open the page; its 403 page is what was audited."
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "a11y-audit.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return lines
 
 
 def _run_axe(page, context, options) -> list[dict]:
@@ -72,7 +108,8 @@ def _run_axe(page, context, options) -> list[dict]:
 # markup that was fully audited already (csrf tokens aside, at the same width) is not audited
 # again element by element: axe then checks everything outside <main>, plus the rules that
 # judge the document as a whole, on the whole page. (color-contrast alone takes seconds on
-# the dashboard.)
+# the dashboard.) `_main_audited` only saves time: markup found clean at a width is clean again,
+# so no outcome depends on which test audited it first.
 _MAIN_MARKUP_JS = """
 () => {
   const main = document.querySelector("main");

@@ -160,15 +160,18 @@ def portal(live_server, settings, transactional_db):
 
 
 @pytest.fixture
-def login(browser, portal, request):
-    """Open a fresh browser context logged in as a demo user; returns the page."""
+def login(browser, request):
+    """Open a fresh browser context logged in as a demo user; returns the page. The server is
+    the module's (`portal_module`) when the test uses it, else a `portal` of the test's own."""
+    shared = "portal_module" in request.fixturenames
+    server = request.getfixturevalue("portal_module" if shared else "portal")
     contexts = []
 
     def _login(username: str, **context_options):
         context = browser.new_context(locale="da-DK", **context_options)
         contexts.append(context)
         page = context.new_page()
-        log_in(page, portal.url, username)
+        log_in(page, server.url, username)
         return page
 
     yield _login
@@ -187,33 +190,3 @@ def shot(request):
         return path
 
     return _shot
-
-
-def pytest_terminal_summary(terminalreporter):
-    """The accessibility audit's list of pages and their violation counts (tests/browser/a11y)."""
-    from tests.browser.a11y import AUDIT_LOG
-
-    if not AUDIT_LOG:
-        return
-    lines = [
-        f"{'role':<14} {'page':<40} {'HTTP':>4} {'axe':>4} {'other':>5}  path",
-    ]
-    for entry in AUDIT_LOG:
-        lines.append(
-            f"{entry.role:<14} {entry.page:<40} {entry.status or '':>4} {entry.violations:>4} "
-            f"{entry.other_problems:>5}  {entry.path}"
-            + (f"  [{', '.join(entry.rules)}]" if entry.rules else "")
-        )
-    total = sum(entry.violations + entry.other_problems for entry in AUDIT_LOG)
-    lines.append(f"{len(AUDIT_LOG)} pages and states audited, {total} violations in all.")
-    lines.append(
-        "axe: axe-core violations (tags wcag2a, wcag2aa, wcag21a, wcag21aa and the best-practice"
-        " rules in tests/browser/a11y.py); other: our own checks (lang, one h1, heading order,"
-        " ids, skip link, errors tied to fields, statement link, no page scroll at 640/320 px)."
-        " HTTP 403: the role may not open the page; its 403 page is what was audited."
-    )
-    ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "a11y-audit.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    terminalreporter.section("accessibility audit (axe-core, WCAG 2.1 A/AA)")
-    for line in lines:
-        terminalreporter.write_line(line)

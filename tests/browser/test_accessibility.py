@@ -4,19 +4,21 @@ messages tied to their fields, 200 % zoom and 320 px without horizontal scrollin
 link to the accessibility statement).
 
 One live server, one browser and one set of demo data serve the whole module (portal_module);
-each demo user logs in once (user_context). The pages audited and their violation counts are
-printed at the end of the run and written to test-artifacts/a11y-audit.txt.
+each demo user logs in once (user_context). Each page is one test that audits it for every role,
+so that what is audited does not depend on the order the tests run in; the pages are split into
+a few xdist groups that workers take up side by side. The pages audited and their violation
+counts are printed at the end of the run and written to test-artifacts/a11y-audit.txt.
 """
 
 import re
 import unicodedata
+from dataclasses import asdict, replace
 
 import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
 from tests.browser.a11y import (
-    AUDIT_LOG,
     AuditEntry,
     axe_once_per_page_violations,
     axe_violations,
@@ -39,18 +41,20 @@ from tests.browser.pages import (
     page_ids,
     url_names,
 )
+from tests.summaries import gather
 
 DESKTOP = {"width": 1280, "height": 900}
-ANONYMOUS_PAGES = [page.key for page in PAGES if page.anonymous]
-# Every page for every role (a page the role may not see is audited as the 403 page it gets);
-# the log-in page only without a log-in, as a logged-in user is sent on from it.
-CASES = [(ANONYMOUS, key) for key in ANONYMOUS_PAGES] + [
-    (role, page.key) for role in ROLES for page in PAGES if page.url_name != "login"
-]
+# The page audit's tests are split into this many xdist groups (each worker that takes one up
+# loads the demo data once for the module).
+PAGE_GROUPS = 3
 
 
-_narrow_audited: set[str] = set()
-_forbidden_audited: dict[str, AuditEntry] = {}
+def _roles(page) -> list[str]:
+    """Every role (a page the role may not see is audited as the 403 page it gets); without a
+    log-in too for the pages marked anonymous; the log-in page only without a log-in, as a
+    logged-in user is sent on from it."""
+    roles = [ANONYMOUS] if page.anonymous else []
+    return roles + ([] if page.url_name == "login" else ROLES)
 
 
 def _slug(text: str) -> str:
@@ -81,13 +85,23 @@ def role_tab(user_context):
         tab.close()
 
 
+@pytest.fixture
+def record(request):
+    """Gather an audited page for the report at the end of the run (tests/summaries.py)."""
+
+    def _record(entry: AuditEntry) -> None:
+        gather(request.config, "a11y-audit", asdict(entry))
+
+    return _record
+
+
 def audit(
     page, *, role: str, label: str, path: str, status: int | None = None, narrow: bool = True
-) -> list[str]:
+) -> tuple[AuditEntry, list[str]]:
     """axe-core plus our own checks on the page as it is now, at the desktop width and (with
-    `narrow`, the first time a page is audited) the rules run once per page and axe again at
-    320 px, where the layout differs; records the result; the problems found (empty when the
-    page is clean)."""
+    `narrow`: once per page) the rules run once per page and axe again at 320 px, where the
+    layout differs; the result for the report and the problems found (empty when the page is
+    clean)."""
     open_all_details(page)
     violations = axe_violations(page)
     checks = page_checks(page)
@@ -101,22 +115,20 @@ def audit(
             {**violation, "id": f"{violation['id']}@320px"} for violation in axe_violations(page)
         ]
         set_width(page, DESKTOP["width"], DESKTOP["height"])
-    AUDIT_LOG.append(
-        AuditEntry(
-            role=role,
-            page=label,
-            path=path,
-            status=status,
-            violations=len(violations),
-            rules=sorted({violation["id"] for violation in violations}),
-            other_problems=len(problems),
-        )
+    entry = AuditEntry(
+        role=role,
+        page=label,
+        path=path,
+        status=status,
+        violations=len(violations),
+        rules=sorted({violation["id"] for violation in violations}),
+        other_problems=len(problems),
     )
     report = []
     if violations:
         report.append(format_violations(violations))
     report.extend(f"- {problem}" for problem in problems)
-    return report
+    return entry, report
 
 
 def reflow_problems(page, widths=(640, 320)) -> list[str]:
@@ -147,41 +159,72 @@ def test_every_url_pattern_is_audited_or_is_no_page():
     assert not stale, f"pages.py names URL patterns that no longer exist: {stale}"
 
 
-@pytest.mark.parametrize(
-    ("role", "key"), CASES, ids=[f"{role}-{_slug(key)}" for role, key in CASES]
-)
-def test_page_is_accessible(role, key, role_tab, portal_module, ids):
-    page = role_tab(role)
-    path = BY_KEY[key].url(ids)
-    response = page.goto(portal_module.url + path)
-    status = response.status if response else None
-    expected = {404} if key == "404" else {200, 403}
-    assert status in expected, f"{role} {path}: HTTP {status}"
-    assert "/log-ind/" not in page.url or key == "log ind", f"{role} was sent to log in"
+@pytest.fixture(scope="module")
+def forbidden_page(role_tab):
+    """A role's 403 page, audited the first time the role meets it and reused for every other
+    page it may not open: the 403 page is the same for each of them (templates/403.html under
+    the role's own header), so its audit comes out the same whichever page met it first."""
+    audited = {}
 
-    if status == 403 and role in _forbidden_audited:
-        # The same 403 page as before for this role: recorded, not audited again.
-        first = _forbidden_audited[role]
-        AUDIT_LOG.append(
-            AuditEntry(role, key, path, status, first.violations, first.rules, first.other_problems)
-        )
-        assert not (first.violations or first.other_problems)
-        return
-    # axe runs again at 320 px once per page (the first role that may open it): the layout
-    # differs by width, hardly by role. The reflow check runs for every role (at 640 px too
-    # the first time).
-    narrow = status == 200 and key not in _narrow_audited
-    if narrow:
-        _narrow_audited.add(key)
-    problems = audit(page, role=role, label=key, path=path, status=status, narrow=narrow)
-    if status == 403:
-        _forbidden_audited[role] = AUDIT_LOG[-1]
-    reflow = reflow_problems(page, (640, 320) if narrow or status != 200 else (320,))
-    AUDIT_LOG[-1].other_problems += len(reflow)
-    problems += reflow
-    if role == "bfu":
-        problems += _edit_controls(page)
-    assert not problems, f"{role} {path}:\n" + "\n".join(problems)
+    def _audit(role: str, path: str) -> tuple[AuditEntry, list[str]]:
+        if role not in audited:
+            page = role_tab(role)
+            entry, problems = audit(page, role=role, label="403", path=path, status=403)
+            reflow = reflow_problems(page)
+            entry.other_problems += len(reflow)
+            audited[role] = entry, problems + reflow
+        return audited[role]
+
+    return _audit
+
+
+def _page_param(index: int, page) -> pytest.param:
+    return pytest.param(
+        page.key,
+        id=_slug(page.key),
+        marks=pytest.mark.xdist_group(f"a11y-pages-{index % PAGE_GROUPS}"),
+    )
+
+
+@pytest.mark.parametrize("key", [_page_param(index, page) for index, page in enumerate(PAGES)])
+def test_page_is_accessible_for_every_role(
+    key, role_tab, forbidden_page, portal_module, ids, record
+):
+    """The page as each role gets it. axe runs again at 320 px for the first role (in the order
+    of ROLES) that may open the page: the layout differs by width, hardly by role. The reflow
+    check runs for every role (at 640 px too for that first role). Some role must be able to
+    open the page: an audit of 403 pages only would prove nothing."""
+    path = BY_KEY[key].url(ids)
+    expected = {404} if key == "404" else {200, 403}
+    problems, opened_by = [], []
+    for role in _roles(BY_KEY[key]):
+        tab = role_tab(role)
+        response = tab.goto(portal_module.url + path)
+        status = response.status if response else None
+        if status not in expected:
+            problems.append(f"{role} {path}: HTTP {status}")
+            continue
+        if "/log-ind/" in tab.url and key != "log ind":
+            problems.append(f"{role} {path}: sent to log in")
+            continue
+        if status == 403:
+            entry, found = forbidden_page(role, path)
+            record(replace(entry, page=key, path=path))
+            problems += [f"{role} {path} (its 403 page):", *found] if found else []
+            continue
+        narrow = status == 200 and not opened_by
+        entry, found = audit(tab, role=role, label=key, path=path, status=status, narrow=narrow)
+        reflow = reflow_problems(tab, (640, 320) if narrow or status != 200 else (320,))
+        entry.other_problems += len(reflow)
+        record(entry)
+        found += reflow
+        if role == "bfu":
+            found += _edit_controls(tab)
+        problems += [f"{role} {path}:", *found] if found else []
+        if status == 200:
+            opened_by.append(role)
+    assert not problems, "\n".join(problems)
+    assert opened_by or key == "404", f"no role could open {path}: only 403 pages were audited"
 
 
 # A BFU member reads and never writes: no control on any page that would change something.
@@ -197,51 +240,43 @@ def _edit_controls(page) -> list[str]:
     return [f"an edit control for BFU: {html}" for html in page.evaluate(_EDIT_CONTROLS_JS)]
 
 
-def test_every_page_was_audited_as_a_real_page_by_some_role():
-    """Guard against an audit of 403 pages only: each page answered 200 for at least one role."""
-    if len({(entry.role, entry.page) for entry in AUDIT_LOG}) < len(CASES):
-        pytest.skip("runs after the full page audit")
-    seen_ok = {entry.page for entry in AUDIT_LOG if entry.status == 200}
-    never = [page.key for page in PAGES if page.key != "404" and page.key not in seen_ok]
-    assert not never, f"pages no role could open: {never}"
-
-
 # --- After each htmx swap --------------------------------------------------------------------
 
 
-def _clean(page, role: str, label: str) -> None:
+def _clean(page, role: str, label: str, record) -> None:
     """Audit the page as it is after a swap; fail with the problems found."""
     path = page.url.split("//", 1)[-1].split("/", 1)[-1]
-    problems = audit(page, role=role, label=label, path="/" + path, status=200)
+    entry, problems = audit(page, role=role, label=label, path="/" + path, status=200)
     reflow = reflow_problems(page)
-    AUDIT_LOG[-1].other_problems += len(reflow)
+    entry.other_problems += len(reflow)
+    record(entry)
     problems += reflow
     assert not problems, f"{role}, {label}:\n" + "\n".join(problems)
 
 
-def test_status_update_swaps(open_page, portal_module, ids):
+def test_status_update_swaps(open_page, portal_module, ids, record):
     page = open_page("chefgruppe", **DESKTOP)
     page.goto(f"{portal_module.url}/plan/tiltag/{ids['initiative']}/")
 
     page.click("text=Opdatér status")
     expect(page.locator(":focus")).to_have_id("status-form-heading")
-    _clean(page, "chefgruppe", "htmx: statusformular åbnet")
+    _clean(page, "chefgruppe", "htmx: statusformular åbnet", record)
 
     page.fill("#id_progress", "120")
     page.click("text=Gem status")
     expect(page.locator("#id_progress-error")).to_be_visible()
     assert "id_progress-error" in page.get_attribute("#id_progress", "aria-describedby")
     assert page.get_attribute("#id_progress", "aria-invalid") == "true"
-    _clean(page, "chefgruppe", "htmx: statusformular med fejl")
+    _clean(page, "chefgruppe", "htmx: statusformular med fejl", record)
 
     page.fill("#id_progress", "40")
     page.click("text=Gem status")
     expect(page.locator("#status-panel .alert-success")).to_be_visible()
     expect(page.locator(":focus")).to_have_id("status-heading")
-    _clean(page, "chefgruppe", "htmx: status gemt")
+    _clean(page, "chefgruppe", "htmx: status gemt", record)
 
 
-def test_milestone_row_swaps(open_page, portal_module):
+def test_milestone_row_swaps(open_page, portal_module, record):
     page = open_page("leder", **DESKTOP)
     page.goto(f"{portal_module.url}/plan/milepaele/mine/")
     row = page.locator("tbody tr", has=page.locator("text=Markér som nået")).first
@@ -249,65 +284,65 @@ def test_milestone_row_swaps(open_page, portal_module):
     row.locator("text=Markér som nået").click()
     expect(page.locator(f"#{row_id} #id_completed_on")).to_be_visible()
     expect(page.locator(":focus")).to_have_attribute("data-focus-after-swap", "")
-    _clean(page, "leder", "htmx: milepæl, formular i rækken")
+    _clean(page, "leder", "htmx: milepæl, formular i rækken", record)
 
     page.fill(f"#{row_id} #id_completed_on", "")
     page.locator(f"#{row_id} button[type=submit]").click()
     expect(page.locator(f"#{row_id} #id_completed_on-error")).to_be_visible()
-    _clean(page, "leder", "htmx: milepæl, formular med fejl")
+    _clean(page, "leder", "htmx: milepæl, formular med fejl", record)
 
     page.fill(f"#{row_id} #id_completed_on", page.evaluate("new Date().toISOString().slice(0, 10)"))
     page.locator(f"#{row_id} button[type=submit]").click()
     expect(page.locator(f"#{row_id}")).to_contain_text("Milepælen er markeret som nået.")
-    _clean(page, "leder", "htmx: milepæl markeret som nået")
+    _clean(page, "leder", "htmx: milepæl markeret som nået", record)
 
     page.locator(f"#{row_id} button", has_text="Fortryd").click()
     expect(page.locator(f"#{row_id}")).to_contain_text("Afslutningen er fortrudt.")
-    _clean(page, "leder", "htmx: milepæl fortrudt")
+    _clean(page, "leder", "htmx: milepæl fortrudt", record)
 
 
-def test_dashboard_filter_swap(open_page, portal_module):
+def test_dashboard_filter_swap(open_page, portal_module, record):
     page = open_page("bfu", **DESKTOP)
     page.goto(f"{portal_module.url}/dashboard/")
     page.select_option("#id_spor", index=2)
     expect(page).to_have_url(re.compile(r"spor=\d+"))
     expect(page.locator(".dashboard-scope")).to_contain_text("spor 2")
-    _clean(page, "bfu", "htmx: overblik filtreret")
+    _clean(page, "bfu", "htmx: overblik filtreret", record)
 
 
-def test_initiative_list_filter_swap(open_page, portal_module):
+def test_initiative_list_filter_swap(open_page, portal_module, record):
     page = open_page("chefgruppe", **DESKTOP)
     page.goto(f"{portal_module.url}/plan/tiltag/")
     before = page.locator("#results tbody tr").count()
     page.select_option("#id_spor", index=1)
     expect(page).to_have_url(re.compile(r"spor=\d+"))
     expect(page.locator("#results tbody tr")).not_to_have_count(before)
-    _clean(page, "chefgruppe", "htmx: tiltag filtreret")
+    _clean(page, "chefgruppe", "htmx: tiltag filtreret", record)
 
 
-def test_directory_filter_swap(open_page, portal_module):
+def test_directory_filter_swap(open_page, portal_module, record):
     page = open_page("stoettesystem", **DESKTOP)
     page.goto(f"{portal_module.url}/stoettesystem/hvem-kan-hjaelpe/")
     page.fill("#id_q", "sprog")
     expect(page).to_have_url(re.compile(r"q=sprog"))
-    _clean(page, "stoettesystem", "htmx: hvem kan hjælpe filtreret")
+    _clean(page, "stoettesystem", "htmx: hvem kan hjælpe filtreret", record)
 
 
-def test_forloeb_step_swaps(open_page, portal_module, ids):
+def test_forloeb_step_swaps(open_page, portal_module, ids, record):
     page = open_page("stoettesystem", **DESKTOP)
     page.goto(f"{portal_module.url}/stoettesystem/forloeb/{ids['forloeb']}/")
     page.fill("#id_note", "cpr 010203-1234")  # refused: no CPR numbers in notes
     page.click("text=Gem skridt")
     expect(page.locator("#id_note-error")).to_be_visible()
-    _clean(page, "stoettesystem", "htmx: forløb, skridt med fejl")
+    _clean(page, "stoettesystem", "htmx: forløb, skridt med fejl", record)
 
     page.fill("#id_note", "Aftalt på mødet.")
     page.click("text=Gem skridt")
     expect(page.locator("#forloeb-panel .alert-success")).to_be_visible()
-    _clean(page, "stoettesystem", "htmx: forløb, skridt gemt")
+    _clean(page, "stoettesystem", "htmx: forløb, skridt gemt", record)
 
 
-def test_investment_panel_swaps(open_page, portal_module, ids):
+def test_investment_panel_swaps(open_page, portal_module, ids, record):
     page = open_page("chefgruppe", **DESKTOP)
     page.goto(f"{portal_module.url}/investeringer/{ids['investment']}/")
     for button, panel in [
@@ -319,7 +354,7 @@ def test_investment_panel_swaps(open_page, portal_module, ids):
             continue  # the investment's state offers no such step
         link.click()
         expect(page.locator(f"{panel} form")).to_be_visible()
-        _clean(page, "chefgruppe", f"htmx: investering, {button.lower()}")
+        _clean(page, "chefgruppe", f"htmx: investering, {button.lower()}", record)
         page.locator(f"{panel} a:has-text('Annullér')").click()
         expect(page.locator(f"{panel} form")).to_have_count(0)
 
@@ -339,7 +374,7 @@ FORMS = [
 
 
 @pytest.mark.parametrize(("role", "path"), FORMS, ids=[f"{r}-{_slug(p)}" for r, p in FORMS])
-def test_form_errors_are_shown_on_their_fields(role, path, open_page, portal_module):
+def test_form_errors_are_shown_on_their_fields(role, path, open_page, portal_module, record):
     """Sent empty, each form comes back with its errors tied to the fields (aria-describedby,
     aria-invalid) and no accessibility violation."""
     page = open_page(None if role == ANONYMOUS else role, **DESKTOP)
@@ -354,7 +389,7 @@ def test_form_errors_are_shown_on_their_fields(role, path, open_page, portal_mod
         tag = field.evaluate("el => el.tagName")
         if tag != "FIELDSET":
             expect(field).to_have_attribute("aria-invalid", "true")
-    _clean(page, role, f"fejl: {path}")
+    _clean(page, role, f"fejl: {path}", record)
 
 
 # --- Keyboard: skip link and visible focus ---------------------------------------------------
@@ -459,33 +494,36 @@ def _error_page_html(page, portal_module, kind: str) -> tuple[int, str]:
 
 
 @pytest.mark.parametrize("kind", ["400", "403_csrf", "429"])
-def test_error_page_is_accessible(kind, open_page, portal_module):
+def test_error_page_is_accessible(kind, open_page, portal_module, record):
     page = open_page(None, **DESKTOP)
     status, html = _error_page_html(page, portal_module, kind)
     assert status == int(kind[:3]), status
     page.goto(f"{portal_module.url}/findes-ikke/")  # the portal's origin, for its static files
     page.set_content(html)
-    problems = audit(page, role=ANONYMOUS, label=f"fejlside {kind}", path=kind, status=status)
+    entry, problems = audit(
+        page, role=ANONYMOUS, label=f"fejlside {kind}", path=kind, status=status
+    )
     reflow = reflow_problems(page)
-    AUDIT_LOG[-1].other_problems += len(reflow)
+    entry.other_problems += len(reflow)
+    record(entry)
     problems += reflow
     assert not problems, "\n".join(problems)
 
 
-def test_server_error_page_is_accessible(open_page, portal_module):
+def test_server_error_page_is_accessible(open_page, portal_module, record):
     """500.html stands alone (no template tags, no style sheets): it must work when
     nothing else does."""
     page = open_page(None, **DESKTOP)
     page.goto(f"{portal_module.url}/findes-ikke/")
     page.set_content((settings.BASE_DIR / "templates" / "500.html").read_text(encoding="utf-8"))
     violations = axe_violations(page)
-    AUDIT_LOG.append(AuditEntry(ANONYMOUS, "fejlside 500", "500", 500, len(violations)))
+    record(AuditEntry(ANONYMOUS, "fejlside 500", "500", 500, len(violations)))
     assert page.evaluate("document.documentElement.lang") == "da"
     assert not violations, format_violations(violations)
     assert not reflow_problems(page)
 
 
-def test_django_admin_has_no_axe_violations(open_page, portal_module):
+def test_django_admin_has_no_axe_violations(open_page, portal_module, record):
     """/admin/ is Django's own site (its templates, its skip link, no portal footer): axe only,
     for the administrator's two main pages."""
     page = open_page("admin", **DESKTOP)
@@ -493,7 +531,7 @@ def test_django_admin_has_no_axe_violations(open_page, portal_module):
         response = page.goto(portal_module.url + path)
         assert response.status == 200
         violations = axe_violations(page)
-        AUDIT_LOG.append(AuditEntry("admin", "django-admin", path, 200, len(violations)))
+        record(AuditEntry("admin", "django-admin", path, 200, len(violations)))
         assert not violations, f"{path}:\n{format_violations(violations)}"
 
 
@@ -501,7 +539,7 @@ def test_django_admin_has_no_axe_violations(open_page, portal_module):
 
 
 def test_the_portal_in_english_is_chosen_with_the_keyboard_and_is_accessible(
-    browser, portal_module, shot
+    browser, portal_module, shot, record
 ):
     """The footer's language button, pressed with the keyboard, turns the page (and the next
     ones) English: lang="en", no axe violation; and back to Danish the same way. A context of
@@ -525,9 +563,7 @@ def test_the_portal_in_english_is_chosen_with_the_keyboard_and_is_accessible(
         expect(page.locator("h1")).to_have_text("Overview of the transition plan")
         open_all_details(page)
         violations = axe_violations(page)
-        AUDIT_LOG.append(
-            AuditEntry("bfu", "overblik på engelsk", "/dashboard/", 200, len(violations))
-        )
+        record(AuditEntry("bfu", "overblik på engelsk", "/dashboard/", 200, len(violations)))
         assert not violations, format_violations(violations)
         shot(page, "dashboard-en")
 

@@ -1,4 +1,9 @@
-"""The plan journeys of chefgruppen, a leader and a BFU member, in a real browser."""
+"""The plan journeys of chefgruppen, a leader and a BFU member, in a real browser.
+
+The journeys share one set of demo data (portal_module): what one of them writes (a status
+update, a milestone marked and undone) another may see, so each asserts what it changed
+relative to what it found, never absolute counts of what the others write.
+"""
 
 import re
 
@@ -8,9 +13,9 @@ from tests.browser.actions import tab_to
 from tracks.models import Initiative, Spor, StatusUpdate
 
 
-def test_chefgruppe_filters_opens_and_updates_status_inline(login, portal, shot):
+def test_chefgruppe_filters_opens_and_updates_status_inline(login, portal_module, shot):
     page = login("chefgruppe")
-    page.goto(f"{portal.url}/plan/tiltag/")
+    page.goto(f"{portal_module.url}/plan/tiltag/")
 
     page.select_option("#id_spor", label="4. Styrket og koordineret støttesystem")
     expect(page).to_have_url(re.compile(r"spor=\d+"))
@@ -41,10 +46,10 @@ def test_chefgruppe_filters_opens_and_updates_status_inline(login, portal, shot)
     shot(page, "saved")
 
 
-def test_a_validation_error_comes_back_into_the_form(login, portal):
+def test_a_validation_error_comes_back_into_the_form(login, portal_module):
     page = login("chefgruppe")
     initiative = Initiative.objects.order_by("pk").first()
-    page.goto(f"{portal.url}/plan/tiltag/{initiative.pk}/")
+    page.goto(f"{portal_module.url}/plan/tiltag/{initiative.pk}/")
     page.click("text=Opdatér status")
     page.fill("#id_progress", "120")
     page.click("text=Gem status")
@@ -54,7 +59,7 @@ def test_a_validation_error_comes_back_into_the_form(login, portal):
     assert "id_progress-error" in page.get_attribute("#id_progress", "aria-describedby")
 
 
-def test_leader_marks_a_milestone_done(login, portal, shot):
+def test_leader_marks_a_milestone_done(login, portal_module, shot):
     page = login("leder")
     expect(page).to_have_url(re.compile(r"/plan/milepaele/mine/$"))
     expect(page.locator("h1")).to_have_text("Mine milepæle")
@@ -74,18 +79,20 @@ def test_leader_marks_a_milestone_done(login, portal, shot):
     expect(page.locator(f"#{row_id}")).to_contain_text("Afslutningen er fortrudt.")
 
 
-def test_bfu_reads_but_finds_no_edit_control_and_a_forged_post_is_refused(login, portal, shot):
+def test_bfu_reads_but_finds_no_edit_control_and_a_forged_post_is_refused(
+    login, portal_module, shot
+):
     page = login("bfu")
     initiative = Initiative.objects.order_by("pk").first()
     for path in ["/plan/", "/plan/tiltag/", f"/plan/tiltag/{initiative.pk}/"]:
-        page.goto(f"{portal.url}{path}")
+        page.goto(f"{portal_module.url}{path}")
         assert page.locator("text=Opdatér status").count() == 0
         assert page.locator("text=Markér som nået").count() == 0
     shot(page, "detail")
 
     token = page.evaluate("JSON.parse(document.body.getAttribute('hx-headers'))['X-CSRFToken']")
     response = page.request.post(
-        f"{portal.url}/plan/tiltag/{initiative.pk}/status/",
+        f"{portal_module.url}/plan/tiltag/{initiative.pk}/status/",
         form={
             "state": "i_gang",
             "health": "groen",
@@ -97,10 +104,10 @@ def test_bfu_reads_but_finds_no_edit_control_and_a_forged_post_is_refused(login,
     assert response.status == 403
 
 
-def test_keyboard_only_status_update(login, portal, shot):
+def test_keyboard_only_status_update(login, portal_module, shot):
     page = login("chefgruppe")
     initiative = Initiative.objects.order_by("pk").first()
-    page.goto(f"{portal.url}/plan/tiltag/{initiative.pk}/")
+    page.goto(f"{portal_module.url}/plan/tiltag/{initiative.pk}/")
 
     # Tab to the "Opdatér status" button and press Enter.
     tab_to(page, "Opdatér status")
@@ -127,7 +134,7 @@ def test_keyboard_only_status_update(login, portal, shot):
     shot(page, "saved")
 
 
-def test_bfu_lands_on_the_dashboard_and_opens_a_chart_as_a_table(login, portal, shot):
+def test_bfu_lands_on_the_dashboard_and_opens_a_chart_as_a_table(login, portal_module, shot):
     page = login("bfu")
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
     expect(page.locator("h1")).to_have_text("Overblik over omstillingsplanen")
@@ -158,11 +165,11 @@ def test_bfu_lands_on_the_dashboard_and_opens_a_chart_as_a_table(login, portal, 
     assert page.locator("text=Markér som nået").count() == 0
 
 
-def test_keyboard_only_cancel_brings_focus_back_to_the_status_panel(login, portal, shot):
+def test_keyboard_only_cancel_brings_focus_back_to_the_status_panel(login, portal_module, shot):
     page = login("chefgruppe")
     initiative = Initiative.objects.order_by("pk").first()
     before = StatusUpdate.objects.count()
-    page.goto(f"{portal.url}/plan/tiltag/{initiative.pk}/")
+    page.goto(f"{portal_module.url}/plan/tiltag/{initiative.pk}/")
     page.locator("#status-panel a", has_text="Opdatér status").focus()
     page.keyboard.press("Enter")
     expect(page.locator(":focus")).to_have_id("status-form-heading")

@@ -56,6 +56,12 @@ def main() -> None:
         _install_hook(Path(os.environ["REPORT_HOOK_DIR"]))
     from omstilling.celery import app
 
+    if os.environ.get("BROKER_KEY_PREFIX"):
+        # The test process's prefix (tests/conftest.py): its queue, not another test run's.
+        app.conf.broker_transport_options = {
+            **app.conf.broker_transport_options,
+            "global_keyprefix": os.environ["BROKER_KEY_PREFIX"],
+        }
     app.worker_main(
         [
             "worker",
@@ -106,6 +112,8 @@ class WorkerProcess:
 def worker_process(folder: Path, hook: Path | None = None, **env: str) -> Iterator[WorkerProcess]:
     """A worker process on the configured broker and the test database, with `env` (e.g. the
     time limits) added to its environment; stopped (SIGTERM) at the end if still running."""
+    from omstilling.celery import app
+
     folder.mkdir(parents=True, exist_ok=True)
     environment = {
         **os.environ,
@@ -115,6 +123,7 @@ def worker_process(folder: Path, hook: Path | None = None, **env: str) -> Iterat
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "PYTHONPATH": str(settings.BASE_DIR),
+        "BROKER_KEY_PREFIX": app.conf.broker_transport_options.get("global_keyprefix", ""),
         **env,
     }
     environment.pop("REPORT_HOOK_DIR", None)

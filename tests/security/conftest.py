@@ -48,14 +48,3 @@ def run_django(code: str, env: dict[str, str] | None = None) -> subprocess.Compl
 @pytest.fixture
 def production_env() -> dict[str, str]:
     return dict(PRODUCTION_ENV)
-
-
-def pytest_terminal_summary(terminalreporter, config):
-    """The form fuzz's summary (tests/security/test_fuzz_forms.py), when it ran."""
-    from tests.security.form_walk import FUZZ_SUMMARY
-
-    lines = config.stash.get(FUZZ_SUMMARY, None)
-    if lines:
-        terminalreporter.section("form fuzz (test-artifacts/fuzz-forms.txt)")
-        for line in lines:
-            terminalreporter.write_line(line)

@@ -23,7 +23,6 @@ from html.parser import HTMLParser
 from unittest import mock
 from urllib.parse import urljoin, urlsplit
 
-import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIRequest
@@ -31,9 +30,6 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
-
-# The fuzz run's summary, printed at the end of the test run (tests/security/conftest.py).
-FUZZ_SUMMARY = pytest.StashKey[list[str]]()
 
 # --- a small element tree ---------------------------------------------------------------------
 

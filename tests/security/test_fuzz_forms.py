@@ -67,6 +67,7 @@ from tests.security.fuzz_corpus import (
     file_payloads,
     payloads_for,
 )
+from tests.summaries import gather
 from visitation.imports import COLUMNS as COUNT_COLUMNS
 from visitation.imports import REQUIRED as COUNT_REQUIRED
 from visitation.models import GENERAL_KINDS
@@ -617,7 +618,7 @@ def fuzz_run(portal, request) -> FuzzRun:
         for role in portal.clients:
             _fuzz_as(portal, run, name, role, by_role.get(role, first_form), role in by_role)
     run.seconds = time.perf_counter() - start
-    request.config.stash[form_walk.FUZZ_SUMMARY] = _write_report(portal, run)
+    gather(request.config, "fuzz-forms", _write_report(portal, run))
     return run
 
 
