@@ -11,7 +11,7 @@ from hypothesis import settings as hypothesis_settings
 
 from omstilling.models import Role
 from omstilling.services import user_apply_role
-from tests import summaries
+from tests import summaries, xdist_groups
 from tests.factories import (
     AreaFactory,
     InitiativeFactory,
@@ -170,6 +170,7 @@ def pytest_configure(config):
             **settings.CELERY_BROKER_TRANSPORT_OPTIONS,
             "global_keyprefix": f"{KEY_PREFIX}:",
         }
+    xdist_groups.configure_controller(config)
 
 
 @pytest.fixture(autouse=True)
@@ -187,27 +188,23 @@ def _empty_cache():
     yield
 
 
-_SHARED_SCOPES = {"class", "module", "package"}
-
-
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """pytest-xdist (`--dist loadgroup`) spreads the tests over its workers one by one, except
-    those of a group, which one worker runs one after another. A module whose tests share a
-    fixture of the suite's own with a wider scope (the Vejle data of the browser audit, the form
-    fuzz's walk) is made a group, so that the fixture is built once, not once per worker or,
-    worse, again after every test of another module in between. A test that names its own
-    group keeps it (the page audit is split into a few)."""
-    for item in items:
-        if item.get_closest_marker("xdist_group"):
-            continue
-        fixturedefs = getattr(item, "_fixtureinfo", None)
-        shared = fixturedefs and any(
-            definitions[-1].scope in _SHARED_SCOPES and definitions[-1].baseid.startswith("tests")
-            for definitions in fixturedefs.name2fixturedefs.values()
-        )
-        if shared:
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
+    xdist_groups.write_groups(config, items)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    xdist_groups.configure_node(node)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    return xdist_groups.make_scheduler(config, log)
+
+
+def pytest_unconfigure(config):
+    xdist_groups.unconfigure_controller(config)
 
 
 def pytest_report_header(config):
