@@ -21,6 +21,7 @@ NOT_PAGES = {
     "healthz": "JSON for the load balancer",
     "favicon": "redirects to the icon among the static files",
     "set_language": "POST: the language choice in the footer; redirects back to the page",
+    "plan_file": "file download (the plan file, .yaml)",
     "tracks:initiative_export": "file download (.xlsx/.csv)",
     "tracks:milestone_undo": "POST only (htmx row swap, audited in the milestone journey)",
     "investments:export_xlsx": "file download",
@@ -118,6 +119,7 @@ PAGES = [
     Page("skift adgangskode", "password_change"),
     Page("404", None, path="/findes-ikke/", anonymous=True),
     Page("plan: oversigt", "tracks:overview"),
+    Page("planer (vælg plan)", "plan_list"),
     Page("tiltag: liste", "tracks:initiative_list"),
     Page(
         "tiltag: liste med filtre",
