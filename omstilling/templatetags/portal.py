@@ -84,16 +84,31 @@ def char_limit(field) -> int | None:
 
 
 @register.simple_tag(takes_context=True)
-def nav_item(context, url: str, label: str) -> str:
-    """A main-menu entry in DKFDS markup, marked current when the page lies under its URL."""
+def nav_section(context, *urls: str) -> str:
+    """Of the main menu's addresses, the longest that the page's address starts with: the
+    section the page belongs to ("" when none does)."""
+    path = context["request"].path
+    return max((url for url in urls if url and path.startswith(url)), key=len, default="")
+
+
+@register.simple_tag(takes_context=True)
+def nav_item(context, url: str, label: str, section: str = "") -> str:
+    """A main-menu entry in DKFDS markup: marked current (aria-current="page") on its own
+    page, active (aria-current="true") on the other pages of its section (`nav_section`)."""
     from django.utils.html import format_html
 
-    path = context["request"].path
-    current = bool(url) and (path == url or (url != "/" and path.startswith(url)))
-    return format_html(
-        '<li{}><a href="{}" class="nav-link"{}><span>{}</span></a></li>',
-        ' class="active current"' if current else "",
-        url,
-        ' aria-current="page"' if current else "",
-        label,
-    )
+    if url and context["request"].path == url:
+        return format_html(
+            '<li class="active current"><a href="{}" class="nav-link" aria-current="page">'
+            "<span>{}</span></a></li>",
+            url,
+            label,
+        )
+    if url and url == section:
+        return format_html(
+            '<li class="active"><a href="{}" class="nav-link" aria-current="true">'
+            "<span>{}</span></a></li>",
+            url,
+            label,
+        )
+    return format_html('<li><a href="{}" class="nav-link"><span>{}</span></a></li>', url, label)
