@@ -805,13 +805,14 @@ def _narrow_count(periods: Sequence[str], *, centred: bool) -> int:
     return max(1, min(len(periods), room, NARROW_PERIODS_MAX))
 
 
-def _newest_note(periods: Sequence[str], count: int) -> str:
-    """What the phone's chart leaves out, when it does."""
+def _newest_note(periods: Sequence[str], count: int, *, end: int | None = None) -> str:
+    """What the phone's chart leaves out, when it does: it shows `count` periods up to `end`."""
+    end = len(periods) if end is None else end
     if count >= len(periods):
         return ""
     return _("Grafen viser %(first)s–%(last)s. Alle perioder står i tabellen.") % {
-        "first": periods[-count],
-        "last": periods[-1],
+        "first": periods[end - count],
+        "last": periods[end - 1],
     }
 
 
@@ -858,20 +859,20 @@ def period_lines(
     *, id: str, title: str, periods: Sequence[str], lines: Sequence[LineInput]
 ) -> PeriodChart:
     """Lines over `periods`, each with a marker per value that carries it in a tooltip; with
-    its phone twin over the newest periods."""
+    its phone twin over the newest periods up to the newest value of the first line (the
+    measured one: the targets may run on into the future, the wide chart shows them)."""
     chart = _period_lines(id=id, title=title, periods=periods, lines=lines, frame=WIDE_FRAME)
-    count = _narrow_count(periods, centred=False)
+    measured = [i for i, v in enumerate(lines[0].values) if v is not None] if lines else []
+    end = measured[-1] + 1 if measured else len(periods)
+    count = _narrow_count(periods[:end], centred=False)
     chart.narrow = _period_lines(
         id=f"{id}-narrow",
         title=title,
-        periods=periods[len(periods) - count :],
-        lines=[
-            dataclasses.replace(line, values=line.values[len(line.values) - count :])
-            for line in lines
-        ],
+        periods=periods[end - count : end],
+        lines=[dataclasses.replace(line, values=line.values[end - count : end]) for line in lines],
         frame=NARROW_FRAME,
     )
-    chart.narrow.note = _newest_note(periods, count)
+    chart.narrow.note = _newest_note(periods, count, end=end)
     return chart
 
 

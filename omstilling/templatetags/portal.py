@@ -1,15 +1,46 @@
 """Template filters for Danish presentation: quarters and amounts in kroner."""
 
 import datetime as dt
+import functools
+import re
 from decimal import Decimal
 
+import pyphen
 from django import template
 from django.utils.formats import date_format
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from omstilling.numbers import count_text, kr_text, percent_text
 from omstilling.quarters import Quarter
 
 register = template.Library()
+
+# Words at least this long get soft hyphens: shorter ones fit a phone's line whole.
+HYPHENATE_MIN = 12
+_LONG_WORD = re.compile(r"[^\W\d_]{%d,}" % HYPHENATE_MIN)
+SOFT_HYPHEN = "\u00ad"
+
+
+@functools.cache
+def _hyphenator(language: str) -> pyphen.Pyphen | None:
+    fallback = pyphen.language_fallback(language.replace("-", "_"))
+    return pyphen.Pyphen(lang=fallback) if fallback else None
+
+
+@register.filter(needs_autoescape=True)
+def hyphenate(value, autoescape=True) -> str:
+    """A heading's long words with soft hyphens where the page's language breaks them, so that a
+    long Danish compound breaks with a hyphen at a syllable on a phone instead of mid-syllable
+    (CSS `hyphens: auto` needs the browser's own dictionary, which not every browser has)."""
+    text = conditional_escape(value) if autoescape else str(value)
+    hyphenator = _hyphenator(get_language() or "da")
+    if hyphenator is None:
+        return mark_safe(text)
+    return mark_safe(
+        _LONG_WORD.sub(lambda word: hyphenator.inserted(word.group(0), hyphen=SOFT_HYPHEN), text)
+    )
 
 
 @register.filter
