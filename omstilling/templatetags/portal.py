@@ -19,7 +19,7 @@ register = template.Library()
 
 # Words at least this long get soft hyphens: shorter ones fit a phone's line whole.
 HYPHENATE_MIN = 12
-_LONG_WORD = re.compile(r"[^\W\d_]{%d,}" % HYPHENATE_MIN)
+_LONG_WORD = re.compile(rf"[^\W\d_]{{{HYPHENATE_MIN},}}")
 SOFT_HYPHEN = "\u00ad"
 
 
