@@ -265,6 +265,7 @@ def test_the_tiltag_list_shows_status_health_and_progress_in_each_card(
         ("leder", "/stoettesystem/forloeb/", ".forloeb-table"),
         ("chefgruppe", "/rapporter/", ".archive-table"),
         ("bfu", "/rapporter/", ".archive-table"),
+        ("visitation", "/visitation/", ".table--responsive-headers"),
     ],
     ids=[
         "investeringer-chefgruppe",
@@ -272,6 +273,7 @@ def test_the_tiltag_list_shows_status_health_and_progress_in_each_card(
         "forloeb-leder",
         "arkiv-chefgruppe",
         "arkiv-bfu",
+        "visitation",
     ],
 )
 def test_the_other_lists_are_cards_too(role, path, table, open_page, portal_module, view_shot):
