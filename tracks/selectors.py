@@ -362,10 +362,14 @@ def attention(
     )
 
 
-def attention_for(user: User, plan: Plan | None) -> Attention | None:
-    """What needs chefgruppen's attention in the current plan, today, for chefgruppen's start
-    page and "Mine" pages; None for other roles and for an earlier plan (nobody's work)."""
-    if user.role != Role.CHEFGRUPPE or plan is None or not plan.is_writable:
+def attention_for(user: User, plan: Plan | None = None) -> Attention | None:
+    """What needs chefgruppen's attention in the current plan (or `plan`, the one a page
+    shows), today, for chefgruppen's start page and "Mine" pages; None for other roles (no
+    query) and for an earlier plan (nobody's work any more)."""
+    if user.role != Role.CHEFGRUPPE:
+        return None
+    plan = plan or Plan.objects.current()
+    if plan is None or not plan.is_writable:
         return None
     today = timezone.localdate()
     return attention(plan=plan, today=today, since=quarter_began(today))

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from omstilling.access import reader_required, viewed_plan_or_404, writer_required
-from omstilling.models import Plan
 from omstilling.quarters import quarter_began
 from tracks import selectors
 from tracks.access import (
@@ -222,7 +221,7 @@ def my_milestones(request: HttpRequest) -> HttpResponse:
         "tracks/my_milestones.html",
         {
             "milestones": milestones,
-            "attention": selectors.attention_for(request.user, Plan.objects.current()),
+            "attention": selectors.attention_for(request.user),
         },
     )
 

@@ -4,7 +4,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from omstilling.access import reader_required
-from omstilling.models import Plan
 from reports.reminders.selectors import HORIZON_DAYS, reminders_for
 from tracks.selectors import attention_for
 
@@ -21,6 +20,6 @@ def my_reminders(request: HttpRequest) -> HttpResponse:
             "reminders": reminders_for(user=request.user, today=today),
             "today": today,
             "horizon_days": HORIZON_DAYS,
-            "attention": attention_for(request.user, Plan.objects.current()),
+            "attention": attention_for(request.user),
         },
     )
