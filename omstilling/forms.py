@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.contrib.auth.password_validation import password_validators_help_texts
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from omstilling.fields import BoundedModelChoiceField
@@ -69,8 +70,6 @@ class PlanChoiceForm(forms.Form):
 def quarter_choices() -> list[tuple[str, str]]:
     """The quarters one may pick, as (first day, "3. kvartal 2025"): the current plan's period
     and QUARTER_MARGIN_YEARS around it (around today's year before any plan is loaded)."""
-    from django.utils import timezone
-
     plan = Plan.objects.current()
     first = plan.start_quarter.year if plan else timezone.localdate().year
     last = plan.end_quarter.year if plan else timezone.localdate().year

@@ -122,6 +122,13 @@ def _pk(name: str) -> Callable[[dict], dict]:
 PAGES = [
     Page("log ind", "login", anonymous=True),
     Page("skift adgangskode", "password_change"),
+    Page(
+        "invitation: linket virker ikke",
+        "invitation",
+        lambda ids: {"uidb64": "MQ", "token": "forkert-token"},
+        anonymous=True,
+    ),
+    Page("invitation: adgangskoden er gemt", "invitation_complete", anonymous=True),
     Page("404", None, path="/findes-ikke/", anonymous=True),
     Page("plan: oversigt", "tracks:overview"),
     Page("planer (vælg plan)", "plan_list"),
