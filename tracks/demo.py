@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from notifications.services import follow
 from omstilling.demo import DEMO_PASSWORD, register_demo_seeder
 from omstilling.models import Institution, Plan, Role, User
 from omstilling.quarters import Quarter
@@ -104,6 +105,12 @@ def seed_plan_demo(
     if not initiatives:
         return
     _seed_owners(plan=plan, initiatives=initiatives, users=users, chef=chef)
+
+    # Some follow the first tiltag ("Følg tiltag"): its status updates below notify them.
+    for role in ("initiativejer", "leder", "stoettesystem", "visitation"):
+        if role in users:
+            for initiative in initiatives[:2]:
+                follow(user=users[role], target=initiative)
 
     for index, initiative in enumerate(initiatives):
         state, health, progress, narrative = _PATTERN[index % len(_PATTERN)]

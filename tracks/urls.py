@@ -12,6 +12,7 @@ urlpatterns = [
     ),
     path("tiltag/<int:pk>/", views.initiative_detail, name="initiative_detail"),
     path("tiltag/<int:pk>/status/", views.initiative_status, name="initiative_status"),
+    path("tiltag/<int:pk>/foelg/", views.initiative_follow, name="initiative_follow"),
     path("tiltag/<int:pk>/ejer/", views.initiative_assign_owner_view, name="initiative_owner"),
     path("opmaerksomhed/", views.attention_list, name="attention"),
     path("milepaele/mine/", views.my_milestones, name="my_milestones"),
