@@ -95,7 +95,24 @@ def test_administrators_read_the_history_of_plan_edits(client, chef, admin_user,
     entry = initiative.history.first()
     version = f"/admin/tracks/initiative/{initiative.pk}/history/{entry.history_id}/"
     assert client.get(version).status_code == 200
-    assert client.post(version, {"title": "x"}).status_code == 403
+    # A forged revert, with every field the version's form would post, is refused.
+    forged = {
+        "plan": initiative.plan_id,
+        "spor": initiative.spor_id,
+        "slug": initiative.slug,
+        "title": "Tilbageført af administrator",
+        "lead_area": initiative.lead_area_id,
+        "start_quarter": "2025-01-01",
+        "order": 0,
+        "milestones-TOTAL_FORMS": 0,
+        "milestones-INITIAL_FORMS": 0,
+    }
+    assert client.post(version, forged).status_code == 403
+    initiative.refresh_from_db()
+    assert initiative.title != "Tilbageført af administrator" and initiative.owner == chef
+    # Chefgruppen, who edits the plan, may still revert.
+    client.force_login(chef)
+    assert client.post(version, {**forged, "title": "Tilbageført"}).status_code == 302
 
 
 def test_quarters_are_picked_in_words_in_the_admin(client, chef, initiative):

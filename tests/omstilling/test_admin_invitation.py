@@ -77,10 +77,13 @@ def test_an_administrator_invites_a_new_user_who_chooses_a_password(
     assert saved.status_code == 302 and saved["Location"] == reverse("invitation_complete")
     newcomer.refresh_from_db()
     assert newcomer.check_password("Grøn-Skole-2026!")
-    assert client.login(username="ny-leder", password="Grøn-Skole-2026!")
+    logged_in = client.post(
+        reverse("login"), {"username": "ny-leder", "password": "Grøn-Skole-2026!"}
+    )
+    assert logged_in.status_code == 302 and "/log-ind/" not in logged_in["Location"]
 
     # The link works once.
-    client.logout()
+    client.post(reverse("logout"))
     again = client.get(path, follow=True).content.decode()
     assert "Linket virker ikke" in again
 
