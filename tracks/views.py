@@ -370,11 +370,13 @@ def initiative_assign_owner_view(request: HttpRequest, pk: int) -> HttpResponse:
                     "title": initiative.title,
                 }
                 if request.htmx:
-                    return render(
+                    response = render(
                         request,
                         "tracks/assign_owner.html#assigned",
                         {"initiative": initiative, "message": message},
                     )
+                    patch_vary_headers(response, ("HX-Request",))
+                    return response
                 messages.success(request, message)
                 return redirect(next_url)
     else:
@@ -385,9 +387,12 @@ def initiative_assign_owner_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         template += "#assign-form"
     status = 409 if conflict and not request.htmx else 200
-    return render(
+    response = render(
         request,
         template,
         {"initiative": initiative, "form": form, "conflict": conflict, "next_url": next_url},
         status=status,
     )
+    # The page and its htmx fragment share a URL: caches keep them apart.
+    patch_vary_headers(response, ("HX-Request",))
+    return response

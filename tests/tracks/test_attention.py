@@ -127,8 +127,10 @@ def test_the_inline_form_answers_with_a_fragment(client, chef, other_owner, work
     client.force_login(chef)
     url = reverse("tracks:initiative_owner", args=[work["unowned"].pk])
     htmx = {"HTTP_HX_REQUEST": "true"}
-    form = client.get(url, **htmx).content.decode()
+    response = client.get(url, **htmx)
+    form = response.content.decode()
     assert "<html" not in form and 'name="owner"' in form
+    assert "HX-Request" in response["Vary"]
     done = client.post(url, {"owner": other_owner.pk, "expected_version": 0}, **htmx)
     assert "er nu ansvarlig ejer" in done.content.decode()
 
