@@ -35,6 +35,7 @@ from omstilling.quarters import Quarter
 from reports.disclosure import Cell, Reason, share_text
 from reports.kpis.page import Headline, KpiPage, kpi_page
 from reports.reminders.selectors import quarter_began
+from tracks import selectors as tracks_selectors
 from tracks.models import Health, Initiative, Milestone, WorkState
 from visitation.models import PERCENT_INDICATORS, KpiIndicator
 
@@ -221,9 +222,8 @@ def _initiative_conditions(today: dt.date) -> dict[str, Q]:
     return {
         "red": active & Q(current_status__health=Health.ROED),
         "yellow": active & Q(current_status__health=Health.GUL),
-        "without_owner": active & Q(owner__isnull=True, owner_body__isnull=True),
-        "without_update": active
-        & (Q(current_status__isnull=True) | Q(current_status__created_at__lt=quarter_began(today))),
+        "without_owner": tracks_selectors.without_owner_condition(),
+        "without_update": tracks_selectors.without_update_condition(quarter_began(today)),
     }
 
 

@@ -43,6 +43,17 @@ def can_edit_initiative(user: User, initiative: Initiative) -> bool:
     )
 
 
+def can_assign_owner(user: User, initiative: Initiative) -> bool:
+    """Chefgruppen gives a tiltag of the current plan its accountable owner ("Tildel ejer");
+    an owner does not hand their tiltag on, nor take one."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.role == Role.CHEFGRUPPE
+        and initiative.plan_id == current_plan_pk(user)
+    )
+
+
 def can_follow_initiative(user: User, initiative: Initiative) -> bool:
     """Every role that reads plan content follows tiltag ("Følg tiltag"), except BFU, which
     never writes anything in the portal."""
@@ -69,6 +80,14 @@ def get_initiative_for_user(user: User, pk: int, *, write: bool = False) -> Init
         pk=pk,
     )
     if write and not can_edit_initiative(user, initiative):
+        raise RefusedForbidden(model=Initiative._meta.label, object_id=pk)
+    return initiative
+
+
+def get_initiative_to_assign(user: User, pk: int) -> Initiative:
+    """The initiative whose owner `user` is to set, or 404/403 (`can_assign_owner`)."""
+    initiative = get_initiative_for_user(user, pk)
+    if not can_assign_owner(user, initiative):
         raise RefusedForbidden(model=Initiative._meta.label, object_id=pk)
     return initiative
 

@@ -13,6 +13,7 @@ from omstilling.forms import HiddenFieldsMixin
 from omstilling.models import Area, User
 from omstilling.quarters import Quarter, quarter_range
 from tracks.models import Health, Spor, WorkState
+from tracks.selectors import owner_candidates
 
 _PROGRESS_RANGE = _("Fremdriften skal være et tal mellem 0 og 100 %%.")
 
@@ -131,3 +132,27 @@ class InitiativeFilterForm(forms.Form):
     def clean_quarter(self) -> Quarter | None:
         value = self.cleaned_data.get("quarter")
         return Quarter.parse(value) if value else None
+
+
+class AssignOwnerForm(HiddenFieldsMixin, forms.Form):
+    """ "Tildel ejer": the tiltag's accountable owner, versioned like every edit of a tiltag."""
+
+    owner = BoundedModelChoiceField(
+        label=_("Ansvarlig ejer"),
+        queryset=User.objects.none(),
+        empty_label=_("Vælg en person"),
+        help_text=_("Ejeren får tiltagets milepæle under Mine milepæle og påmindelserne om dem."),
+        error_messages={"required": _("Vælg den person, der skal eje tiltaget.")},
+    )
+    expected_version = BoundedIntegerField(
+        widget=forms.HiddenInput, min_value=0, max_value=VERSION_MAX
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owner_candidates()
+        self.fields["owner"].label_from_instance = _candidate_label
+
+
+def _candidate_label(user: User) -> str:
+    return f"{user} ({user.get_role_display()})"

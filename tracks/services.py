@@ -13,6 +13,7 @@ from notifications.services import notify_followers
 from omstilling.bounds import check_date, plan_date_window
 from omstilling.models import Plan, User
 from tracks.models import Health, Initiative, Milestone, MilestoneEvent, StatusUpdate
+from tracks.selectors import owner_candidates
 
 
 class StatusConflict(Exception):
@@ -206,3 +207,31 @@ def milestone_create(
     milestone.full_clean()
     milestone.save()
     return milestone
+
+
+@transaction.atomic
+def initiative_assign_owner(
+    *, initiative: Initiative, by: User, owner: User, expected_version: int
+) -> Initiative:
+    """Make `owner` the tiltag's accountable owner ("Tildel ejer"), kept in its history.
+
+    Only people whose work reaches them may own a tiltag (`selectors.owner_candidates`: an
+    active user with "Mine milepæle"). Versioned as every edit of a tiltag: if the tiltag was
+    saved since the form was opened at `expected_version`, StatusConflict is raised and
+    nothing is written.
+    """
+    Plan.objects.check_writable(initiative.plan_id)
+    if not owner_candidates().filter(pk=owner.pk).exists():
+        raise ValidationError(
+            {"owner": _("%(name)s kan ikke være ejer af et tiltag.") % {"name": owner}}
+        )
+    locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    if locked.version != expected_version:
+        raise StatusConflict(locked)
+    locked.owner = owner
+    locked.version += 1
+    locked._history_user = by
+    locked.save(update_fields=["owner", "version"])
+    initiative.owner = owner
+    initiative.version = locked.version
+    return locked

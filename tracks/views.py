@@ -1,8 +1,10 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -10,20 +12,29 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from notifications.services import follow, is_following, unfollow
 from omstilling.access import RefusedForbidden, reader_required, viewed_plan_or_404, writer_required
+from omstilling.quarters import quarter_began
 from tracks import selectors
 from tracks.access import (
+    can_assign_owner,
     can_complete_milestone,
     can_edit_initiative,
     can_follow_initiative,
     current_plan_pk,
     get_initiative_for_user,
+    get_initiative_to_assign,
     get_milestone_for_user,
 )
 from tracks.exports import initiatives_export
-from tracks.forms import InitiativeFilterForm, MilestoneCompleteForm, StatusUpdateForm
+from tracks.forms import (
+    AssignOwnerForm,
+    InitiativeFilterForm,
+    MilestoneCompleteForm,
+    StatusUpdateForm,
+)
 from tracks.services import (
     StatusConflict,
     can_undo_completion,
+    initiative_assign_owner,
     initiative_update_status,
     milestone_complete,
     milestone_undo_completion,
@@ -40,7 +51,36 @@ def plan_overview(request: HttpRequest) -> HttpResponse:
             "plan": plan,
             "spor_list": selectors.spor_overview(plan=plan),
             "progress_rule": _(selectors.PROGRESS_RULE),
+            "attention": selectors.attention_for(request.user, plan),
         },
+    )
+
+
+ATTENTION_PAGE_SIZE = 25
+
+
+@reader_required
+@require_GET
+def attention_list(request: HttpRequest) -> HttpResponse:
+    """ "Kræver opmærksomhed" in full: one of the three lists (tiltag without an owner,
+    overdue milestones, tiltag without a status update this quarter), paged."""
+    plan = viewed_plan_or_404(request)
+    try:
+        kind = selectors.AttentionList(request.GET.get("liste") or "uden-ejer")
+    except ValueError:
+        kind = selectors.AttentionList.WITHOUT_OWNER
+    today = timezone.localdate()
+    rows = selectors.attention_rows(plan=plan, kind=kind, today=today, since=quarter_began(today))
+    page = Paginator(rows, ATTENTION_PAGE_SIZE).get_page(request.GET.get("side"))
+    for row in page.object_list:
+        if kind == selectors.AttentionList.OVERDUE:
+            row.days_overdue = max(0, (today - row.due_date).days)
+        else:
+            row.user_can_assign = can_assign_owner(request.user, row)
+    return render(
+        request,
+        "tracks/attention_list.html",
+        {"plan": plan, "kind": kind, "kinds": selectors.AttentionList, "page": page},
     )
 
 
@@ -83,6 +123,7 @@ def _detail_context(request: HttpRequest, initiative) -> dict:
     context = {
         "initiative": initiative,
         "can_edit": can_edit_initiative(request.user, initiative),
+        "can_assign_owner": can_assign_owner(request.user, initiative),
         **_follow_context(request, initiative),
         **selectors.initiative_detail(initiative=initiative),
     }
@@ -216,7 +257,14 @@ def my_milestones(request: HttpRequest) -> HttpResponse:
     for milestone in milestones:
         milestone.user_can_complete = can_complete_milestone(request.user, milestone)
         milestone.user_can_undo = milestone.user_can_complete and can_undo_completion(milestone)
-    return render(request, "tracks/my_milestones.html", {"milestones": milestones})
+    return render(
+        request,
+        "tracks/my_milestones.html",
+        {
+            "milestones": milestones,
+            "attention": selectors.attention_for(request.user),
+        },
+    )
 
 
 def _next_url(request: HttpRequest, default: str) -> str:
@@ -286,3 +334,65 @@ def milestone_undo_view(request: HttpRequest, pk: int) -> HttpResponse:
         return _milestone_row(request, milestone, _("Afslutningen er fortrudt."))
     messages.success(request, _("Afslutningen af “%s” er fortrudt.") % milestone.title)
     return redirect(next_url)
+
+
+@writer_required
+@require_http_methods(["GET", "POST"])
+def initiative_assign_owner_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Tildel ejer": chefgruppen gives a tiltag its accountable owner — as a page, or inline
+    (htmx) in the attention list and on the tiltag's page."""
+    initiative = get_initiative_to_assign(request.user, pk)
+    next_url = _next_url(request, reverse("tracks:initiative_detail", args=[initiative.pk]))
+    conflict = False
+    if request.method == "POST":
+        form = AssignOwnerForm(request.POST)
+        if form.is_valid():
+            try:
+                initiative_assign_owner(
+                    initiative=initiative,
+                    by=request.user,
+                    owner=form.cleaned_data["owner"],
+                    expected_version=form.cleaned_data["expected_version"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            except StatusConflict as exc:
+                # Someone saved the tiltag meanwhile: show who owns it now, keep the choice.
+                conflict = True
+                initiative = get_initiative_to_assign(request.user, pk)
+                form = AssignOwnerForm(
+                    {**request.POST.dict(), "expected_version": exc.initiative.version}
+                )
+                form.is_valid()
+            else:
+                message = _("%(owner)s er nu ansvarlig ejer af “%(title)s”.") % {
+                    "owner": initiative.owner,
+                    "title": initiative.title,
+                }
+                if request.htmx:
+                    response = render(
+                        request,
+                        "tracks/assign_owner.html#assigned",
+                        {"initiative": initiative, "message": message},
+                    )
+                    patch_vary_headers(response, ("HX-Request",))
+                    return response
+                messages.success(request, message)
+                return redirect(next_url)
+    else:
+        form = AssignOwnerForm(
+            initial={"owner": initiative.owner_id, "expected_version": initiative.version}
+        )
+    template = "tracks/assign_owner.html"
+    if request.htmx:
+        template += "#assign-form"
+    status = 409 if conflict and not request.htmx else 200
+    response = render(
+        request,
+        template,
+        {"initiative": initiative, "form": form, "conflict": conflict, "next_url": next_url},
+        status=status,
+    )
+    # The page and its htmx fragment share a URL: caches keep them apart.
+    patch_vary_headers(response, ("HX-Request",))
+    return response

@@ -96,6 +96,11 @@ def _ids() -> dict:
         "pre_referral": PreReferral.objects.order_by("pk").first().pk,
         "referral": Referral.objects.order_by("pk").first().pk,
         "area": initiative.lead_area_id,
+        # The tiltag the demo leaves without an owner ("Kræver opmærksomhed", "Tildel ejer").
+        "unowned": (
+            Initiative.objects.filter(owner=None, owner_body=None).order_by("pk").first()
+            or initiative
+        ).pk,
     }
 
 
@@ -121,6 +126,13 @@ def _pk(name: str) -> Callable[[dict], dict]:
 PAGES = [
     Page("log ind", "login", anonymous=True),
     Page("skift adgangskode", "password_change"),
+    Page(
+        "invitation: linket virker ikke",
+        "invitation",
+        lambda ids: {"uidb64": "MQ", "token": "forkert-token"},
+        anonymous=True,
+    ),
+    Page("invitation: adgangskoden er gemt", "invitation_complete", anonymous=True),
     Page("404", None, path="/findes-ikke/", anonymous=True),
     Page("plan: oversigt", "tracks:overview"),
     Page("planer (vælg plan)", "plan_list"),
@@ -132,7 +144,14 @@ PAGES = [
     ),
     Page("tiltag: detalje", "tracks:initiative_detail", _pk("initiative")),
     Page("tiltag: statusformular", "tracks:initiative_status", _pk("initiative")),
+    Page("tiltag: tildel ejer", "tracks:initiative_owner", _pk("unowned")),
     Page("mine milepæle", "tracks:my_milestones"),
+    Page("kræver opmærksomhed", "tracks:attention"),
+    Page(
+        "kræver opmærksomhed: forsinkede",
+        "tracks:attention",
+        query=lambda ids: "liste=forsinkede",
+    ),
     Page("milepæl: markér som nået", "tracks:milestone_complete", _pk("milestone")),
     Page("overblik (dashboard)", "reports:dashboard"),
     Page(
