@@ -8,7 +8,16 @@ from django.utils.translation import gettext_noop
 
 from omstilling.models import Plan, Role, User
 from omstilling.quarters import Quarter
-from tracks.models import Initiative, Milestone, Recommendation, Spor, StatusUpdate, WorkState
+from tracks.models import (
+    Initiative,
+    Milestone,
+    MilestoneEvent,
+    Recommendation,
+    Spor,
+    StatusUpdate,
+    Theme,
+    WorkState,
+)
 
 # Shown on screen next to every spor's progress, so the roll-up is never a mystery (the Danish
 # source text; translate it with gettext where it is shown).
@@ -30,25 +39,50 @@ def spor_overview(*, plan: Plan) -> list[Spor]:
     Three queries whatever the size of the plan: spor with aggregates, initiatives, lead areas.
     """
     counted = ~Q(initiatives__current_status__state=WorkState.OPGIVET) & Q(
-        initiatives__current_status__isnull=False
+        initiatives__current_status__isnull=False, initiatives__archived_at__isnull=True
     )
     return list(
         Spor.objects.filter(plan=plan)
+        .active()
         .annotate(
             progress=Avg("initiatives__current_status__progress", filter=counted),
             counted_initiatives=Count("initiatives", filter=counted, distinct=True),
         )
         .prefetch_related(
-            Prefetch("initiatives", queryset=initiatives_with_status().order_by("order", "pk")),
+            Prefetch(
+                "initiatives",
+                queryset=initiatives_with_status().active().order_by("order", "pk"),
+            ),
+            Prefetch("themes", queryset=Theme.objects.active().order_by("order", "pk")),
             "lead_areas",
         )
         .order_by("number")
     )
 
 
+# The archive listed on the overview is bounded: the newest this many of each kind, with counts.
+ARCHIVE_LIMIT = 20
+
+
+def archived_content(*, plan: Plan) -> dict:
+    """Archived spor, themes and tiltag of a plan, newest first (readable, out of the figures):
+    three queries for the rows and three for the counts."""
+    spor = Spor.objects.filter(plan=plan, archived_at__isnull=False)
+    themes = Theme.objects.filter(spor__plan=plan, archived_at__isnull=False)
+    initiatives = Initiative.objects.filter(plan=plan, archived_at__isnull=False)
+    return {
+        "spor": list(spor.order_by("-archived_at")[:ARCHIVE_LIMIT]),
+        "spor_count": spor.count(),
+        "themes": list(themes.select_related("spor").order_by("-archived_at")[:ARCHIVE_LIMIT]),
+        "themes_count": themes.count(),
+        "initiatives": list(initiatives.order_by("-archived_at")[:ARCHIVE_LIMIT]),
+        "initiatives_count": initiatives.count(),
+    }
+
+
 def initiative_list(*, plan: Plan, filters: dict) -> QuerySet[Initiative]:
     """Initiatives of a plan filtered by the list page's cleaned filter values."""
-    qs = initiatives_with_status().filter(plan=plan)
+    qs = initiatives_with_status().filter(plan=plan).active()
     if filters.get("spor"):
         qs = qs.filter(spor=filters["spor"])
     status = filters.get("status")
@@ -77,17 +111,26 @@ def initiative_list(*, plan: Plan, filters: dict) -> QuerySet[Initiative]:
 
 
 def initiative_detail(*, initiative: Initiative) -> dict:
-    """Milestones, status history and recommendations of one initiative (three queries)."""
-    milestones = list(
-        initiative.milestones.select_related("institution", "completed_by").order_by(
-            "planned_quarter", "planned_date", "order", "pk"
-        )
+    """Milestones (each re-planned one with its latest move), archived milestones apart, status
+    history and recommendations of one initiative (four queries)."""
+    moves = MilestoneEvent.objects.filter(kind=MilestoneEvent.Kind.REPLANNED).select_related("by")
+    rows = list(
+        initiative.milestones.select_related("institution", "completed_by")
+        .prefetch_related(Prefetch("events", queryset=moves, to_attr="moves"))
+        .order_by("planned_quarter", "planned_date", "order", "pk")
     )
+    for milestone in rows:
+        milestone.last_move = milestone.moves[0] if milestone.moves else None
     history = list(initiative.status_updates.select_related("author").order_by("-version"))
     recommendations = list(
         Recommendation.objects.filter(initiatives=initiative).select_related("theme")
     )
-    return {"milestones": milestones, "history": history, "recommendations": recommendations}
+    return {
+        "milestones": [m for m in rows if not m.is_archived],
+        "archived_milestones": [m for m in rows if m.is_archived],
+        "history": history,
+        "recommendations": recommendations,
+    }
 
 
 def status_history(*, initiative: Initiative) -> list[StatusUpdate]:
@@ -106,7 +149,8 @@ def milestones_for_user(
     scope = Q(institution__in=user.institutions.all()) | Q(initiative__owner=user)
     scope |= Q(initiative__owner_body__members=user)
     milestones = list(
-        Milestone.objects.filter(scope, initiative__plan=plan)
+        Milestone.objects.filter(scope, initiative__plan=plan, cancelled_at__isnull=True)
+        .active()
         .select_related("initiative__spor", "institution", "completed_by")
         .distinct()
     )
@@ -126,6 +170,7 @@ def plan_milestones(*, plan: Plan) -> list[Milestone]:
     """Every milestone of the plan with its institution, in the plan's order (one query)."""
     return list(
         Milestone.objects.filter(initiative__plan=plan)
+        .active()
         .select_related("institution")
         .order_by("initiative_id", "planned_quarter", "planned_date", "order", "pk")
     )
@@ -135,7 +180,7 @@ def _due_by(day: dt.date) -> Q:
     """Open and due on or before `day`: the planned date, else the planned quarter's last day
     (a quarter ends on or before `day` when it begins before the quarter of the day after)."""
     after = Quarter.of(day + dt.timedelta(days=1)).first_day
-    return Q(completed_on__isnull=True) & (
+    return Milestone.open_condition() & (
         Q(planned_date__lte=day) | Q(planned_date__isnull=True, planned_quarter__lt=after)
     )
 
@@ -169,6 +214,7 @@ def initiatives_without_status_since(*, plan: Plan, since: dt.datetime) -> list[
     return list(
         initiatives_with_status()
         .filter(plan=plan)
+        .active()
         .filter(Q(owner__isnull=False) | Q(owner_body__isnull=False))
         .exclude(current_status__state__in=[WorkState.AFSLUTTET, WorkState.OPGIVET])
         .filter(Q(current_status__isnull=True) | Q(current_status__created_at__lt=since))
@@ -181,3 +227,30 @@ def initiatives_without_status_since(*, plan: Plan, since: dt.datetime) -> list[
         )
         .order_by("spor__number", "order", "pk")
     )
+
+
+def replanned_events(*, plan: Plan, since: dt.datetime, until: dt.datetime | None = None):
+    """Re-plans of the plan's milestones made from `since` (to `until`), newest first: the
+    log rows with their milestone and tiltag (a queryset: slice or count it). Archived
+    milestones are left out, as from every figure."""
+    events = MilestoneEvent.objects.filter(
+        kind=MilestoneEvent.Kind.REPLANNED,
+        milestone__initiative__plan=plan,
+        milestone__archived_at__isnull=True,
+        at__gte=since,
+    )
+    if until is not None:
+        events = events.filter(at__lt=until)
+    return events.select_related("milestone__initiative", "by").order_by("-at", "-pk")
+
+
+def replanned_summary(*, plan: Plan, today: dt.date | None = None) -> dict:
+    """The dashboard's line: how many milestones were re-planned this quarter (one query)."""
+    quarter = Quarter.of(today or timezone.localdate())
+    since = _quarter_began(quarter)
+    count = replanned_events(plan=plan, since=since).values("milestone").distinct().count()
+    return {"quarter": quarter, "count": count}
+
+
+def _quarter_began(quarter: Quarter) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(quarter.first_day, dt.time.min))

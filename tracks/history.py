@@ -1,0 +1,216 @@
+"""The "Historik" of a tiltag: every edit of it and of its milestones, with before and after.
+
+Read from django-simple-history's records (`diff_against` each record with the one before it),
+newest first and paged; a bounded number of queries per page whatever the length of the
+history: two counts, a page of records from each table with the pk of the record before each,
+those records, the names the changed references point to, and the institutions' snapshots of
+the tiltag's records on the page.
+"""
+
+import datetime as dt
+import heapq
+from dataclasses import dataclass, field
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import OuterRef, Subquery
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from omstilling.models import Area, GovernanceBody, Institution, User
+from omstilling.quarters import Quarter
+from tracks.models import Initiative, Milestone, Spor, Theme
+
+PAGE_SIZE = 20
+
+# What an edit can change, per model, in the order shown (the version counters and the
+# completion, which has its own log, are not edits of the plan).
+_FIELDS = {
+    Initiative: [
+        "title",
+        "description",
+        "spor",
+        "theme",
+        "lead_area",
+        "owner",
+        "owner_body",
+        "start_quarter",
+        "end_quarter",
+        "institutions",
+        "archived_at",
+    ],
+    Milestone: [
+        "title",
+        "description",
+        "planned_quarter",
+        "original_quarter",
+        "planned_date",
+        "institution",
+        "cancelled_at",
+        "cancel_reason",
+        "archived_at",
+    ],
+}
+_QUARTERS = {"start_quarter", "end_quarter", "planned_quarter", "original_quarter"}
+_REFERENCES = {
+    "spor": Spor,
+    "theme": Theme,
+    "lead_area": Area,
+    "owner": User,
+    "owner_body": GovernanceBody,
+    "institution": Institution,
+}
+
+
+@dataclass
+class Change:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class Entry:
+    at: dt.datetime
+    who: User | None
+    subject: str  # "Tiltaget" or "Milepæl: <title>"
+    kind: str  # created / changed
+    reason: str = ""
+    changes: list[Change] = field(default_factory=list)
+
+
+def _records(model, **filters):
+    """The model's history records matching `filters`, each with the pk of the record before
+    it of the same object (`previous_pk`), newest first."""
+    history = model.history.model
+    previous = history.objects.filter(
+        id=OuterRef("id"), history_date__lt=OuterRef("history_date")
+    ).order_by("-history_date", "-history_id")
+    return (
+        history.objects.filter(**filters)
+        .select_related("history_user")
+        .annotate(previous_pk=Subquery(previous.values("history_id")[:1]))
+        .order_by("-history_date", "-history_id")
+    )
+
+
+class _Merged:
+    """Two newest-first querysets as one sequence for the Paginator: a page slices the first
+    `stop` rows of each (bounded by the page number) and merges them."""
+
+    def __init__(self, *querysets):
+        self.querysets = querysets
+
+    def count(self) -> int:
+        return sum(qs.count() for qs in self.querysets)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, item: slice):
+        heads = [list(qs[: item.stop]) for qs in self.querysets]
+        merged = heapq.merge(*heads, key=lambda r: (r.history_date, r.history_id), reverse=True)
+        return list(merged)[item]
+
+
+def initiative_history_page(*, initiative: Initiative, page):
+    """A page of the tiltag's "Historik" (Django Page of Entry objects, newest first)."""
+    merged = _Merged(
+        _records(Initiative, id=initiative.pk),
+        _records(Milestone, initiative_id=initiative.pk),
+    )
+    paginator = Paginator(merged, PAGE_SIZE)
+    try:
+        result = paginator.page(page or 1)
+    except (EmptyPage, PageNotAnInteger):
+        result = paginator.page(1 if not str(page or "").isdigit() else paginator.num_pages)
+    result.object_list = _entries(list(result.object_list))
+    return result
+
+
+def _entries(records: list) -> list[Entry]:
+    previous = _previous_records(records)
+    deltas = []
+    for record in records:
+        before = previous.get((type(record), record.previous_pk))
+        model = record.instance_type
+        delta = record.diff_against(before, included_fields=_FIELDS[model]) if before else None
+        deltas.append((record, delta))
+    names = _names([delta for _record, delta in deltas if delta])
+    entries = []
+    for record, delta in deltas:
+        model = record.instance_type
+        subject = (
+            _("Tiltaget")
+            if model is Initiative
+            else _("Milepæl: %(title)s") % {"title": record.title}
+        )
+        entry = Entry(
+            at=record.history_date,
+            who=record.history_user,
+            subject=subject,
+            kind="created" if delta is None else "changed",
+            reason=record.history_change_reason or "",
+        )
+        for change in sorted(
+            delta.changes if delta else [], key=lambda c: _FIELDS[model].index(c.field)
+        ):
+            entry.changes.append(
+                Change(
+                    label=str(model._meta.get_field(change.field).verbose_name).capitalize(),
+                    before=_shown(change.field, change.old, names),
+                    after=_shown(change.field, change.new, names),
+                )
+            )
+        entries.append(entry)
+    return entries
+
+
+def _previous_records(records: list) -> dict:
+    wanted: dict = {}
+    for record in records:
+        if record.previous_pk:
+            wanted.setdefault(type(record), set()).add(record.previous_pk)
+    found = {}
+    for history, pks in wanted.items():
+        for row in history.objects.filter(history_id__in=pks):
+            found[(history, row.history_id)] = row
+    return found
+
+
+def _names(deltas) -> dict:
+    """Names of the rows the page's changes point to, one query per kind of row."""
+    wanted: dict = {}
+    for delta in deltas:
+        for change in delta.changes:
+            if change.field in _REFERENCES:
+                model = _REFERENCES[change.field]
+                wanted.setdefault(model, set()).update(pk for pk in (change.old, change.new) if pk)
+            elif change.field == "institutions":
+                wanted.setdefault(Institution, set()).update(
+                    row["institution"] for row in [*change.old, *change.new]
+                )
+    names = {}
+    for model, pks in wanted.items():
+        for pk, row in model.objects.in_bulk(pks).items():
+            names[(model, pk)] = (
+                (row.get_full_name() or row.username) if model is User else str(row)
+            )
+    return names
+
+
+def _shown(name: str, value, names: dict) -> str:
+    if value in (None, "", []):
+        return "–"
+    if name in _QUARTERS:
+        return Quarter.of(value).label
+    if name in ("cancelled_at", "archived_at"):
+        return date_format(value, "DATE_FORMAT") if isinstance(value, dt.datetime) else str(value)
+    if name == "planned_date":
+        return date_format(value, "DATE_FORMAT")
+    if name in _REFERENCES:
+        return names.get((_REFERENCES[name], value), str(value))
+    if name == "institutions":
+        return ", ".join(
+            names.get((Institution, row["institution"]), str(row["institution"])) for row in value
+        )
+    return str(value)
