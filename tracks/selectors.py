@@ -66,18 +66,18 @@ ARCHIVE_LIMIT = 20
 
 def archived_content(*, plan: Plan) -> dict:
     """Archived spor, themes and tiltag of a plan, newest first (readable, out of the figures):
-    three queries for the rows and three for the counts."""
-    spor = Spor.objects.filter(plan=plan, archived_at__isnull=False)
-    themes = Theme.objects.filter(spor__plan=plan, archived_at__isnull=False)
-    initiatives = Initiative.objects.filter(plan=plan, archived_at__isnull=False)
-    return {
-        "spor": list(spor.order_by("-archived_at")[:ARCHIVE_LIMIT]),
-        "spor_count": spor.count(),
-        "themes": list(themes.select_related("spor").order_by("-archived_at")[:ARCHIVE_LIMIT]),
-        "themes_count": themes.count(),
-        "initiatives": list(initiatives.order_by("-archived_at")[:ARCHIVE_LIMIT]),
-        "initiatives_count": initiatives.count(),
-    }
+    at most ARCHIVE_LIMIT of each, three queries (and a count for a kind with more)."""
+    result = {}
+    for key, queryset in (
+        ("spor", Spor.objects.filter(plan=plan)),
+        ("themes", Theme.objects.filter(spor__plan=plan).select_related("spor")),
+        ("initiatives", Initiative.objects.filter(plan=plan)),
+    ):
+        archived = queryset.filter(archived_at__isnull=False).order_by("-archived_at", "-pk")
+        rows = list(archived[: ARCHIVE_LIMIT + 1])
+        result[key] = rows[:ARCHIVE_LIMIT]
+        result[f"{key}_count"] = archived.count() if len(rows) > ARCHIVE_LIMIT else len(rows)
+    return result
 
 
 def initiative_list(*, plan: Plan, filters: dict) -> QuerySet[Initiative]:

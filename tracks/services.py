@@ -102,6 +102,10 @@ def milestone_complete(
     Plan.objects.check_writable(locked.initiative.plan_id)
     if locked.completed_on is not None:
         raise ValidationError(_("Milepælen er allerede markeret som afsluttet."))
+    if locked.cancelled_at is not None or locked.archived_at is not None:
+        raise ValidationError(
+            _("Milepælen er aflyst eller arkiveret og kan ikke markeres som nået.")
+        )
     check_date(
         completed_on,
         plan_date_window(locked.initiative.plan, past_only=True),

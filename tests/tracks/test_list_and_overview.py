@@ -285,7 +285,10 @@ def _grow_plan(plan, by, n=30):
 #   1. session  2. user  3. plan (selectors.current_plan)
 #   4. spor with progress aggregates  5. their initiatives with current status, owner, area…
 #   6. spor lead areas  7. plan for the page header (context processor)
-OVERVIEW_QUERIES = 7
+#   8. the spor's active themes  9. the current plan's pk (may the user edit the plan?)
+#   10–12. archived spor, themes and tiltag (at most ARCHIVE_LIMIT + 1 each; a count only
+#   when there are more)
+OVERVIEW_QUERIES = 12
 
 # The initiative list page:
 #   1. session  2. user  3. plan  4. initiatives with current status, owner, body, area…
@@ -341,8 +344,8 @@ def test_it_reads_the_list_in_a_fixed_number_of_queries(
 #   4. milestones  5. status history  6. recommendations  7. plan for the page header
 # A leader or a non-owner also has their governance bodies (8) and institutions (9) looked up,
 # and the current plan's pk (10: an earlier plan is edited by nobody): once per request, not
-# once per milestone.
-DETAIL_QUERIES = 10
+# once per milestone. 11: the milestones' re-plans ("flyttet fra … til …").
+DETAIL_QUERIES = 11
 
 
 @pytest.mark.parametrize("viewer", ["chef", "owner", "other_owner", "leader", "bfu"])
