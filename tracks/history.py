@@ -133,8 +133,7 @@ def _entries(records: list) -> list[Entry]:
     for record in records:
         before = previous.get((type(record), record.previous_pk))
         model = record.instance_type
-        delta = record.diff_against(before, included_fields=_FIELDS[model]) if before else None
-        deltas.append((record, delta))
+        deltas.append((record, _diff(record, before, model) if before else None))
     names = _names([delta for _record, delta in deltas if delta])
     entries = []
     for record, delta in deltas:
@@ -151,18 +150,33 @@ def _entries(records: list) -> list[Entry]:
             kind="created" if delta is None else "changed",
             reason=record.history_change_reason or "",
         )
-        for change in sorted(
-            delta.changes if delta else [], key=lambda c: _FIELDS[model].index(c.field)
-        ):
+        for name, old, new in delta or []:
             entry.changes.append(
                 Change(
-                    label=str(model._meta.get_field(change.field).verbose_name).capitalize(),
-                    before=_shown(change.field, change.old, names),
-                    after=_shown(change.field, change.new, names),
+                    label=str(model._meta.get_field(name).verbose_name).capitalize(),
+                    before=_shown(name, old, names),
+                    after=_shown(name, new, names),
                 )
             )
         entries.append(entry)
     return entries
+
+
+def _diff(record, before, model) -> list[tuple[str, object, object]]:
+    """(field, before, after) for each field the edit changed, in the order shown. Fields are
+    compared directly (simple-history's `diff_against` skips the fields the admin may not edit,
+    such as `archived_at`); the institutions through `diff_against`'s m2m comparison."""
+    changes = []
+    for name in _FIELDS[model]:
+        if name == "institutions":
+            delta = record.diff_against(before, included_fields=[name])
+            changes += [(c.field, c.old, c.new) for c in delta.changes]
+            continue
+        attname = model._meta.get_field(name).attname
+        old, new = getattr(before, attname), getattr(record, attname)
+        if old != new:
+            changes.append((name, old, new))
+    return changes
 
 
 def _previous_records(records: list) -> dict:
@@ -181,13 +195,12 @@ def _names(deltas) -> dict:
     """Names of the rows the page's changes point to, one query per kind of row."""
     wanted: dict = {}
     for delta in deltas:
-        for change in delta.changes:
-            if change.field in _REFERENCES:
-                model = _REFERENCES[change.field]
-                wanted.setdefault(model, set()).update(pk for pk in (change.old, change.new) if pk)
-            elif change.field == "institutions":
+        for name, old, new in delta:
+            if name in _REFERENCES:
+                wanted.setdefault(_REFERENCES[name], set()).update(pk for pk in (old, new) if pk)
+            elif name == "institutions":
                 wanted.setdefault(Institution, set()).update(
-                    row["institution"] for row in [*change.old, *change.new]
+                    row["institution"] for row in [*old, *new]
                 )
     names = {}
     for model, pks in wanted.items():
