@@ -93,7 +93,7 @@ def can_edit_plan(user: User, plan_pk: int) -> bool:
 def can_edit_initiative_content(user: User, initiative: Initiative) -> bool:
     """Who edits a tiltag's description and milestones (add, edit, re-plan, cancel): its
     editors (chefgruppen, the owner, the owning group's members), while it is not archived."""
-    return initiative.archived_at is None and can_edit_initiative(user, initiative)
+    return initiative.archived_on is None and can_edit_initiative(user, initiative)
 
 
 def can_read_initiative_history(user: User, initiative: Initiative) -> bool:

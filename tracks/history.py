@@ -36,7 +36,7 @@ _FIELDS = {
         "start_quarter",
         "end_quarter",
         "institutions",
-        "archived_at",
+        "archived_on",
     ],
     Milestone: [
         "title",
@@ -45,9 +45,9 @@ _FIELDS = {
         "original_quarter",
         "planned_date",
         "institution",
-        "cancelled_at",
+        "cancelled_on",
         "cancel_reason",
-        "archived_at",
+        "archived_on",
     ],
 }
 _QUARTERS = {"start_quarter", "end_quarter", "planned_quarter", "original_quarter"}
@@ -165,7 +165,7 @@ def _entries(records: list) -> list[Entry]:
 def _diff(record, before, model) -> list[tuple[str, object, object]]:
     """(field, before, after) for each field the edit changed, in the order shown. Fields are
     compared directly (simple-history's `diff_against` skips the fields the admin may not edit,
-    such as `archived_at`); the institutions through `diff_against`'s m2m comparison."""
+    such as `archived_on`); the institutions through `diff_against`'s m2m comparison."""
     changes = []
     for name in _FIELDS[model]:
         if name == "institutions":
@@ -216,9 +216,7 @@ def _shown(name: str, value, names: dict) -> str:
         return "–"
     if name in _QUARTERS:
         return Quarter.of(value).label
-    if name in ("cancelled_at", "archived_at"):
-        return date_format(value, "DATE_FORMAT") if isinstance(value, dt.datetime) else str(value)
-    if name == "planned_date":
+    if name in ("cancelled_on", "archived_on", "planned_date"):
         return date_format(value, "DATE_FORMAT")
     if name in _REFERENCES:
         return names.get((_REFERENCES[name], value), str(value))

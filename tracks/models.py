@@ -50,14 +50,14 @@ def _plan_period(first: dt.date, last: dt.date) -> str:
 class ArchivableQuerySet(models.QuerySet):
     def active(self):
         """Not archived: what lists and figures count. Archived rows stay readable."""
-        return self.filter(archived_at__isnull=True)
+        return self.filter(archived_on__isnull=True)
 
 
 class Editable(models.Model):
     """Plan content edited in the portal: archived (never deleted) and guarded by a version
     number that every edit checks and raises (two editors never overwrite each other)."""
 
-    archived_at = models.DateTimeField(_("arkiveret"), null=True, blank=True, editable=False)
+    archived_on = BoundedDateModelField(_("arkiveret den"), null=True, blank=True, editable=False)
     edit_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ArchivableQuerySet.as_manager()
@@ -67,7 +67,7 @@ class Editable(models.Model):
 
     @property
     def is_archived(self) -> bool:
-        return self.archived_at is not None
+        return self.archived_on is not None
 
 
 class Spor(Editable):
@@ -302,7 +302,7 @@ class Milestone(Editable):
         editable=False,
         validators=[validate_quarter_start],
     )
-    cancelled_at = models.DateTimeField(_("aflyst"), null=True, blank=True, editable=False)
+    cancelled_on = BoundedDateModelField(_("aflyst den"), null=True, blank=True, editable=False)
     cancel_reason = ScreenedTextField(
         _("begrundelse for aflysning"), max_length=NOTE_LENGTH, blank=True, editable=False
     )
@@ -348,7 +348,7 @@ class Milestone(Editable):
         constraints = [
             models.UniqueConstraint(fields=["initiative", "slug"], name="milestone_unique_slug"),
             models.CheckConstraint(
-                condition=Q(cancelled_at__isnull=True) | ~Q(cancel_reason=""),
+                condition=Q(cancelled_on__isnull=True) | ~Q(cancel_reason=""),
                 name="milestone_cancel_reason_required",
             ),
         ]
@@ -404,7 +404,7 @@ class Milestone(Editable):
 
     @property
     def is_cancelled(self) -> bool:
-        return self.cancelled_at is not None
+        return self.cancelled_on is not None
 
     @property
     def is_replanned(self) -> bool:
@@ -447,7 +447,7 @@ class Milestone(Editable):
     @staticmethod
     def open_condition() -> Q:
         """Neither reached, cancelled nor archived: still work to do, in SQL."""
-        return Q(completed_on__isnull=True, cancelled_at__isnull=True, archived_at__isnull=True)
+        return Q(completed_on__isnull=True, cancelled_on__isnull=True, archived_on__isnull=True)
 
     @staticmethod
     def overdue_condition(today: dt.date) -> Q:

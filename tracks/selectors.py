@@ -39,7 +39,7 @@ def spor_overview(*, plan: Plan) -> list[Spor]:
     Three queries whatever the size of the plan: spor with aggregates, initiatives, lead areas.
     """
     counted = ~Q(initiatives__current_status__state=WorkState.OPGIVET) & Q(
-        initiatives__current_status__isnull=False, initiatives__archived_at__isnull=True
+        initiatives__current_status__isnull=False, initiatives__archived_on__isnull=True
     )
     return list(
         Spor.objects.filter(plan=plan)
@@ -73,7 +73,7 @@ def archived_content(*, plan: Plan) -> dict:
         ("themes", Theme.objects.filter(spor__plan=plan).select_related("spor")),
         ("initiatives", Initiative.objects.filter(plan=plan)),
     ):
-        archived = queryset.filter(archived_at__isnull=False).order_by("-archived_at", "-pk")
+        archived = queryset.filter(archived_on__isnull=False).order_by("-archived_on", "-pk")
         rows = list(archived[: ARCHIVE_LIMIT + 1])
         result[key] = rows[:ARCHIVE_LIMIT]
         result[f"{key}_count"] = archived.count() if len(rows) > ARCHIVE_LIMIT else len(rows)
@@ -149,7 +149,7 @@ def milestones_for_user(
     scope = Q(institution__in=user.institutions.all()) | Q(initiative__owner=user)
     scope |= Q(initiative__owner_body__members=user)
     milestones = list(
-        Milestone.objects.filter(scope, initiative__plan=plan, cancelled_at__isnull=True)
+        Milestone.objects.filter(scope, initiative__plan=plan, cancelled_on__isnull=True)
         .active()
         .select_related("initiative__spor", "institution", "completed_by")
         .distinct()
@@ -236,7 +236,7 @@ def replanned_events(*, plan: Plan, since: dt.datetime, until: dt.datetime | Non
     events = MilestoneEvent.objects.filter(
         kind=MilestoneEvent.Kind.REPLANNED,
         milestone__initiative__plan=plan,
-        milestone__archived_at__isnull=True,
+        milestone__archived_on__isnull=True,
         at__gte=since,
     )
     if until is not None:

@@ -102,7 +102,7 @@ def milestone_complete(
     Plan.objects.check_writable(locked.initiative.plan_id)
     if locked.completed_on is not None:
         raise ValidationError(_("Milepælen er allerede markeret som afsluttet."))
-    if locked.cancelled_at is not None or locked.archived_at is not None:
+    if locked.cancelled_on is not None or locked.archived_on is not None:
         raise ValidationError(
             _("Milepælen er aflyst eller arkiveret og kan ikke markeres som nået.")
         )
@@ -183,7 +183,7 @@ def milestone_create(
     """Add a milestone to an initiative: plan-wide, or one institution's own (local), in a
     quarter within the tiltag's and the plan's period (Milestone.schedule_errors)."""
     Plan.objects.check_writable(initiative.plan_id)
-    if initiative.archived_at is not None:
+    if initiative.archived_on is not None:
         raise ValidationError(_("Tiltaget er arkiveret og kan kun læses."), code="archived")
     errors: dict = {}
     title = _require_title(title, errors)
@@ -278,7 +278,7 @@ def _require_title(title: str, errors: dict) -> str:
 
 
 def _refuse_archived(row) -> None:
-    if row.archived_at is not None:
+    if row.archived_on is not None:
         raise ValidationError(_("Den er arkiveret og kan kun læses."), code="archived")
 
 
@@ -335,8 +335,8 @@ def spor_archive(*, spor: Spor, by: User, expected_version: int) -> Spor:
         raise ValidationError(
             _("Sporet har tiltag, der ikke er arkiveret. Arkivér dem først."), code="in_use"
         )
-    row.archived_at = timezone.now()
-    row.themes.active().update(archived_at=row.archived_at)
+    row.archived_on = timezone.localdate()
+    row.themes.active().update(archived_on=row.archived_on)
     _save(row, by=by, reason="arkiveret", target=spor)
     return spor
 
@@ -390,7 +390,7 @@ def theme_archive(*, theme: Theme, by: User, expected_version: int) -> Theme:
             _("Temaet har tiltag, der ikke er arkiveret. Flyt eller arkivér dem først."),
             code="in_use",
         )
-    row.archived_at = timezone.now()
+    row.archived_on = timezone.localdate()
     _save(row, by=by, reason="arkiveret", target=theme)
     return theme
 
@@ -419,7 +419,7 @@ def _initiative_errors(row: Initiative, plan: Plan) -> dict:
     if row.pk and not errors:
         outside = [
             m.title
-            for m in row.milestones.active().filter(cancelled_at__isnull=True)
+            for m in row.milestones.active().filter(cancelled_on__isnull=True)
             if Milestone.schedule_errors(
                 quarter=m.planned_quarter,
                 date=None,
@@ -552,11 +552,11 @@ def initiative_archive(*, initiative: Initiative, by: User, expected_version: in
     Plan.objects.check_writable(initiative.plan_id)
     row = _claim(initiative, expected_version=expected_version)
     _refuse_archived(row)
-    now = timezone.now()
-    row.archived_at = now
+    today = timezone.localdate()
+    row.archived_on = today
     _save(row, by=by, reason="arkiveret", target=initiative)
     for milestone in row.milestones.active():
-        milestone.archived_at = now
+        milestone.archived_on = today
         milestone.edit_version += 1
         _save(milestone, by=by, reason="arkiveret med tiltaget")
     return initiative
@@ -590,9 +590,9 @@ def _require_reason(reason: str) -> str:
 def _open_milestone(milestone: Milestone, expected_version: int) -> Milestone:
     row = _claim(milestone, expected_version=expected_version)
     _refuse_archived(row)
-    if row.initiative.archived_at is not None:
+    if row.initiative.archived_on is not None:
         raise ValidationError(_("Tiltaget er arkiveret og kan kun læses."), code="archived")
-    if row.cancelled_at is not None:
+    if row.cancelled_on is not None:
         raise ValidationError(_("Milepælen er aflyst."), code="cancelled")
     return row
 
@@ -669,7 +669,7 @@ def milestone_cancel(
     event = MilestoneEvent.objects.create(
         milestone=row, kind=MilestoneEvent.Kind.CANCELLED, note=reason, by=by, at=now
     )
-    row.cancelled_at, row.cancel_reason = now, reason
+    row.cancelled_on, row.cancel_reason = timezone.localdate(now), reason
     _save(row, by=by, reason=reason, target=milestone)
     return event
 
@@ -680,6 +680,6 @@ def milestone_archive(*, milestone: Milestone, by: User, expected_version: int) 
     Plan.objects.check_writable(milestone.initiative.plan_id)
     row = _claim(milestone, expected_version=expected_version)
     _refuse_archived(row)
-    row.archived_at = timezone.now()
+    row.archived_on = timezone.localdate()
     _save(row, by=by, reason="arkiveret", target=milestone)
     return milestone

@@ -310,7 +310,7 @@ def _changes(plan: Plan, previous: Report, rows: list[dict], today: dt.date) -> 
         if i.current_status.state == WorkState.AFSLUTTET and i.previous_state != WorkState.AFSLUTTET
     ]
     milestones = Milestone.objects.filter(
-        initiative__plan=plan, archived_at__isnull=True
+        initiative__plan=plan, archived_on__isnull=True
     ).select_related("institution", "initiative__spor")
     reached = milestones.filter(completed_on__gte=since, completed_on__lte=today)
     overdue = milestones.filter(Milestone.overdue_condition(today)).exclude(
@@ -368,7 +368,7 @@ def _initiative_rows(plan: Plan, today: dt.date) -> list[dict]:
     milestones = {
         row["initiative"]: row
         for row in Milestone.objects.filter(
-            initiative__plan=plan, archived_at__isnull=True, cancelled_at__isnull=True
+            initiative__plan=plan, archived_on__isnull=True, cancelled_on__isnull=True
         )
         .values("initiative")
         .annotate(
@@ -381,7 +381,7 @@ def _initiative_rows(plan: Plan, today: dt.date) -> list[dict]:
     none = {"total": 0, "done": 0, "overdue": 0}
     rows = []
     for i in (
-        Initiative.objects.filter(plan=plan, archived_at__isnull=True)
+        Initiative.objects.filter(plan=plan, archived_on__isnull=True)
         .select_related("spor", "owner", "owner_body", "current_status")
         .order_by("spor__number", "order", "pk")
     ):

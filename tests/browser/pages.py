@@ -24,6 +24,10 @@ NOT_PAGES = {
     "plan_file": "file download (the plan file, .yaml)",
     "tracks:initiative_export": "file download (.xlsx/.csv)",
     "tracks:milestone_undo": "POST only (htmx row swap, audited in the milestone journey)",
+    "tracks:spor_archive": "POST only: archives a spor, redirects (the button is on its form)",
+    "tracks:theme_archive": "POST only: archives a theme, redirects (the button is on its form)",
+    "tracks:initiative_archive": "POST only: archives a tiltag, redirects",
+    "tracks:milestone_archive": "POST only: archives a milestone, redirects",
     "investments:export_xlsx": "file download",
     "investments:export_csv": "file download",
     "kpis:export": "file download (.xlsx/.csv)",
@@ -62,7 +66,7 @@ def _ids() -> dict:
     from investments.models import DevelopmentSchool, Investment
     from omstilling.models import User
     from supportsystem.models import Forloeb
-    from tracks.models import Initiative, Milestone, Spor
+    from tracks.models import Initiative, Milestone, Spor, Theme
     from visitation.models import PreReferral, Referral
 
     owner = User.objects.get(username="initiativejer")
@@ -92,6 +96,15 @@ def _ids() -> dict:
         "pre_referral": PreReferral.objects.order_by("pk").first().pk,
         "referral": Referral.objects.order_by("pk").first().pk,
         "area": initiative.lead_area_id,
+        # A theme of the plan (the edit form); none in a plan without themes.
+        "theme": Theme.objects.order_by("pk").values_list("pk", flat=True).first(),
+        # An open milestone of the owner's tiltag: editable, re-plannable, cancellable.
+        "owned_milestone": Milestone.objects.filter(
+            initiative=initiative, completed_on__isnull=True
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first(),
     }
 
 
@@ -129,6 +142,18 @@ PAGES = [
     Page("tiltag: detalje", "tracks:initiative_detail", _pk("initiative")),
     Page("tiltag: statusformular", "tracks:initiative_status", _pk("initiative")),
     Page("mine milepæle", "tracks:my_milestones"),
+    Page("tiltag: redigér", "tracks:initiative_edit", _pk("initiative")),
+    Page("tiltag: historik", "tracks:initiative_history", _pk("initiative")),
+    Page("tiltag: ny milepæl", "tracks:milestone_create", _pk("initiative")),
+    Page("spor: nyt", "tracks:spor_create"),
+    Page("spor: redigér", "tracks:spor_edit", _pk("spor")),
+    Page("spor: nyt tiltag", "tracks:initiative_create", _pk("spor")),
+    Page("spor: nyt tema", "tracks:theme_create", _pk("spor")),
+    Page("tema: redigér", "tracks:theme_edit", _pk("theme")),
+    Page("milepæl: redigér", "tracks:milestone_edit", _pk("owned_milestone")),
+    Page("milepæl: flyt", "tracks:milestone_replan", _pk("owned_milestone")),
+    Page("milepæl: aflys", "tracks:milestone_cancel", _pk("owned_milestone")),
+    Page("milepæle: flyttede", "tracks:replanned_list"),
     Page("milepæl: markér som nået", "tracks:milestone_complete", _pk("milestone")),
     Page("overblik (dashboard)", "reports:dashboard"),
     Page(

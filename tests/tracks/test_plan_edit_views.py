@@ -122,8 +122,8 @@ def test_only_chefgruppen_archives(client, persona, urls, endpoint, initiative, 
     client.force_login(persona)
     response = client.post(urls[endpoint], {"expected_version": 0})
     assert response.status_code == 403
-    assert not Initiative.objects.filter(archived_at__isnull=False).exists()
-    assert not Milestone.objects.filter(archived_at__isnull=False).exists()
+    assert not Initiative.objects.filter(archived_on__isnull=False).exists()
+    assert not Milestone.objects.filter(archived_on__isnull=False).exists()
 
 
 @pytest.mark.parametrize("page", STRUCTURE_PAGES + CONTENT_PAGES + ARCHIVE_ENDPOINTS)
