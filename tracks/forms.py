@@ -2,6 +2,7 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from omstilling.bounds import (
@@ -303,7 +304,8 @@ class InitiativeForm(forms.Form):
             theme__plan=plan
         ).order_by("number")
         self.fields["recommendations"].label_from_instance = lambda r: str(
-            _("Anbefaling %(number)s: %(text)s") % {"number": r.number, "text": r.text[:120]}
+            _("Anbefaling %(number)s: %(text)s")
+            % {"number": r.number, "text": Truncator(r.text).chars(120)}
         )
 
 
