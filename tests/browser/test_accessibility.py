@@ -370,6 +370,7 @@ FORMS = [
     (ANONYMOUS, "/log-ind/"),
     ("bfu", "/adgangskode/"),
     ("chefgruppe", "/investeringer/ny/"),
+    ("chefgruppe", "/plan/spor/ny/"),
     ("chefgruppe", "/investeringer/skoler/ny/"),
     ("chefgruppe", "/visitation/bestand/"),
     ("stoettesystem", "/stoettesystem/forloeb/nyt/"),
