@@ -113,14 +113,11 @@ def initiative_list(*, plan: Plan, filters: dict) -> QuerySet[Initiative]:
 def initiative_detail(*, initiative: Initiative) -> dict:
     """Milestones (each re-planned one with its latest move), archived milestones apart, status
     history and recommendations of one initiative (four queries)."""
-    moves = MilestoneEvent.objects.filter(kind=MilestoneEvent.Kind.REPLANNED).select_related("by")
     rows = list(
         initiative.milestones.select_related("institution", "completed_by")
-        .prefetch_related(Prefetch("events", queryset=moves, to_attr="moves"))
+        .prefetch_related(_moves())
         .order_by("planned_quarter", "planned_date", "order", "pk")
     )
-    for milestone in rows:
-        milestone.last_move = milestone.moves[0] if milestone.moves else None
     history = list(initiative.status_updates.select_related("author").order_by("-version"))
     recommendations = list(
         Recommendation.objects.filter(initiatives=initiative).select_related("theme")
@@ -131,6 +128,21 @@ def initiative_detail(*, initiative: Initiative) -> dict:
         "history": history,
         "recommendations": recommendations,
     }
+
+
+def _moves() -> Prefetch:
+    """A milestone's re-plans, newest first, as `milestone.moves` ("flyttet fra … til …")."""
+    moves = MilestoneEvent.objects.filter(kind=MilestoneEvent.Kind.REPLANNED).select_related("by")
+    return Prefetch("events", queryset=moves, to_attr="moves")
+
+
+def milestone_row(*, pk: int) -> Milestone:
+    """One milestone as its row on the tiltag page shows it (two queries)."""
+    return (
+        Milestone.objects.select_related("initiative", "institution", "completed_by")
+        .prefetch_related(_moves())
+        .get(pk=pk)
+    )
 
 
 def status_history(*, initiative: Initiative) -> list[StatusUpdate]:

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -331,7 +332,11 @@ def _edit_page(
     context: dict,
     success_url: str,
     success_message: str,
+    inline_milestone=None,
 ) -> HttpResponse:
+    """With `inline_milestone`, htmx swaps the form into that milestone's row on the tiltag
+    page and the saved row back in its place; without JavaScript the form is its own page."""
+    inline = bool(request.htmx and inline_milestone is not None)
     form = make_form(request.POST or None)
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -346,13 +351,47 @@ def _edit_page(
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
+            if inline:
+                return _vary_on_htmx(_milestone_item(request, inline_milestone, success_message))
             messages.success(request, success_message)
             return redirect(success_url)
+    template = "tracks/edit_form.html#edit-form" if inline else "tracks/edit_form.html"
+    # htmx swaps only 2xx answers: inline, the conflict is shown in the swapped-in form.
+    return _vary_on_htmx(
+        render(
+            request,
+            template,
+            {
+                **context,
+                "form": form,
+                "conflict": conflict,
+                "cancel_url": success_url,
+                "inline": inline,
+            },
+            status=409 if conflict and not inline else 200,
+        )
+    )
+
+
+def _vary_on_htmx(response: HttpResponse) -> HttpResponse:
+    """The same URL answers with a page or a fragment: caches must tell them apart."""
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _milestone_item(request: HttpRequest, milestone, message: str = "") -> HttpResponse:
+    """One milestone's row on the tiltag page, as saved (the fragment htmx swaps back in)."""
+    milestone = selectors.milestone_row(pk=milestone.pk)
+    milestone.user_can_complete = can_complete_milestone(request.user, milestone)
+    milestone.user_can_undo = milestone.user_can_complete and can_undo_completion(milestone)
     return render(
         request,
-        "tracks/edit_form.html",
-        {**context, "form": form, "conflict": conflict, "cancel_url": success_url},
-        status=409 if conflict else 200,
+        "tracks/includes/milestone_item.html",
+        {
+            "milestone": milestone,
+            "can_edit_content": can_edit_initiative_content(request.user, milestone.initiative),
+            "row_message": message,
+        },
     )
 
 
@@ -700,6 +739,7 @@ def milestone_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         },
         success_url=reverse("tracks:initiative_detail", args=[initiative.pk]),
         success_message=_("Milepælen er gemt."),
+        inline_milestone=milestone,
     )
 
 
@@ -733,6 +773,7 @@ def milestone_replan_view(request: HttpRequest, pk: int) -> HttpResponse:
         },
         success_url=reverse("tracks:initiative_detail", args=[initiative.pk]),
         success_message=_("Milepælen er flyttet."),
+        inline_milestone=milestone,
     )
 
 
@@ -764,6 +805,7 @@ def milestone_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
         },
         success_url=reverse("tracks:initiative_detail", args=[initiative.pk]),
         success_message=_("Milepælen er aflyst."),
+        inline_milestone=milestone,
     )
 
 

@@ -376,3 +376,50 @@ def test_a_member_of_the_owning_group_edits_content(client, initiative, mileston
     initiative.save()
     client.force_login(member)
     assert client.get(reverse("tracks:milestone_replan", args=[milestone.pk])).status_code == 200
+
+
+def test_htmx_swaps_the_replan_form_into_the_row_and_the_saved_row_back(client, owner, milestone):
+    client.force_login(owner)
+    url = reverse("tracks:milestone_replan", args=[milestone.pk])
+    form = client.get(url, headers={"HX-Request": "true"})
+    body = form.content.decode()
+    assert "<html" not in body
+    assert f'hx-target="#milestone-{milestone.pk}"' in body
+    assert "HX-Request" in form["Vary"]
+
+    refused = client.post(
+        url,
+        {"quarter": "2025-Q4", "reason": "", "expected_version": 0},
+        headers={"HX-Request": "true"},
+    )
+    assert refused.status_code == 200
+    assert "Skriv en begrundelse." in refused.content.decode()
+
+    saved = client.post(
+        url,
+        {"quarter": "2025-Q4", "reason": "Ferien kom i vejen", "expected_version": 0},
+        headers={"HX-Request": "true"},
+    )
+    body = saved.content.decode()
+    assert saved.status_code == 200
+    assert "<html" not in body
+    assert "Milepælen er flyttet." in body
+    assert "Flyttet fra 2. kvartal 2025 til 4. kvartal 2025: Ferien kom i vejen" in body
+
+
+def test_htmx_keeps_the_input_of_a_second_editor(client, chef, owner, milestone):
+    from tracks.services import milestone_edit
+
+    milestone_edit(milestone=milestone, by=chef, expected_version=0, title="Ny", description="")
+    client.force_login(owner)
+    response = client.post(
+        reverse("tracks:milestone_cancel", args=[milestone.pk]),
+        {"reason": "Min begrundelse", "expected_version": 0},
+        headers={"HX-Request": "true"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200  # htmx swaps only 2xx answers
+    assert "En anden har gemt en ændring imens" in body
+    assert "Min begrundelse" in body
+    milestone.refresh_from_db()
+    assert not milestone.is_cancelled
