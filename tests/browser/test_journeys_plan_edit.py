@@ -47,7 +47,7 @@ def test_chefgruppe_creates_a_tiltag_and_replans_a_milestone(login, portal_modul
     detail_url = page.url
     item.locator("text=Flyt til et andet kvartal").click()
     # htmx swaps the form into the milestone's row; no navigation.
-    expect(item.locator("h3")).to_contain_text("Flyt milepæl")
+    expect(item.locator("h4")).to_contain_text("Flyt milepæl")
     expect(page.locator(":focus")).to_contain_text("Flyt milepæl")
     assert page.url == detail_url
     item.locator("button:has-text('Flyt milepæl')").click()  # no quarter, no reason
