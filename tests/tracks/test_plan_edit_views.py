@@ -423,3 +423,63 @@ def test_htmx_keeps_the_input_of_a_second_editor(client, chef, owner, milestone)
     assert "Min begrundelse" in body
     milestone.refresh_from_db()
     assert not milestone.is_cancelled
+
+
+# The re-planned list: 1. session 2. user 3. plan (viewed, also the page header's) 4. the count
+# 5. a page of re-plans with their milestone, tiltag and who.
+REPLANNED_QUERIES = 5
+
+
+def test_the_replanned_list_is_paged_and_bounded(
+    client, chef, initiative, django_assert_max_num_queries
+):
+    client.force_login(chef)
+    url = reverse("tracks:replanned_list")
+    with django_assert_max_num_queries(REPLANNED_QUERIES):
+        client.get(url, {"kvartal": "2025-Q4"})
+    for i in range(30):
+        moved = MilestoneFactory(initiative=initiative, planned_quarter=dt.date(2025, 4, 1))
+        milestone_replan(
+            milestone=moved,
+            by=chef,
+            to_quarter=dt.date(2025, 10, 1),
+            reason=f"Grund {i}",
+            expected_version=0,
+        )
+    with django_assert_max_num_queries(REPLANNED_QUERIES):
+        response = client.get(url, {"kvartal": "2025-Q4"})
+    page = response.context["page"]
+    assert page.paginator.count == 30
+    assert len(page.object_list) == 25
+    assert "30 flytninger i 4. kvartal 2025" in response.content.decode()
+    assert client.get(url, {"kvartal": "2025-Q3"}).context["page"].paginator.count == 0
+    assert client.get(url, {"kvartal": "<script>"}).status_code == 200
+
+
+# The tiltag's edit form for chefgruppen: session, user, tiltag, current plan's pk, its plan,
+# its institutions and recommendations (the initial values), the six choices (themes, areas,
+# users, bodies, institutions, recommendations), the plan for the header: 14, whatever the size.
+EDIT_FORM_QUERIES = 14
+
+
+def test_the_edit_form_reads_a_fixed_number_of_queries(
+    client, chef, initiative, django_assert_max_num_queries
+):
+    from tests.factories import (
+        InstitutionFactory,
+        RecommendationFactory,
+        RecommendationThemeFactory,
+    )
+
+    client.force_login(chef)
+    url = reverse("tracks:initiative_edit", args=[initiative.pk])
+    with django_assert_max_num_queries(EDIT_FORM_QUERIES):
+        client.get(url)
+    theme = RecommendationThemeFactory(plan=initiative.plan)
+    for _ in range(20):
+        initiative.institutions.add(InstitutionFactory())
+        RecommendationFactory(theme=theme).initiatives.add(initiative)
+        UserFactory(role="initiativejer")
+    with django_assert_max_num_queries(EDIT_FORM_QUERIES):
+        response = client.get(url)
+    assert len(response.context["form"]["institutions"].value()) == 20
