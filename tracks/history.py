@@ -1,10 +1,10 @@
 """The "Historik" of a tiltag: every edit of it and of its milestones, with before and after.
 
-Read from django-simple-history's records (`diff_against` each record with the one before it),
-newest first and paged; a bounded number of queries per page whatever the length of the
-history: two counts, a page of records from each table with the pk of the record before each,
-those records, the names the changed references point to, and the institutions' snapshots of
-the tiltag's records on the page.
+Read from django-simple-history's records (each compared with the record before it of the same
+row), newest first and paged, in a fixed number of queries per page whatever the length of the
+history: two counts, a page of records from each table (with the pk of the record before each,
+and the tiltag's institution snapshots), those earlier records (and theirs), and the names the
+changed references point to (one query per kind).
 """
 
 import datetime as dt
@@ -50,6 +50,8 @@ _FIELDS = {
         "archived_on",
     ],
 }
+# A historical tiltag's snapshot of its institutions (simple-history's m2m history rows).
+_SNAPSHOTS = "historicalinitiative_institutions_set"
 _QUARTERS = {"start_quarter", "end_quarter", "planned_quarter", "original_quarter"}
 _REFERENCES = {
     "spor": Spor,
@@ -85,9 +87,11 @@ def _records(model, **filters):
     previous = history.objects.filter(
         id=OuterRef("id"), history_date__lt=OuterRef("history_date")
     ).order_by("-history_date", "-history_id")
+    records = history.objects.filter(**filters)
+    if model is Initiative:
+        records = records.prefetch_related(_SNAPSHOTS)
     return (
-        history.objects.filter(**filters)
-        .select_related("history_user")
+        records.select_related("history_user")
         .annotate(previous_pk=Subquery(previous.values("history_id")[:1]))
         .order_by("-history_date", "-history_id")
     )
@@ -164,13 +168,18 @@ def _entries(records: list) -> list[Entry]:
 
 def _diff(record, before, model) -> list[tuple[str, object, object]]:
     """(field, before, after) for each field the edit changed, in the order shown. Fields are
-    compared directly (simple-history's `diff_against` skips the fields the admin may not edit,
-    such as `archived_on`); the institutions through `diff_against`'s m2m comparison."""
+    compared directly: simple-history's `diff_against` skips the fields the admin may not edit
+    (such as `archived_on`) and queries the m2m snapshots of every pair again."""
     changes = []
     for name in _FIELDS[model]:
         if name == "institutions":
-            delta = record.diff_against(before, included_fields=[name])
-            changes += [(c.field, c.old, c.new) for c in delta.changes]
+            # The snapshots are prefetched (diff_against would query each pair again).
+            old, new = (
+                sorted(r.institution_id for r in getattr(row, _SNAPSHOTS).all())
+                for row in (before, record)
+            )
+            if old != new:
+                changes.append((name, old, new))
             continue
         attname = model._meta.get_field(name).attname
         old, new = getattr(before, attname), getattr(record, attname)
@@ -186,7 +195,10 @@ def _previous_records(records: list) -> dict:
             wanted.setdefault(type(record), set()).add(record.previous_pk)
     found = {}
     for history, pks in wanted.items():
-        for row in history.objects.filter(history_id__in=pks):
+        rows = history.objects.filter(history_id__in=pks)
+        if history.instance_type is Initiative:
+            rows = rows.prefetch_related(_SNAPSHOTS)
+        for row in rows:
             found[(history, row.history_id)] = row
     return found
 
@@ -199,9 +211,7 @@ def _names(deltas) -> dict:
             if name in _REFERENCES:
                 wanted.setdefault(_REFERENCES[name], set()).update(pk for pk in (old, new) if pk)
             elif name == "institutions":
-                wanted.setdefault(Institution, set()).update(
-                    row["institution"] for row in [*old, *new]
-                )
+                wanted.setdefault(Institution, set()).update([*old, *new])
     names = {}
     for model, pks in wanted.items():
         for pk, row in model.objects.in_bulk(pks).items():
@@ -221,7 +231,5 @@ def _shown(name: str, value, names: dict) -> str:
     if name in _REFERENCES:
         return names.get((_REFERENCES[name], value), str(value))
     if name == "institutions":
-        return ", ".join(
-            names.get((Institution, row["institution"]), str(row["institution"])) for row in value
-        )
+        return ", ".join(names.get((Institution, pk), str(pk)) for pk in value)
     return str(value)

@@ -316,11 +316,11 @@ def test_the_history_shows_before_and_after(client, chef, owner, initiative, mil
     assert str(edited.who) == str(owner)
 
 
-# The history page: 1. session 2. user 3. initiative 4. current plan's pk (owner check) … the
-# counts (2), a page of records from each table (2), the records before them (≤ 2), the names
-# changed references point to (≤ 1 per kind), the m2m snapshots of the tiltag's records on the
-# page (2 per record: bounded by the page size), the plan for the page header.
-HISTORY_QUERIES = 60
+# The history page: 1. session 2. user 3. the tiltag 4–5. the count of each table's records
+# 6–7. a page of each (8. the tiltag's institution snapshots) 9–11. the records before them
+# (and their snapshots) 12–… the names the changes point to (one query per kind, ≤ 6), whatever
+# the length of the history.
+HISTORY_QUERIES = 16
 
 
 def test_the_history_is_paged_and_bounded(
@@ -341,6 +341,17 @@ def test_the_history_is_paged_and_bounded(
     assert page.object_list[0].changes[0].after == "Titel 39"
     last = client.get(url, {"side": "3"}).context["page"]
     assert [e.kind for e in last.object_list][-2:] == ["created", "created"]
+
+
+def test_the_history_names_the_institutions_before_and_after(client, chef, initiative, school):
+    with _later(1):
+        initiative_edit(initiative=initiative, by=chef, expected_version=0, institutions=[school])
+    client.force_login(chef)
+    response = client.get(reverse("tracks:initiative_history", args=[initiative.pk]))
+    changes = response.context["page"].object_list[0].changes
+    assert [(c.label, c.before, c.after) for c in changes] == [
+        ("Berørte institutioner", "–", "Skole A (demo)")
+    ]
 
 
 def test_archived_content_stays_readable_and_is_marked(client, chef, initiative):
