@@ -66,6 +66,8 @@ def initiative_update_status(
     _validate_status(health=health, progress=progress, narrative=narrative)
     Plan.objects.check_writable(initiative.plan_id)
     locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    if locked.archived_on is not None:
+        raise ValidationError(_("Tiltaget er arkiveret og kan kun læses."), code="archived")
     if locked.version != expected_version:
         raise StatusConflict(locked)
     try:

@@ -318,3 +318,12 @@ def test_a_milestone_is_added_only_inside_the_tiltag(initiative, chef):
         institution=school,
     )
     assert added.history.first().history_user == chef
+
+
+def test_an_archived_tiltag_takes_no_status_update(initiative, chef):
+    from tests.tracks.test_services import _update
+
+    initiative_archive(initiative=initiative, by=chef, expected_version=0)
+    with pytest.raises(ValidationError):
+        _update(initiative, chef)
+    assert not initiative.status_updates.exists()
