@@ -94,3 +94,13 @@ class QuarterFieldsAdmin:
                 help_text=db_field.help_text,
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+def apply_service_errors(form: forms.BaseForm, exc) -> None:
+    """Put a service's ValidationError on the form: each message on its field when the form
+    has one, else above the fields. (The one helper for this; views call it.)"""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

@@ -210,7 +210,7 @@ def _note(initiative: Initiative) -> InitiativeNote:
 def _initiatives(plan: Plan, condition: Q, limit: int) -> list[InitiativeNote]:
     """One query: the first `limit` tiltag meeting `condition`, in the plan's order."""
     rows = (
-        Initiative.objects.filter(condition, plan=plan)
+        Initiative.objects.filter(condition, plan=plan, archived_on__isnull=True)
         .select_related("spor", "owner", "owner_body", "current_status")
         .order_by("spor__number", "order", "pk")[:limit]
     )
@@ -355,7 +355,7 @@ def plan_verdict(
     decisions (a count only when the list is full), and the KPI page's own when `kpis` is not
     given."""
     conditions = _initiative_conditions(today)
-    counts = Initiative.objects.filter(plan=plan).aggregate(
+    counts = Initiative.objects.filter(plan=plan, archived_on__isnull=True).aggregate(
         active=Count("pk", filter=~Q(current_status__state__in=CLOSED)),
         **{name: Count("pk", filter=condition) for name, condition in conditions.items()},
     )

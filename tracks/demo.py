@@ -171,6 +171,14 @@ def seed_plan_demo(
             initiative=initiative,
             by=chef,
             title=title,
-            planned_quarter=quarter.first_day,
+            planned_quarter=_within(quarter.first_day, initiative, plan),
             institution=institution,
         )
+
+
+def _within(quarter: dt.date, initiative, plan) -> dt.date:
+    """The quarter, moved into the tiltag's period (and the plan's) when it lies outside: a
+    milestone is planned within both (Milestone.schedule_errors), whatever the plan file."""
+    first = max(initiative.start_quarter, plan.start_quarter)
+    last = min(initiative.end_quarter or plan.end_quarter, plan.end_quarter)
+    return min(max(quarter, first), last)

@@ -11,7 +11,16 @@ from django.utils.translation import gettext_noop
 from omstilling.access import MILESTONE_ROLES
 from omstilling.models import GovernanceBody, Plan, Role, User
 from omstilling.quarters import Quarter, quarter_began
-from tracks.models import Initiative, Milestone, Recommendation, Spor, StatusUpdate, WorkState
+from tracks.models import (
+    Initiative,
+    Milestone,
+    MilestoneEvent,
+    Recommendation,
+    Spor,
+    StatusUpdate,
+    Theme,
+    WorkState,
+)
 
 # Shown on screen next to every spor's progress, so the roll-up is never a mystery (the Danish
 # source text; translate it with gettext where it is shown).
@@ -33,25 +42,50 @@ def spor_overview(*, plan: Plan) -> list[Spor]:
     Three queries whatever the size of the plan: spor with aggregates, initiatives, lead areas.
     """
     counted = ~Q(initiatives__current_status__state=WorkState.OPGIVET) & Q(
-        initiatives__current_status__isnull=False
+        initiatives__current_status__isnull=False, initiatives__archived_on__isnull=True
     )
     return list(
         Spor.objects.filter(plan=plan)
+        .active()
         .annotate(
             progress=Avg("initiatives__current_status__progress", filter=counted),
             counted_initiatives=Count("initiatives", filter=counted, distinct=True),
         )
         .prefetch_related(
-            Prefetch("initiatives", queryset=initiatives_with_status().order_by("order", "pk")),
+            Prefetch(
+                "initiatives",
+                queryset=initiatives_with_status().active().order_by("order", "pk"),
+            ),
+            Prefetch("themes", queryset=Theme.objects.active().order_by("order", "pk")),
             "lead_areas",
         )
         .order_by("number")
     )
 
 
+# The archive listed on the overview is bounded: the newest this many of each kind, with counts.
+ARCHIVE_LIMIT = 20
+
+
+def archived_content(*, plan: Plan) -> dict:
+    """Archived spor, themes and tiltag of a plan, newest first (readable, out of the figures):
+    at most ARCHIVE_LIMIT of each, three queries (and a count for a kind with more)."""
+    result = {}
+    for key, queryset in (
+        ("spor", Spor.objects.filter(plan=plan)),
+        ("themes", Theme.objects.filter(spor__plan=plan).select_related("spor")),
+        ("initiatives", Initiative.objects.filter(plan=plan)),
+    ):
+        archived = queryset.filter(archived_on__isnull=False).order_by("-archived_on", "-pk")
+        rows = list(archived[: ARCHIVE_LIMIT + 1])
+        result[key] = rows[:ARCHIVE_LIMIT]
+        result[f"{key}_count"] = archived.count() if len(rows) > ARCHIVE_LIMIT else len(rows)
+    return result
+
+
 def initiative_list(*, plan: Plan, filters: dict) -> QuerySet[Initiative]:
     """Initiatives of a plan filtered by the list page's cleaned filter values."""
-    qs = initiatives_with_status().filter(plan=plan)
+    qs = initiatives_with_status().filter(plan=plan).active()
     if filters.get("spor"):
         qs = qs.filter(spor=filters["spor"])
     status = filters.get("status")
@@ -80,17 +114,38 @@ def initiative_list(*, plan: Plan, filters: dict) -> QuerySet[Initiative]:
 
 
 def initiative_detail(*, initiative: Initiative) -> dict:
-    """Milestones, status history and recommendations of one initiative (three queries)."""
-    milestones = list(
-        initiative.milestones.select_related("institution", "completed_by").order_by(
-            "planned_quarter", "planned_date", "order", "pk"
-        )
+    """Milestones (each re-planned one with its latest move), archived milestones apart, status
+    history and recommendations of one initiative (four queries)."""
+    rows = list(
+        initiative.milestones.select_related("institution", "completed_by")
+        .prefetch_related(_moves())
+        .order_by("planned_quarter", "planned_date", "order", "pk")
     )
     history = list(initiative.status_updates.select_related("author").order_by("-version"))
     recommendations = list(
         Recommendation.objects.filter(initiatives=initiative).select_related("theme")
     )
-    return {"milestones": milestones, "history": history, "recommendations": recommendations}
+    return {
+        "milestones": [m for m in rows if not m.is_archived],
+        "archived_milestones": [m for m in rows if m.is_archived],
+        "history": history,
+        "recommendations": recommendations,
+    }
+
+
+def _moves() -> Prefetch:
+    """A milestone's re-plans, newest first, as `milestone.moves` ("flyttet fra … til …")."""
+    moves = MilestoneEvent.objects.filter(kind=MilestoneEvent.Kind.REPLANNED).select_related("by")
+    return Prefetch("events", queryset=moves, to_attr="moves")
+
+
+def milestone_row(*, pk: int) -> Milestone:
+    """One milestone as its row on the tiltag page shows it (two queries)."""
+    return (
+        Milestone.objects.select_related("initiative", "institution", "completed_by")
+        .prefetch_related(_moves())
+        .get(pk=pk)
+    )
 
 
 def status_history(*, initiative: Initiative) -> list[StatusUpdate]:
@@ -112,9 +167,10 @@ def milestones_for_user(
     if user.role == Role.LEDER:
         scope |= Q(institution__in=user.institutions.all())
     milestones = list(
-        Milestone.objects.filter(scope, initiative__plan=plan).select_related(
-            "initiative__spor", "institution", "completed_by"
-        )
+        Milestone.objects.filter(scope, initiative__plan=plan, cancelled_on__isnull=True)
+        .active()
+        .select_related("initiative__spor", "institution", "completed_by")
+        .distinct()
     )
 
     def sort_key(milestone: Milestone):
@@ -132,6 +188,7 @@ def plan_milestones(*, plan: Plan) -> list[Milestone]:
     """Every milestone of the plan with its institution, in the plan's order (one query)."""
     return list(
         Milestone.objects.filter(initiative__plan=plan)
+        .active()
         .select_related("institution")
         .order_by("initiative_id", "planned_quarter", "planned_date", "order", "pk")
     )
@@ -141,7 +198,7 @@ def _due_by(day: dt.date) -> Q:
     """Open and due on or before `day`: the planned date, else the planned quarter's last day
     (a quarter ends on or before `day` when it begins before the quarter of the day after)."""
     after = Quarter.of(day + dt.timedelta(days=1)).first_day
-    return Q(completed_on__isnull=True) & (
+    return Milestone.open_condition() & (
         Q(planned_date__lte=day) | Q(planned_date__isnull=True, planned_quarter__lt=after)
     )
 
@@ -175,6 +232,7 @@ def initiatives_without_status_since(*, plan: Plan, since: dt.datetime) -> list[
     return list(
         initiatives_with_status()
         .filter(without_update_condition(since), plan=plan)
+        .active()
         .prefetch_related(
             Prefetch(
                 "owner_body__members",
@@ -333,6 +391,7 @@ def attention_rows(*, plan: Plan, kind: AttentionList, today: dt.date, since: dt
     return (
         initiatives_with_status()
         .filter(condition, plan=plan)
+        .active()
         .order_by("spor__number", "order", "pk")
     )
 
@@ -373,3 +432,27 @@ def attention_for(user: User, plan: Plan | None = None) -> Attention | None:
         return None
     today = timezone.localdate()
     return attention(plan=plan, today=today, since=quarter_began(today))
+
+
+def replanned_events(*, plan: Plan, since: dt.datetime, until: dt.datetime | None = None):
+    """Re-plans of the plan's milestones made from `since` (to `until`), newest first: the
+    log rows with their milestone and tiltag (a queryset: slice or count it). Archived
+    milestones are left out, as from every figure."""
+    events = MilestoneEvent.objects.filter(
+        kind=MilestoneEvent.Kind.REPLANNED,
+        milestone__initiative__plan=plan,
+        milestone__archived_on__isnull=True,
+        at__gte=since,
+    )
+    if until is not None:
+        events = events.filter(at__lt=until)
+    return events.select_related("milestone__initiative", "by").order_by("-at", "-pk")
+
+
+def replanned_summary(*, plan: Plan, today: dt.date | None = None) -> dict:
+    """The dashboard's line: how many milestones were re-planned this quarter (one query)."""
+    today = today or timezone.localdate()
+    quarter = Quarter.of(today)
+    since = quarter_began(today)
+    count = replanned_events(plan=plan, since=since).values("milestone").distinct().count()
+    return {"quarter": quarter, "count": count}

@@ -35,6 +35,7 @@ from reports.disclosure import LEGEND
 from reports.kpis.page import KpiPage, kpi_page
 from reports.models import Report, ReportKind, ReportState
 from reports.verdict import LIMIT, Counted, Verdict, plan_verdict
+from tracks import selectors as tracks_selectors
 from tracks.models import Health, Initiative, Milestone, Recommendation, WorkState
 
 SCHEMA = 2
@@ -308,9 +309,9 @@ def _changes(plan: Plan, previous: Report, rows: list[dict], today: dt.date) -> 
         for c, i in zip(status_changed, changed, strict=True)
         if i.current_status.state == WorkState.AFSLUTTET and i.previous_state != WorkState.AFSLUTTET
     ]
-    milestones = Milestone.objects.filter(initiative__plan=plan).select_related(
-        "institution", "initiative__spor"
-    )
+    milestones = Milestone.objects.filter(
+        initiative__plan=plan, archived_on__isnull=True
+    ).select_related("institution", "initiative__spor")
     reached = milestones.filter(completed_on__gte=since, completed_on__lte=today)
     overdue = milestones.filter(Milestone.overdue_condition(today)).exclude(
         Milestone.overdue_condition(since)
@@ -340,6 +341,25 @@ def _changes(plan: Plan, previous: Report, rows: list[dict], today: dt.date) -> 
     }
 
 
+def _moved(plan: Plan, since: dt.date, now: dt.datetime) -> dict:
+    """Milestones re-planned to another quarter since `since` ("Flyttede milepæle"): the first
+    CHANGES re-plans, newest first, each "flyttet fra … til …: reason", and their count (two
+    queries)."""
+    start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
+    events = tracks_selectors.replanned_events(plan=plan, since=start, until=now)
+    items = [
+        {
+            "id": event.milestone_id,
+            "title": event.milestone.title,
+            "initiative": event.milestone.initiative.title,
+            "moved": event.moved_text,
+            "on": _date(timezone.localdate(event.at)),
+        }
+        for event in events.select_related("milestone__initiative")[:CHANGES]
+    ]
+    return _counted(items, events.count())
+
+
 # --- the appendix ---------------------------------------------------------------------------
 
 
@@ -347,7 +367,9 @@ def _initiative_rows(plan: Plan, today: dt.date) -> list[dict]:
     """One row per tiltag for the appendix, with its milestones counted (two queries)."""
     milestones = {
         row["initiative"]: row
-        for row in Milestone.objects.filter(initiative__plan=plan)
+        for row in Milestone.objects.filter(
+            initiative__plan=plan, archived_on__isnull=True, cancelled_on__isnull=True
+        )
         .values("initiative")
         .annotate(
             total=Count("pk"),
@@ -359,7 +381,7 @@ def _initiative_rows(plan: Plan, today: dt.date) -> list[dict]:
     none = {"total": 0, "done": 0, "overdue": 0}
     rows = []
     for i in (
-        Initiative.objects.filter(plan=plan)
+        Initiative.objects.filter(plan=plan, archived_on__isnull=True)
         .select_related("spor", "owner", "owner_body", "current_status")
         .order_by("spor__number", "order", "pk")
     ):
@@ -472,4 +494,10 @@ def build_snapshot(*, report: Report, plan: Plan, now: dt.datetime) -> dict:
             "as_of": previous.snapshot["as_of"],
         }
         snapshot["changes"] = _changes(plan, previous, rows, today)
+    since = (
+        dt.date.fromisoformat(previous.snapshot["as_of"])
+        if previous is not None and previous.snapshot
+        else report.period_start
+    )
+    snapshot["moved"] = {"since": since.isoformat(), **_moved(plan, since, now)}
     return snapshot

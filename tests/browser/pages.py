@@ -28,6 +28,10 @@ NOT_PAGES = {
     "notifications:open": "marks the notification read and redirects to the thing",
     "notifications:mark_read": "POST only (htmx row swap on the notification list)",
     "notifications:mark_all_read": "POST only: marks every notification read, redirects",
+    "tracks:spor_archive": "POST only: archives a spor, redirects (the button is on its form)",
+    "tracks:theme_archive": "POST only: archives a theme, redirects (the button is on its form)",
+    "tracks:initiative_archive": "POST only: archives a tiltag, redirects",
+    "tracks:milestone_archive": "POST only: archives a milestone, redirects",
     "investments:export_xlsx": "file download",
     "investments:export_csv": "file download",
     "kpis:export": "file download (.xlsx/.csv)",
@@ -66,7 +70,7 @@ def _ids() -> dict:
     from investments.models import DevelopmentSchool, Investment
     from omstilling.models import User
     from supportsystem.models import Forloeb
-    from tracks.models import Initiative, Milestone, Spor
+    from tracks.models import Initiative, Milestone, Spor, Theme
     from visitation.models import PreReferral, Referral
 
     owner = User.objects.get(username="initiativejer")
@@ -101,6 +105,15 @@ def _ids() -> dict:
             Initiative.objects.filter(owner=None, owner_body=None).order_by("pk").first()
             or initiative
         ).pk,
+        # A theme of the plan (the edit form); none in a plan without themes.
+        "theme": Theme.objects.order_by("pk").values_list("pk", flat=True).first(),
+        # An open milestone of the owner's tiltag: editable, re-plannable, cancellable.
+        "owned_milestone": Milestone.objects.filter(
+            initiative=initiative, completed_on__isnull=True
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first(),
     }
 
 
@@ -152,6 +165,18 @@ PAGES = [
         "tracks:attention",
         query=lambda ids: "liste=forsinkede",
     ),
+    Page("tiltag: redigér", "tracks:initiative_edit", _pk("initiative")),
+    Page("tiltag: historik", "tracks:initiative_history", _pk("initiative")),
+    Page("tiltag: ny milepæl", "tracks:milestone_create", _pk("initiative")),
+    Page("spor: nyt", "tracks:spor_create"),
+    Page("spor: redigér", "tracks:spor_edit", _pk("spor")),
+    Page("spor: nyt tiltag", "tracks:initiative_create", _pk("spor")),
+    Page("spor: nyt tema", "tracks:theme_create", _pk("spor")),
+    Page("tema: redigér", "tracks:theme_edit", _pk("theme")),
+    Page("milepæl: redigér", "tracks:milestone_edit", _pk("owned_milestone")),
+    Page("milepæl: flyt", "tracks:milestone_replan", _pk("owned_milestone")),
+    Page("milepæl: aflys", "tracks:milestone_cancel", _pk("owned_milestone")),
+    Page("milepæle: flyttede", "tracks:replanned_list"),
     Page("milepæl: markér som nået", "tracks:milestone_complete", _pk("milestone")),
     Page("overblik (dashboard)", "reports:dashboard"),
     Page(

@@ -13,7 +13,7 @@ from omstilling.models import AccessLog
 from tests.factories import InitiativeFactory, MilestoneFactory
 from tracks import selectors
 from tracks.models import Initiative
-from tracks.services import StatusConflict, initiative_assign_owner, initiative_update_status
+from tracks.services import EditConflict, initiative_assign_owner, initiative_update_status
 
 NOW = dt.datetime(2026, 11, 24, 10, tzinfo=ZoneInfo("Europe/Copenhagen"))
 pytestmark = pytest.mark.django_db
@@ -112,7 +112,7 @@ def test_chefgruppen_assigns_an_owner_who_then_gets_the_reminder(client, chef, o
 
     assert response.status_code == 302
     unowned.refresh_from_db()
-    assert unowned.owner == other_owner and unowned.version == 1
+    assert unowned.owner == other_owner and unowned.edit_version == 1
     assert unowned.history.first().history_user == chef
     assert [m.title for m in reminders_for(user=other_owner, today=NOW.date()).overdue] == [
         "Glemt milepæl"
@@ -162,6 +162,23 @@ def test_an_owner_must_be_someone_whose_work_reaches_them(client, chef, bfu, adm
 
 def test_a_concurrent_edit_is_not_overwritten(client, chef, owner, other_owner, work):
     initiative = work["unowned"]
+    initiative_assign_owner(initiative=initiative, by=chef, owner=owner, expected_version=0)
+    with pytest.raises(EditConflict):
+        initiative_assign_owner(
+            initiative=initiative, by=chef, owner=other_owner, expected_version=0
+        )
+    client.force_login(chef)
+    url = reverse("tracks:initiative_owner", args=[initiative.pk])
+    response = client.post(url, {"owner": other_owner.pk, "expected_version": 0})
+    assert response.status_code == 409
+    assert "Tiltaget er ændret imens" in response.content.decode()
+    assert Initiative.objects.get(pk=initiative.pk).owner == owner
+
+
+def test_a_status_update_meanwhile_is_no_conflict(chef, owner, work):
+    """The owner is part of the tiltag's content (its edit version), not of its status: a
+    status update saved while the form was open does not turn the assignment away."""
+    initiative = work["unowned"]
     initiative_update_status(
         initiative=initiative,
         by=chef,
@@ -170,14 +187,9 @@ def test_a_concurrent_edit_is_not_overwritten(client, chef, owner, other_owner, 
         progress=10,
         expected_version=0,
     )
-    with pytest.raises(StatusConflict):
-        initiative_assign_owner(initiative=initiative, by=chef, owner=owner, expected_version=0)
-    client.force_login(chef)
-    url = reverse("tracks:initiative_owner", args=[initiative.pk])
-    response = client.post(url, {"owner": other_owner.pk, "expected_version": 0})
-    assert response.status_code == 409
-    assert "Tiltaget er ændret imens" in response.content.decode()
-    assert Initiative.objects.get(pk=initiative.pk).owner is None
+    initiative_assign_owner(initiative=initiative, by=chef, owner=owner, expected_version=0)
+    initiative.refresh_from_db()
+    assert initiative.owner == owner and initiative.version == 1
 
 
 def test_the_tiltag_page_offers_the_action_to_chefgruppen_only(client, chef, owner, work):

@@ -286,12 +286,14 @@ def _grow_plan(plan, by, n=30):
 #   4. spor with progress aggregates  5. their initiatives with current status, owner, area…
 #   6. spor lead areas  7. plan for the page header (context processor)
 #   8. the unread notifications in the header (notifications.context_processors)
-OVERVIEW_QUERIES = 8
+#   9. the spor's active themes  10. the current plan's pk (may the user edit the plan?)
+#   11–13. archived spor, themes and tiltag (at most ARCHIVE_LIMIT + 1 each; a count only
+#   when there are more)
+OVERVIEW_QUERIES = 13
 # Chefgruppen's start page adds what needs attention (tracks.selectors.attention):
-#   9. the current plan's pk (an earlier plan needs nobody's attention)
-#   10–12. the first ten tiltag without owner, overdue milestones, tiltag without update
-#   13–15. each list's count, when the list is full
-OVERVIEW_CHEF_QUERIES = OVERVIEW_QUERIES + 7
+#   14–16. the first ten tiltag without owner, overdue milestones, tiltag without update
+#   17–19. each list's count, when the list is full
+OVERVIEW_CHEF_QUERIES = OVERVIEW_QUERIES + 6
 
 # The initiative list page:
 #   1. session  2. user  3. plan  4. initiatives with current status, owner, body, area…
@@ -352,8 +354,9 @@ def test_it_reads_the_list_in_a_fixed_number_of_queries(
 # A leader or a non-owner also has their governance bodies (8) and institutions (9) looked up,
 # and the current plan's pk (10: an earlier plan is edited by nobody): once per request, not
 # once per milestone. 11. the unread notifications in the header  12. whether the user follows
-# the tiltag ("Følg tiltag"; not for BFU, who follows nothing).
-DETAIL_QUERIES = 12
+# the tiltag ("Følg tiltag"; not for BFU, who follows nothing)  13. the milestones' re-plans
+# ("flyttet fra … til …").
+DETAIL_QUERIES = 13
 
 
 @pytest.mark.parametrize("viewer", ["chef", "owner", "other_owner", "leader", "bfu"])
