@@ -82,10 +82,18 @@ def _apply_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+def _no_pool(request: HttpRequest) -> HttpResponse:
+    """A plan without an investment pool has nothing to add to: the pool page says so."""
+    messages.info(request, _("Planen har ingen investeringspulje."))
+    return redirect("investments:pool")
+
+
 @investment_writer_required
 @require_http_methods(["GET", "POST"])
 def investment_create_view(request: HttpRequest) -> HttpResponse:
     plan = current_plan_or_404()
+    if not plan.has_pool:
+        return _no_pool(request)
     initial = {"development_school": request.GET.get("skole")}
     form = InvestmentForm(request.POST or None, plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -265,6 +273,8 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def school_create(request: HttpRequest) -> HttpResponse:
     plan = current_plan_or_404()
+    if not plan.has_pool:
+        return _no_pool(request)
     form = DevelopmentSchoolForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
