@@ -1,4 +1,5 @@
-"""The plan's one-off investment pool (Vejle's: 50 mio. kr.): udviklingsskoler, investments, their decision path and spending.
+"""The plan's one-off investment pool (Vejle's: 50 mio. kr.): udviklingsskoler, investments,
+their decision path and spending.
 
 Amounts are kroner as exact decimals (øre in the two decimal places), never floats.
 """

@@ -75,8 +75,7 @@ def _path_error(current: str, to_state: str, names: PlanNames) -> str:
     return {
         S.BEHANDLET_BFU: _("Kun en kladde kan behandles i %(committee)s.") % bodies,
         S.GODKENDT: _(
-            "En investering skal være behandlet i %(committee)s, før den kan godkendes af "
-            "%(body)s."
+            "En investering skal være behandlet i %(committee)s, før den kan godkendes af %(body)s."
         )
         % bodies,
         S.I_GANG: _("En investering skal være godkendt af %(body)s, før den kan sættes i gang.")
@@ -318,10 +317,11 @@ def investment_decide(
 ) -> InvestmentDecision:
     """Record the next step on an investment's decision path and move it to `to_state`.
 
-    The path is kladde → behandlet i udvalget → godkendt (af the plan's approving body, or the
-    committee) → i gang → afsluttet; afvist only before approval. Approving locks the plan's row and refuses to
-    over-commit the pool. `expected_version` is the version the user's form was opened at;
-    InvestmentConflict is raised (and nothing written) if someone else saved in between.
+    The path is kladde → behandlet i udvalget → godkendt (by the plan's approving body, or the
+    committee) → i gang → afsluttet; afvist only before approval. Approving locks the plan's
+    row and refuses to over-commit the pool. `expected_version` is the version the user's form
+    was opened at; InvestmentConflict is raised (and nothing written) if someone else saved in
+    between.
     `at` (when it was registered) is now, except for demo data laid out in the past.
     """
     Plan.objects.check_writable(investment.plan_id)
@@ -336,9 +336,7 @@ def investment_decide(
     if locked.version != expected_version:
         raise InvestmentConflict(locked)
     if to_state not in NEXT_STATES.get(locked.state, ()):
-        raise ValidationError(
-            {"to_state": _path_error(locked.state, to_state, locked.plan.names)}
-        )
+        raise ValidationError({"to_state": _path_error(locked.state, to_state, locked.plan.names)})
     errors = {}
     previous = locked.decisions.order_by("-decided_on").values_list("decided_on", flat=True).first()
     _check_plan_date(locked.plan, decided_on, "decided_on", errors)

@@ -15,7 +15,7 @@ from investments.access import (
     investment_writer_required,
 )
 from investments.forms import DecisionForm, DevelopmentSchoolForm, InvestmentForm, SpendingForm
-from investments.models import SPENDABLE_STATES, ZERO
+from investments.models import SPENDABLE_STATES, ZERO, state_label
 from investments.services import (
     InvestmentConflict,
     allowed_next_states,
@@ -197,7 +197,9 @@ def investment_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
             form = DecisionForm(data, investment=investment)
             form.is_valid()
         else:
-            text = _("Beslutningen er registreret: %s.") % decision.get_to_state_display()
+            text = _("Beslutningen er registreret: %s.") % state_label(
+                decision.to_state, investment.plan.names
+            )
             if request.htmx:
                 return _refreshed_body(request, investment, text)
             messages.success(request, text)

@@ -1,9 +1,11 @@
-"""Reports to the committee and the leaders: documents of record, and the reminders sent about milestones.
+"""Reports to the committee and the leaders: documents of record, and the reminders sent about
+milestones.
 
 A Report row is created when a report is asked for (by a person or by the schedule) and filled in
 once by the compile task: the snapshot of the data at that moment, the PDF rendered from it and
-the PDF's SHA-256. What the committee was told on a date stays what it was told: nothing changes a finished
-report, and no view deletes one. A new version of a period is a new row; the old one stays.
+the PDF's SHA-256. What the committee was told on a date stays what it was told: nothing changes
+a finished report, and no view deletes one. A new version of a period is a new row; the old one
+stays.
 """
 
 from django.conf import settings

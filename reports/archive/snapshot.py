@@ -11,8 +11,9 @@ kind, every list the first ten with its count), and a compact appendix with one 
 Values are plain JSON: dates as ISO strings, amounts as decimal strings, and every label as the
 Danish text it had when the report was compiled; the plan's names (committee, approving body,
 advisory committee, department, municipality) and its logo (the stored file's name and
-SHA-256: a new load keeps the old file) are those of that moment. Charts are stored as the SVG markup the
-dashboard draws, their <title> carrying the chart's description (the PDF's alternative text).
+SHA-256: a new load keeps the old file) are those of that moment. Charts are stored as the SVG
+markup the dashboard draws, their <title> carrying the chart's description (the PDF's
+alternative text).
 """
 
 import dataclasses
