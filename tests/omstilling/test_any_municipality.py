@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.conf import settings
+from django.urls import reverse
 from pypdf import PdfReader
 
 from omstilling.demo import seed_demo
@@ -121,5 +122,24 @@ def test_the_report_names_the_plans_bodies_and_none_of_vejles(eksempel, kind, pe
         reader = PdfReader(io.BytesIO(stored.read()))
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert _vejle_words(text) == []
-    assert "Eksempel Kommune" in text
-    assert "Skole og Dagtilbud" in text
+    assert "Skole og Dagtilbud, Eksempel Kommune" in text
+    assert "Planen har ingen investeringspulje" in text
+    if kind == ReportKind.KVARTALSRAPPORT:
+        assert "Kvartalsrapport til Skole- og Dagtilbudsudvalget" in text
+
+
+def test_without_a_pool_or_an_advisory_committee_the_pages_say_so(eksempel, client):
+    ids = page_ids()
+    with time_machine.travel(NOW, tick=True):
+        client.force_login(User.objects.get(username="chefgruppe"))
+        overview = client.get(reverse("tracks:overview")).content.decode()
+        pool = client.get(reverse("investments:pool")).content.decode()
+        initiative = client.get(
+            reverse("tracks:initiative_detail", args=[ids["initiative"]])
+        ).content.decode()
+        archive = client.get(reverse("archive:list")).content.decode()
+
+    assert 'href="/investeringer/"' not in overview  # no pool in the menu
+    assert "Planen har ingen investeringspulje" in pool
+    assert 'id="recs-heading"' not in initiative  # no recommendations on the tiltag
+    assert "næste kvartalsrapport til SDU" in archive
