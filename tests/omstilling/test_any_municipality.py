@@ -143,3 +143,23 @@ def test_without_a_pool_or_an_advisory_committee_the_pages_say_so(eksempel, clie
     assert "Planen har ingen investeringspulje" in pool
     assert 'id="recs-heading"' not in initiative  # no recommendations on the tiltag
     assert "næste kvartalsrapport til SDU" in archive
+
+
+def test_the_vejle_plan_still_names_its_own_bodies(settings, tmp_path, client):
+    """The same pages under Vejle's plan file say BFU, ØKU and §17.4: the words come from the
+    plan, and the check above would see them."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    load_plan_file(settings.PLAN_FILE)
+    with time_machine.travel(NOW, tick=True):
+        assert seed_demo(today=NOW.date())
+        client.force_login(User.objects.get(username="chefgruppe"))
+        pages = {
+            name: html.unescape(client.get(reverse(name)).content.decode())
+            for name in ("investments:pool", "reports:dashboard", "archive:list")
+        }
+
+    assert "Behandlet i BFU" in pages["investments:pool"]
+    assert "Økonomiudvalget og gruppeformændene" in pages["investments:pool"]
+    assert "anbefalingerne fra §17.4-udvalget" in pages["reports:dashboard"]
+    assert "Kvartalsrapporterne til BFU" in pages["archive:list"]
+    assert {"BFU", "ØKU", "§17.4"} <= set(_vejle_words("\n".join(pages.values())))
