@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from investments.models import (
     SPENDABLE_STATES,
@@ -45,6 +46,7 @@ NEXT_STATES: dict[str, tuple[str, ...]] = {
 }
 # Steps that are political decisions and so always carry a case reference.
 REFERENCE_REQUIRED = (S.BEHANDLET_BFU, S.GODKENDT)
+NO_POOL = _lazy("Planen har ingen investeringspulje.")
 _CENT = Decimal("0.01")
 
 
@@ -125,6 +127,8 @@ def development_school_create(
     """Make a school an udviklingsskole of the plan, within the number the pool funds."""
     Plan.objects.check_writable(plan.pk)
     locked_plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if not locked_plan.has_pool:
+        raise ValidationError(NO_POOL)
     if school.kind != Institution.Kind.SKOLE:
         raise ValidationError({"school": _("Kun en skole kan være udviklingsskole.")})
     daycares = _check_daycares(daycares)
@@ -178,6 +182,9 @@ def _check_investment_fields(
     amount: Decimal | int,
     initiatives: list[Initiative],
 ) -> Decimal:
+    if not plan.has_pool:
+        # A later load of a plan file without `funding` leaves its udviklingsskoler behind.
+        raise ValidationError(NO_POOL)
     errors = {}
     if not title.strip():
         errors["title"] = _("Skriv en titel.")
