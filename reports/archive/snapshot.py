@@ -9,12 +9,16 @@ kind, every list the first ten with its count), and a compact appendix with one 
 (a row per tiltag), the pool's investments and the KPIs in detail.
 
 Values are plain JSON: dates as ISO strings, amounts as decimal strings, and every label as the
-Danish text it had when the report was compiled. Charts are stored as the SVG markup the
-dashboard draws, their <title> carrying the chart's description (the PDF's alternative text).
+Danish text it had when the report was compiled; the plan's names (committee, approving body,
+advisory committee, department, municipality) and its logo (the stored file's name and
+SHA-256: a new load keeps the old file) are those of that moment. Charts are stored as the SVG
+markup the dashboard draws, their <title> carrying the chart's description (the PDF's
+alternative text).
 """
 
 import dataclasses
 import datetime as dt
+import hashlib
 import re
 from decimal import Decimal
 from html import escape
@@ -24,6 +28,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from investments.models import state_label
 from investments.selectors import investment_overview, pool_summary
 from omstilling.models import Plan, User
 from omstilling.quarters import Quarter
@@ -38,7 +43,8 @@ from reports.verdict import LIMIT, Counted, Verdict, plan_verdict
 from tracks import selectors as tracks_selectors
 from tracks.models import Health, Initiative, Milestone, Recommendation, WorkState
 
-SCHEMA = 2
+# 3: the plan's names and logo, and `pool.absent` for a plan without a pool.
+SCHEMA = 3
 CHANGES = 5  # the first of each list of changes the main part shows, with its count
 KPI_CHART = "specialtilbud"  # the KPI section whose chart the main part shows
 
@@ -138,6 +144,9 @@ def _verdict(verdict: Verdict) -> dict:
 
 
 def _pool(plan: Plan) -> dict:
+    if not plan.has_pool:
+        # An older snapshot has no `absent`: it had a pool section as every plan then did.
+        return {"absent": True, "schools": []}
     section = investment_section(pool_summary(plan=plan), plan)
     return {
         "funding_title": plan.funding_title,
@@ -427,6 +436,7 @@ def _spor(plan: Plan, rows: list[dict]) -> list[dict]:
 
 
 def _investments(plan: Plan) -> list[dict]:
+    names = plan.names
     return [
         {
             "id": investment.pk,
@@ -434,12 +444,38 @@ def _investments(plan: Plan) -> list[dict]:
             "school": str(investment.development_school.school),
             "amount": _money(investment.amount),
             "spent": _money(investment.spent),
-            "state_label": str(investment.get_state_display()),
+            "state_label": state_label(investment.state, names),
             "treated_on": _date(investment.treated_on),
             "approved_on": _date(investment.approved_on),
         }
         for investment in investment_overview(plan=plan)
     ]
+
+
+def _logo_sha256(plan: Plan) -> str:
+    try:
+        with plan.logo.open("rb") as logo:
+            return hashlib.sha256(logo.read()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _names(plan: Plan) -> dict:
+    """What the plan called its bodies when the report was compiled, and its logo: the stored
+    file's name and SHA-256 (reports.archive.pdf shows it only if the file is still that)."""
+    names = plan.names
+    logo_sha256 = _logo_sha256(plan) if names.logo else ""
+    return {
+        "municipality": names.municipality,
+        "department": names.department,
+        "committee": names.committee,
+        "committee_short": names.committee_short,
+        "approving_body": names.approving_body,
+        "approving_body_short": names.approving_body_short,
+        "advisory_committee": names.advisory_committee,
+        "logo": names.logo if logo_sha256 else "",
+        "logo_sha256": logo_sha256,
+    }
 
 
 def build_snapshot(*, report: Report, plan: Plan, now: dt.datetime) -> dict:
@@ -468,10 +504,7 @@ def build_snapshot(*, report: Report, plan: Plan, now: dt.datetime) -> dict:
         "compiled_at": timezone.localtime(now).isoformat(),
         "plan": {
             "title": plan.title,
-            "municipality": plan.municipality,
-            "department": plan.department,
-            "committee": plan.committee,
-            "advisory_committee": plan.names.advisory_committee,
+            **_names(plan),
             "first_quarter": Quarter.of(plan.start_quarter).label,
             "last_quarter": Quarter.of(plan.end_quarter).label,
         },

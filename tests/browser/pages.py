@@ -87,12 +87,16 @@ def _ids() -> dict:
         .order_by("pk")
         .first()
     )
+    # A plan without an investment pool has no investments and no udviklingsskoler: their
+    # pages have no id to be visited with (Page.missing).
+    investment = Investment.objects.order_by("pk").first()
+    school = DevelopmentSchool.objects.order_by("pk").first()
     return {
         "initiative": initiative.pk,
         "milestone": milestone.pk,
         "spor": Spor.objects.order_by("number").last().pk,
-        "investment": Investment.objects.order_by("pk").first().pk,
-        "school": DevelopmentSchool.objects.order_by("pk").first().pk,
+        "investment": investment.pk if investment else None,
+        "school": school.pk if school else None,
         "forloeb": Forloeb.objects.filter(institution__in=leader.institutions.all())
         .order_by("pk")
         .first()
@@ -125,6 +129,11 @@ class Page:
     query: Callable[[dict], str] = field(default=lambda ids: "")
     path: str = ""
     anonymous: bool = False  # also (or only) audited without logging in
+
+    def missing(self, ids: dict) -> bool:
+        """Whether the page is about an object the data has none of (an investment of a plan
+        without a pool)."""
+        return any(value is None for value in self.kwargs(ids).values())
 
     def url(self, ids: dict) -> str:
         base = reverse(self.url_name, kwargs=self.kwargs(ids)) if self.url_name else self.path
