@@ -4,6 +4,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 _PATTERN = re.compile(r"^(\d{4})-[QK]([1-4])$")
@@ -91,3 +92,9 @@ def validate_quarter_start(day: dt.date) -> None:
                 "1. januar, 1. april, 1. juli eller 1. oktober."
             )
         )
+
+
+def quarter_began(today: dt.date) -> dt.datetime:
+    """The start of today's quarter, midnight local time: updates before it are last quarter's."""
+    first = Quarter.of(today).first_day
+    return timezone.make_aware(dt.datetime.combine(first, dt.time.min))

@@ -3,11 +3,14 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from omstilling.access import reader_required, viewed_plan_or_404, writer_required
+from omstilling.pages import paginate
 from tracks import selectors
 from tracks.access import (
     can_complete_milestone,
@@ -17,7 +20,12 @@ from tracks.access import (
     get_milestone_for_user,
 )
 from tracks.exports import initiatives_export
-from tracks.forms import InitiativeFilterForm, MilestoneCompleteForm, StatusUpdateForm
+from tracks.forms import (
+    InitiativeFilterForm,
+    MilestoneCompleteForm,
+    MilestoneFilterForm,
+    StatusUpdateForm,
+)
 from tracks.services import (
     StatusConflict,
     can_undo_completion,
@@ -25,6 +33,9 @@ from tracks.services import (
     milestone_complete,
     milestone_undo_completion,
 )
+
+# The history page asked for: ?historik=2 shows the second ten updates.
+HISTORY_PARAM = "historik"
 
 
 @reader_required
@@ -53,11 +64,34 @@ def _filtered_initiatives(request: HttpRequest):
 @reader_required
 def initiative_list(request: HttpRequest) -> HttpResponse:
     plan, form, queryset = _filtered_initiatives(request)
-    initiatives = list(queryset)
     template = "tracks/initiative_list.html"
     if request.htmx and request.htmx.target == "results":
         template += "#results"
-    return render(request, template, {"plan": plan, "form": form, "initiatives": initiatives})
+    return _vary(
+        render(
+            request,
+            template,
+            {"plan": plan, "form": form, "page": paginate(request, queryset)},
+        )
+    )
+
+
+@reader_required
+@require_GET
+def milestone_list(request: HttpRequest) -> HttpResponse:
+    """Every milestone of the plan, filtered (the dashboard's "se alle" for the overdue ones
+    links here), 50 to a page."""
+    plan = viewed_plan_or_404(request)
+    form = MilestoneFilterForm(request.GET or None, plan=plan)
+    filters = form.cleaned_data if (form.is_valid() or form.is_bound) else {}
+    today = timezone.localdate()
+    page = paginate(request, selectors.milestone_list(plan=plan, filters=filters, today=today))
+    template = "tracks/milestone_list.html"
+    if request.htmx and request.htmx.target == "results":
+        template += "#results"
+    return _vary(
+        render(request, template, {"plan": plan, "form": form, "page": page, "today": today})
+    )
 
 
 @reader_required
@@ -68,10 +102,19 @@ def initiative_export(request: HttpRequest, fmt: str) -> HttpResponse:
     return initiatives_export(initiatives=initiatives, fmt=fmt)
 
 
+def _vary(response: HttpResponse) -> HttpResponse:
+    # The same URL answers with the whole page or a part of it: caches must tell them apart.
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
+
+
 def _detail_context(request: HttpRequest, initiative) -> dict:
     context = {
         "initiative": initiative,
         "can_edit": can_edit_initiative(request.user, initiative),
+        "history": selectors.status_history(
+            initiative=initiative, page=request.GET.get(HISTORY_PARAM)
+        ),
         **selectors.initiative_detail(initiative=initiative),
     }
     for milestone in context["milestones"]:
@@ -84,6 +127,20 @@ def _detail_context(request: HttpRequest, initiative) -> dict:
 @reader_required
 def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = get_initiative_for_user(request.user, pk)
+    if request.htmx and request.htmx.target == "history-more":
+        # "Vis ældre": the next page of the history, in place of the button that asked for it.
+        return _vary(
+            render(
+                request,
+                "tracks/initiative_detail.html#history-entries",
+                {
+                    "initiative": initiative,
+                    "history": selectors.status_history(
+                        initiative=initiative, page=request.GET.get(HISTORY_PARAM)
+                    ),
+                },
+            )
+        )
     if request.htmx and request.htmx.target == "status-panel":
         return render(
             request,
@@ -94,7 +151,9 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "history": selectors.status_history(initiative=initiative),
             },
         )
-    return render(request, "tracks/initiative_detail.html", _detail_context(request, initiative))
+    return _vary(
+        render(request, "tracks/initiative_detail.html", _detail_context(request, initiative))
+    )
 
 
 @writer_required
@@ -169,8 +228,9 @@ def initiative_status(request: HttpRequest, pk: int) -> HttpResponse:
 @reader_required
 def my_milestones(request: HttpRequest) -> HttpResponse:
     # The current plan's pk as the access checks below look it up (one query for both).
-    milestones = selectors.milestones_for_user(
-        user=request.user, plan=current_plan_pk(request.user)
+    milestones = paginate(
+        request,
+        selectors.milestones_for_user(user=request.user, plan=current_plan_pk(request.user)),
     )
     for milestone in milestones:
         milestone.user_can_complete = can_complete_milestone(request.user, milestone)

@@ -7,6 +7,7 @@ from django import template
 from django.utils.formats import date_format
 
 from omstilling.numbers import count_text, kr_text, percent_text
+from omstilling.pages import PAGE_PARAM
 from omstilling.quarters import Quarter
 
 register = template.Library()
@@ -97,3 +98,14 @@ def nav_item(context, url: str, label: str) -> str:
         ' aria-current="page"' if current else "",
         label,
     )
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number: int) -> str:
+    """The current URL's query string with page `number`: the list's filters are kept."""
+    query = context["request"].GET.copy()
+    if number == 1:
+        query.pop(PAGE_PARAM, None)
+    else:
+        query[PAGE_PARAM] = number
+    return f"?{query.urlencode()}" if query else context["request"].path

@@ -36,6 +36,7 @@ from reports.kpis.page import KpiPage, kpi_page
 from reports.models import Report, ReportKind, ReportState
 from reports.verdict import LIMIT, Counted, Verdict, plan_verdict
 from tracks.models import Health, Initiative, Milestone, Recommendation, WorkState
+from tracks.selectors import changed_since
 
 SCHEMA = 2
 CHANGES = 5  # the first of each list of changes the main part shows, with its count
@@ -286,9 +287,11 @@ def _changes(plan: Plan, previous: Report, rows: list[dict], today: dt.date) -> 
     milestones that became overdue, and tiltag that were not in the previous report. Five
     queries; each list the first ten with its count."""
     since = dt.date.fromisoformat(previous.snapshot["as_of"])
-    changed = sorted(
-        selectors.status_changes(plan=plan, scope=Scope(), since=since),
-        key=lambda i: (i.spor.number, i.order, i.pk),
+    changed = list(
+        changed_since(
+            Initiative.objects.filter(plan=plan).select_related("spor", "current_status"),
+            since=since,
+        ).order_by("spor__number", "order", "pk")
     )
     status_changed = [
         {

@@ -10,10 +10,8 @@ An initiative without a status update is on the list of its owner and its owning
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.utils import timezone
-
 from omstilling.models import Plan, User
-from omstilling.quarters import Quarter
+from omstilling.quarters import quarter_began
 from tracks import selectors as tracks_selectors
 from tracks.models import Initiative, Milestone
 
@@ -34,12 +32,6 @@ class Reminders:
     @property
     def milestone_count(self) -> int:
         return len(self.overdue) + len(self.due_soon)
-
-
-def quarter_began(today: dt.date) -> dt.datetime:
-    """The start of today's quarter, midnight Danish time: updates before it are last quarter's."""
-    first = Quarter.of(today).first_day
-    return timezone.make_aware(dt.datetime.combine(first, dt.time.min))
 
 
 def _milestone_people(milestone: Milestone) -> list[User]:
