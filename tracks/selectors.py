@@ -99,8 +99,13 @@ def initiatives_with_status() -> QuerySet[Initiative]:
     )
 
 
+# The overview names this many tiltag per spor; the rest are a count and a link to the list.
+OVERVIEW_PER_SPOR = 10
+
+
 def spor_overview(*, plan: Plan) -> list[Spor]:
-    """All spor with their initiatives (and each one's current status) and the progress roll-up.
+    """All spor with their first `OVERVIEW_PER_SPOR` initiatives (`shown`, each with its
+    current status), how many they have (`n_initiatives`) and the progress roll-up.
 
     Three queries whatever the size of the plan: spor with aggregates, initiatives, lead areas.
     """
@@ -112,9 +117,14 @@ def spor_overview(*, plan: Plan) -> list[Spor]:
         .annotate(
             progress=Avg("initiatives__current_status__progress", filter=counted),
             counted_initiatives=Count("initiatives", filter=counted, distinct=True),
+            n_initiatives=Count("initiatives", distinct=True),
         )
         .prefetch_related(
-            Prefetch("initiatives", queryset=initiatives_with_status().order_by("order", "pk")),
+            Prefetch(
+                "initiatives",
+                queryset=initiatives_with_status().order_by("order", "pk")[:OVERVIEW_PER_SPOR],
+                to_attr="shown",
+            ),
             "lead_areas",
         )
         .order_by("number")

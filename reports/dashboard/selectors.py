@@ -101,7 +101,7 @@ CHANGES_PER_SPOR = 3
 # The overdue milestones named in the milestone section; the rest are a count and a link.
 OVERDUE_SHOWN = 10
 # The tiltag named under each recommendation; the rest are a count and a link.
-CARRYING_SHOWN = 5
+CARRYING_SHOWN = 3
 
 
 def status_changes(

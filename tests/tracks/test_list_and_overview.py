@@ -34,7 +34,7 @@ def _status(initiative, by, *, state="i_gang", health="groen", progress=50, narr
 
 
 def _titles(response) -> list[str]:
-    return [i.title for i in response.context["initiatives"]]
+    return [i.title for i in response.context["page"]]
 
 
 def _section(html: str, spor_number: int) -> str:
@@ -207,7 +207,7 @@ def test_it_reports_a_bad_filter_value_and_keeps_the_other_filters(client, chef,
 
     assert response.status_code == 200
     assert response.context["form"].errors["quarter"]
-    shown = {initiative.title for initiative in response.context["initiatives"]}
+    shown = {initiative.title for initiative in response.context["page"]}
     assert shown == {"Inklusionsvejledere"}
 
 
@@ -287,14 +287,15 @@ def _grow_plan(plan, by, n=30):
 #   6. spor lead areas  7. plan for the page header (context processor)
 OVERVIEW_QUERIES = 7
 
-# The initiative list page:
-#   1. session  2. user  3. plan  4. initiatives with current status, owner, body, area…
-#   5. plan for the page header  6–8. choices of the spor, owner and area filters
-LIST_QUERIES = 8
+# The initiative list page (50 to a page):
+#   1. session  2. user  3. plan  4. the count  5. the page's initiatives with current status,
+#   owner, body, area…  6. plan for the page header  7–10. choices of the spor, owner, area and
+#   recommendation filters
+LIST_QUERIES = 10
 
 # The list filtered by spor and owner adds the lookups that validate them:
-#   9. spor  10. owner
-LIST_FILTERED_QUERIES = 10
+#   11. spor  12. owner
+LIST_FILTERED_QUERIES = 12
 
 
 def test_it_reads_the_overview_in_a_fixed_number_of_queries(
@@ -306,12 +307,17 @@ def test_it_reads_the_overview_in_a_fixed_number_of_queries(
 
     with django_assert_max_num_queries(OVERVIEW_QUERIES):
         small = client.get(url)
-    _grow_plan(plan, chef)
+    _grow_plan(plan, chef, n=45)
     with django_assert_max_num_queries(OVERVIEW_QUERIES):
         large = client.get(url)
 
     assert len(small.context["spor_list"]) == 1
-    assert sum(len(s.initiatives.all()) for s in large.context["spor_list"]) == 31
+    assert sum(s.n_initiatives for s in large.context["spor_list"]) == 46
+    # Ten named per spor, the rest behind "Se alle".
+    assert [len(s.shown) for s in large.context["spor_list"]] == [1, 10, 10, 10]
+    html = large.content.decode()
+    assert html.count("Se alle 15 tiltag i spor") == 3
+    assert f"?spor={large.context['spor_list'][1].pk}" in html
 
 
 def test_it_reads_the_list_in_a_fixed_number_of_queries(
@@ -331,18 +337,19 @@ def test_it_reads_the_list_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(LIST_FILTERED_QUERIES):
         client.get(url, {"spor": spor.pk, "owner": chef.pk}, HTTP_HX_REQUEST="true")
 
-    assert len(small.context["initiatives"]) == 1
-    assert len(large.context["initiatives"]) == 31
-    assert len(filtered.context["initiatives"]) == 15
+    assert small.context["page"].paginator.count == 1
+    assert large.context["page"].paginator.count == 31
+    assert filtered.context["page"].paginator.count == 15
 
 
 # The detail page, for the chef (who may edit everything):
 #   1. session  2. user  3. initiative with spor, theme, area, owner, body, current status+author
-#   4. milestones  5. status history  6. recommendations  7. plan for the page header
-# A leader or a non-owner also has their governance bodies (8) and institutions (9) looked up,
-# and the current plan's pk (10: an earlier plan is edited by nobody): once per request, not
+#   4. milestones  5–6. the status history's count and newest ten  7. recommendations
+#   8. plan for the page header
+# A leader or a non-owner also has their governance bodies (9) and institutions (10) looked up,
+# and the current plan's pk (11: an earlier plan is edited by nobody): once per request, not
 # once per milestone.
-DETAIL_QUERIES = 10
+DETAIL_QUERIES = 11
 
 
 @pytest.mark.parametrize("viewer", ["chef", "owner", "other_owner", "leader", "bfu"])
@@ -378,6 +385,7 @@ def test_it_reads_the_detail_page_in_a_fixed_number_of_queries(
         large = client.get(url)
 
     assert len(small.context["milestones"]) == 1
-    assert len(large.context["history"]) == 31
+    assert len(large.context["history"]) == 10  # the newest; older ones on demand
+    assert large.context["history"].paginator.count == 31
     assert len(large.context["milestones"]) == 61
     assert len(large.context["recommendations"]) == 30
