@@ -129,6 +129,17 @@ PAGES = [
     Page("tiltag: detalje", "tracks:initiative_detail", _pk("initiative")),
     Page("tiltag: statusformular", "tracks:initiative_status", _pk("initiative")),
     Page("mine milepæle", "tracks:my_milestones"),
+    Page("milepæle: liste", "tracks:milestone_list"),
+    Page(
+        "milepæle: forsinkede (se alle)",
+        "tracks:milestone_list",
+        query=lambda ids: "state=forsinket",
+    ),
+    Page(
+        "tiltag: kræver opmærksomhed",
+        "tracks:initiative_list",
+        query=lambda ids: "attention=uden_opdatering",
+    ),
     Page("milepæl: markér som nået", "tracks:milestone_complete", _pk("milestone")),
     Page("overblik (dashboard)", "reports:dashboard"),
     Page(
