@@ -17,6 +17,11 @@ under the new generation.
 
 A generation that is missing from the cache (evicted, or the cache cleared) starts again from
 the clock in nanoseconds, never from a number an older entry could still carry.
+
+The generations live in Django's cache, so every process that serves pages must share it:
+Redis (`REDIS_URL`), as in production. The local-memory default is one process's own, right
+for `manage.py runserver` but not for several gunicorn workers, where a write in one worker
+would not reach the values another worker keeps until they expire (`TIMEOUT`).
 """
 
 import time
