@@ -113,6 +113,9 @@ def history(initiative, chef):
 
 
 def _entries(html: str) -> list[str]:
+    """The updates in the history list (the current status above it repeats the newest)."""
+    if '<ol class="status-history' in html:
+        html = html[html.index('<ol class="status-history') :]
     return re.findall(r"Opdatering nummer (\d+)\.", html)
 
 
