@@ -16,9 +16,7 @@ def paginate(request: HttpRequest, items, *, per_page: int = PER_PAGE) -> Page:
     """The page of `items` the query string asks for; a page number out of range or not a
     number gives the nearest page (`get_page`), never an error. Two queries for a queryset:
     the count and the page's rows."""
-    page = Paginator(items, per_page).get_page(request.GET.get(PAGE_PARAM))
-    page.numbers = page_numbers(page.number, page.paginator.num_pages)
-    return page
+    return Paginator(items, per_page).get_page(request.GET.get(PAGE_PARAM))
 
 
 def page_numbers(current: int, last: int) -> list[int | None]:

@@ -7,7 +7,7 @@ from django import template
 from django.utils.formats import date_format
 
 from omstilling.numbers import count_text, kr_text, percent_text
-from omstilling.pages import PAGE_PARAM
+from omstilling.pages import PAGE_PARAM, page_numbers
 from omstilling.quarters import Quarter
 
 register = template.Library()
@@ -101,11 +101,19 @@ def nav_item(context, url: str, label: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def page_url(context, number: int) -> str:
-    """The current URL's query string with page `number`: the list's filters are kept."""
+def page_url(context, number: int, param: str = "") -> str:
+    """The current URL's query string with page `number` in `param` (`side` by default; a page
+    with two lists names each its own): the list's filters and the other list's page are kept."""
+    param = param or PAGE_PARAM
     query = context["request"].GET.copy()
     if number == 1:
-        query.pop(PAGE_PARAM, None)
+        query.pop(param, None)
     else:
-        query[PAGE_PARAM] = number
+        query[param] = number
     return f"?{query.urlencode()}" if query else context["request"].path
+
+
+@register.simple_tag
+def page_window(page) -> list[int | None]:
+    """The page numbers to link around `page` (omstilling.pages.page_numbers)."""
+    return page_numbers(page.number, page.paginator.num_pages)
