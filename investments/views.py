@@ -27,6 +27,7 @@ from investments.services import (
     spending_record,
 )
 from omstilling.access import current_plan_or_404, viewed_plan_or_404
+from omstilling.pages import paginate
 
 
 @investment_reader_required
@@ -40,7 +41,7 @@ def pool(request: HttpRequest) -> HttpResponse:
             "plan": plan,
             "summary": summary,
             "counted_investments": sum(row["investments"] for row in summary["schools"]),
-            "investments": list(selectors.investment_overview(plan=plan)),
+            "investments": paginate(request, selectors.investment_overview(plan=plan)),
             "can_write": can_write_investments(request.user, plan_id=plan.pk),
         },
     )

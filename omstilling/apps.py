@@ -12,6 +12,7 @@ class OmstillingConfig(AppConfig):
         from django.db.models.signals import pre_save
 
         from omstilling.auth import check_oidc_role_map, stamp_login_time
+        from omstilling.cache import connect_signals
         from omstilling.checks import check_bounded_inputs
         from omstilling.fields import refuse_unscreened_text
 
@@ -20,3 +21,5 @@ class OmstillingConfig(AppConfig):
         checks.register(check_bounded_inputs)
         # Every model's free text is screened before the row is written (see omstilling.fields).
         pre_save.connect(refuse_unscreened_text, dispatch_uid="omstilling.refuse_unscreened_text")
+        # Every write makes the cached aggregates built from its data stale (omstilling.cache).
+        connect_signals()

@@ -7,6 +7,7 @@ The seeds name no individual schools or daycares, so the demo institutions are p
 import datetime as dt
 from collections.abc import Callable
 
+from omstilling.cache import bump_all
 from omstilling.models import Institution, Role, User
 from omstilling.services import user_create
 
@@ -65,6 +66,8 @@ def seed_demo(*, today: dt.date) -> bool:
         )
     for seeder in _SEEDERS:
         seeder(users=users, institutions=institutions, today=today)
+    # Some seeders write in bulk (no signals): every cached aggregate is stale now.
+    bump_all()
     return True
 
 

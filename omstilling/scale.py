@@ -36,6 +36,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 from django.utils import timezone
 
+from omstilling.cache import bump_all
 from omstilling.demo import DEMO_PASSWORD
 from omstilling.models import AccessLog, Institution, Role, User
 from omstilling.services import user_apply_role
@@ -157,6 +158,8 @@ def seed_scale(*, factor: int, today: dt.date) -> ScaleContext:
         seed_users(context)
         for seeder in _SEEDERS:
             seeder(context)
+        # bulk_create sends no signal: every cached aggregate is stale now.
+        bump_all()
     return context
 
 

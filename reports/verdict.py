@@ -5,7 +5,8 @@ summary page of the quarterly and monthly report. This module is the one home of
   finished or given up are not counted;
 - a tiltag that is neither finished nor given up is *without an owner* when neither a person
   nor a group owns it, and *without an update this quarter* when it has had no status update
-  since the quarter began (`quarter_began`, as the reminders count it), or none at all;
+  since the quarter began, or none at all (these four live in
+  `tracks.selectors.attention_conditions`, which the tiltag list filters by too);
 - a milestone is overdue as `Milestone.overdue_condition` says, longest overdue first;
 - a KPI goes the way the plan wants (`WANTED`) or not, compared with the figure before it, and
   is on its target trajectory when its newest figure is on the right side of the target path
@@ -29,18 +30,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from investments.models import Investment, InvestmentState
+from omstilling.cache import Family, cached
 from omstilling.models import Plan
 from omstilling.numbers import number_text
 from omstilling.quarters import Quarter
 from reports.disclosure import Cell, Reason, share_text
-from reports.kpis.page import Headline, KpiPage, kpi_page
-from reports.reminders.selectors import quarter_began
-from tracks import selectors as tracks_selectors
-from tracks.models import Health, Initiative, Milestone, WorkState
+from reports.kpis.page import KPI_FAMILIES, Headline, KpiPage, cached_kpi_page, kpi_page
+from tracks.models import Initiative, Milestone
+from tracks.selectors import CLOSED, AttentionKind, attention_conditions
 from visitation.models import PERCENT_INDICATORS, KpiIndicator
 
 LIMIT = 10
-CLOSED = (WorkState.AFSLUTTET, WorkState.OPGIVET)
 
 
 class Direction(StrEnum):
@@ -217,13 +217,19 @@ def _initiatives(plan: Plan, condition: Q, limit: int) -> list[InitiativeNote]:
     return [_note(i) for i in rows]
 
 
+# The verdict's names for the kinds of attention the tiltag list filters by.
+ATTENTION_FIELDS = {
+    AttentionKind.RED: "red",
+    AttentionKind.YELLOW: "yellow",
+    AttentionKind.WITHOUT_OWNER: "without_owner",
+    AttentionKind.WITHOUT_UPDATE: "without_update",
+}
+
+
 def _initiative_conditions(today: dt.date) -> dict[str, Q]:
-    active = ~Q(current_status__state__in=CLOSED)
     return {
-        "red": active & Q(current_status__health=Health.ROED),
-        "yellow": active & Q(current_status__health=Health.GUL),
-        "without_owner": tracks_selectors.without_owner_condition(),
-        "without_update": tracks_selectors.without_update_condition(quarter_began(today)),
+        ATTENTION_FIELDS[kind]: condition
+        for kind, condition in attention_conditions(today=today).items()
     }
 
 
@@ -372,4 +378,17 @@ def plan_verdict(
         kpis=[kpi_verdict(h) for h in page.headlines],
         decisions=_decisions(plan, limit),
         **lists,
+    )
+
+
+def cached_plan_verdict(*, plan: Plan, today: dt.date) -> Verdict:
+    """`plan_verdict` with the cached KPI page, itself cached until the plan's content, the
+    pool, an outcome figure or the core changes (omstilling.cache). The dashboard's first
+    screen reads it on every request."""
+    return cached(
+        name="verdict",
+        families=(Family.PLAN, Family.INVESTMENTS, *KPI_FAMILIES),
+        build=lambda: plan_verdict(plan=plan, today=today, kpis=cached_kpi_page(today=today)),
+        plan=plan.pk,
+        today=today.isoformat(),
     )

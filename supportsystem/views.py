@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from omstilling.access import reader_required
 from omstilling.models import AccessLog
+from omstilling.pages import paginate
 from omstilling.privacy import case_key_from_number
 from omstilling.services import access_log_record
 from supportsystem import selectors
@@ -83,7 +84,7 @@ def _forloeb_list(request: HttpRequest, *, lookup_form: CaseLookupForm) -> HttpR
     form = ForloebFilterForm(request.GET or None, stage_list=stage_list, institutions=institutions)
     filters = form.cleaned_data if (form.is_valid() or form.is_bound) else {}
     visible = forloeb_for_user(request.user)
-    rows = list(selectors.forloeb_rows(forloeb=visible, filters=filters))
+    rows = paginate(request, selectors.forloeb_rows(forloeb=visible, filters=filters))
     today = timezone.localdate()
     for row in rows:
         row.days = row.days_open(today)

@@ -23,8 +23,8 @@ from omstilling.fields import (
 from omstilling.forms import HiddenFieldsMixin
 from omstilling.models import Area, GovernanceBody, Institution, User
 from omstilling.quarters import Quarter, quarter_range
-from tracks.models import Health, Recommendation, Spor, Theme, WorkState
-from tracks.selectors import owner_candidates
+from tracks.models import Health, MilestoneState, Recommendation, Spor, Theme, WorkState
+from tracks.selectors import AttentionKind, owner_candidates
 
 _PROGRESS_RANGE = _("Fremdriften skal være et tal mellem 0 og 100 %%.")
 
@@ -118,6 +118,25 @@ class InitiativeFilterForm(forms.Form):
         empty_label=_("Alle områder"),
     )
     quarter = forms.ChoiceField(label=_("Aktiv i kvartal"), required=False)
+    # The verdict's counts link here ("se alle"): each filter lists exactly what it counted.
+    attention = forms.ChoiceField(
+        label=_("Kræver opmærksomhed"),
+        required=False,
+        choices=[("", _("Alle")), *AttentionKind.choices],
+        help_text=_("Kun tiltag, der hverken er afsluttet eller opgivet."),
+    )
+    recommendation = BoundedModelChoiceField(
+        label=_("Udmønter anbefaling"),
+        queryset=Recommendation.objects.none(),
+        required=False,
+        empty_label=_("Alle anbefalinger"),
+    )
+    changed_since = BoundedDateField(
+        label=_("Status ændret siden"),
+        required=False,
+        last=timezone.localdate,
+        help_text=_("Arbejdsstatus eller sundhed er en anden end på datoen."),
+    )
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
@@ -134,6 +153,13 @@ class InitiativeFilterForm(forms.Form):
         )
         self.fields["area"].queryset = Area.objects.filter(
             pk__in=plan.initiatives.values("lead_area")
+        )
+        self.fields["recommendation"].queryset = Recommendation.objects.filter(
+            theme__plan=plan
+        ).order_by("theme__number", "number")
+        self.fields["recommendation"].label_from_instance = lambda r: (
+            _("Anbefaling %(number)s: %(text)s")
+            % {"number": r.number, "text": Truncator(r.text).chars(60)}
         )
         quarters = quarter_range(Quarter.of(plan.start_quarter), Quarter.of(plan.end_quarter))
         self.fields["quarter"].choices = [("", _("Alle kvartaler"))] + [
@@ -394,3 +420,37 @@ class AssignOwnerForm(VersionedForm):
 
 def _candidate_label(user: User) -> str:
     return f"{user} ({user.get_role_display()})"
+
+
+class MilestoneFilterForm(forms.Form):
+    """The milestone list's filters, in the query string like the tiltag list's."""
+
+    is_filter = True
+
+    state = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("Alle")),
+            (MilestoneState.OVERDUE, _("Forsinkede")),
+            (MilestoneState.PLANNED, _("Planlagte (fristen er ikke overskredet)")),
+            (MilestoneState.DONE, _("Nåede")),
+        ],
+    )
+    spor = BoundedModelChoiceField(
+        label=_("Spor"), queryset=Spor.objects.none(), required=False, empty_label=_("Alle spor")
+    )
+    area = BoundedModelChoiceField(
+        label=_("Ledende område"),
+        queryset=Area.objects.none(),
+        required=False,
+        empty_label=_("Alle områder"),
+    )
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["spor"].queryset = Spor.objects.filter(plan=plan).order_by("number")
+        self.fields["spor"].label_from_instance = lambda s: f"{s.number}. {s.title}"
+        self.fields["area"].queryset = Area.objects.filter(
+            pk__in=plan.initiatives.values("lead_area")
+        )

@@ -4,17 +4,35 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db import models
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from omstilling.access import MILESTONE_ROLES
 from omstilling.models import GovernanceBody, Plan, Role, User
 from omstilling.quarters import Quarter, quarter_began
 from tracks.models import (
+    Health,
     Initiative,
     Milestone,
     MilestoneEvent,
+    MilestoneState,
     Recommendation,
     Spor,
     StatusUpdate,
@@ -30,14 +48,70 @@ PROGRESS_RULE = gettext_noop(
 )
 
 
+# Tiltag that are finished or given up need no attention.
+CLOSED = (WorkState.AFSLUTTET, WorkState.OPGIVET)
+
+
+class AttentionKind(models.TextChoices):
+    """Tiltag that need attention, as BFU's verdict counts them (reports/verdict.py) and the
+    tiltag list filters them, so that "se alle" lists exactly the counted ones."""
+
+    RED = "roed", _("Røde (bagud)")
+    YELLOW = "gul", _("Gule (i risiko)")
+    WITHOUT_OWNER = "uden_ejer", _("Uden ejer")
+    WITHOUT_UPDATE = "uden_opdatering", _("Ikke opdateret i kvartalet")
+
+
+def attention_conditions(*, today: dt.date) -> dict[str, Q]:
+    """Each kind of attention as a filter on Initiative (the verdict's counts and the tiltag
+    list's filter): only tiltag neither finished, given up nor archived; *without an owner* and
+    *without an update* (none since the quarter began) are the attention lists' own rules."""
+    active = ~Q(current_status__state__in=CLOSED) & Q(archived_on__isnull=True)
+    return {
+        AttentionKind.RED: active & Q(current_status__health=Health.ROED),
+        AttentionKind.YELLOW: active & Q(current_status__health=Health.GUL),
+        AttentionKind.WITHOUT_OWNER: active & without_owner_condition(),
+        AttentionKind.WITHOUT_UPDATE: active & without_update_condition(quarter_began(today)),
+    }
+
+
+def changed_since(initiatives: QuerySet[Initiative], *, since: dt.date) -> QuerySet[Initiative]:
+    """The initiatives whose status (work state or health) differs from what it was on `since`.
+
+    Compares the current status with the last one recorded before `since` (annotated as
+    `previous_state` / `previous_health`, None if there was none). An initiative that changed
+    and changed back in between is not one of them: net changes only."""
+    start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
+    before = StatusUpdate.objects.filter(initiative=OuterRef("pk"), created_at__lt=start).order_by(
+        "-version"
+    )
+    return (
+        initiatives.filter(current_status__created_at__gte=start)
+        .annotate(
+            previous_state=Subquery(before.values("state")[:1]),
+            previous_health=Subquery(before.values("health")[:1]),
+        )
+        .filter(
+            Q(previous_state__isnull=True)
+            | ~Q(previous_state=F("current_status__state"))
+            | ~Q(previous_health=F("current_status__health"))
+        )
+    )
+
+
 def initiatives_with_status() -> QuerySet[Initiative]:
     return Initiative.objects.select_related(
         "spor", "theme", "lead_area", "owner", "owner_body", "current_status"
     )
 
 
+# The overview names this many tiltag per spor; the rest are a count and a link to the list.
+OVERVIEW_PER_SPOR = 10
+
+
 def spor_overview(*, plan: Plan) -> list[Spor]:
-    """All spor with their initiatives (and each one's current status) and the progress roll-up.
+    """All spor with their first `OVERVIEW_PER_SPOR` initiatives (`shown`, each with its
+    current status), how many they have (`n_initiatives`) and the progress roll-up.
 
     Three queries whatever the size of the plan: spor with aggregates, initiatives, lead areas.
     """
@@ -50,11 +124,15 @@ def spor_overview(*, plan: Plan) -> list[Spor]:
         .annotate(
             progress=Avg("initiatives__current_status__progress", filter=counted),
             counted_initiatives=Count("initiatives", filter=counted, distinct=True),
+            n_initiatives=Count("initiatives", distinct=True),
         )
         .prefetch_related(
             Prefetch(
                 "initiatives",
-                queryset=initiatives_with_status().active().order_by("order", "pk"),
+                queryset=initiatives_with_status()
+                .active()
+                .order_by("order", "pk")[:OVERVIEW_PER_SPOR],
+                to_attr="shown",
             ),
             Prefetch("themes", queryset=Theme.objects.active().order_by("order", "pk")),
             "lead_areas",
@@ -105,6 +183,12 @@ def initiative_list(*, plan: Plan, filters: dict) -> QuerySet[Initiative]:
         qs = qs.filter(start_quarter__lte=quarter.first_day).filter(
             Q(end_quarter__isnull=True) | Q(end_quarter__gte=quarter.first_day)
         )
+    if filters.get("recommendation"):
+        qs = qs.filter(recommendations=filters["recommendation"])
+    if filters.get("attention"):
+        qs = qs.filter(attention_conditions(today=timezone.localdate())[filters["attention"]])
+    if filters.get("changed_since"):
+        qs = changed_since(qs, since=filters["changed_since"])
     text = (filters.get("q") or "").strip()
     if text:
         qs = qs.filter(
@@ -113,22 +197,42 @@ def initiative_list(*, plan: Plan, filters: dict) -> QuerySet[Initiative]:
     return qs.order_by("spor__number", "order", "pk")
 
 
+def milestone_list(*, plan: Plan, filters: dict, today: dt.date) -> QuerySet[Milestone]:
+    """The plan's milestones filtered by the milestone list's cleaned filter values, soonest
+    (or longest overdue) due first: a planned date lies in its quarter, so quarter, then date
+    with undated last, is the order of the due dates."""
+    qs = Milestone.objects.filter(initiative__plan=plan).select_related(
+        "initiative__spor", "initiative__owner", "initiative__owner_body", "institution"
+    )
+    state = filters.get("state")
+    if state == MilestoneState.OVERDUE:
+        qs = qs.filter(Milestone.overdue_condition(today))
+    elif state == MilestoneState.PLANNED:
+        qs = qs.filter(Milestone.not_yet_due_condition(today))
+    elif state == MilestoneState.DONE:
+        qs = qs.filter(completed_on__isnull=False)
+    if filters.get("spor"):
+        qs = qs.filter(initiative__spor=filters["spor"])
+    if filters.get("area"):
+        qs = qs.filter(initiative__lead_area=filters["area"])
+    return qs.order_by("planned_quarter", F("planned_date").asc(nulls_last=True), "pk")
+
+
 def initiative_detail(*, initiative: Initiative) -> dict:
-    """Milestones (each re-planned one with its latest move), archived milestones apart, status
-    history and recommendations of one initiative (four queries)."""
+    """Milestones (each re-planned one with its latest move), archived milestones apart, and
+    recommendations of one initiative (three queries); the status history is read a page at a
+    time (`status_history`)."""
     rows = list(
         initiative.milestones.select_related("institution", "completed_by")
         .prefetch_related(_moves())
         .order_by("planned_quarter", "planned_date", "order", "pk")
     )
-    history = list(initiative.status_updates.select_related("author").order_by("-version"))
     recommendations = list(
         Recommendation.objects.filter(initiatives=initiative).select_related("theme")
     )
     return {
         "milestones": [m for m in rows if not m.is_archived],
         "archived_milestones": [m for m in rows if m.is_archived],
-        "history": history,
         "recommendations": recommendations,
     }
 
@@ -148,40 +252,53 @@ def milestone_row(*, pk: int) -> Milestone:
     )
 
 
-def status_history(*, initiative: Initiative) -> list[StatusUpdate]:
-    return list(initiative.status_updates.select_related("author").order_by("-version"))
+HISTORY_PER_PAGE = 10
+
+
+def status_history(*, initiative: Initiative, page: int | str | None = 1) -> Page:
+    """One page of the status history, newest first: the newest ten, then older ones on
+    demand ("Vis ældre"). Two queries (the count and the page's rows)."""
+    updates = initiative.status_updates.select_related("author").order_by("-version")
+    return Paginator(updates, HISTORY_PER_PAGE).get_page(page)
 
 
 def milestones_for_user(
     *, user: User, plan: Plan | int | None, today: dt.date | None = None
-) -> list[Milestone]:
+) -> QuerySet[Milestone]:
     """ "Mine milepæle": the milestones `user` answers for (`responsible_condition`: of the
     tiltag they own, or their group owns, or — for chefgruppen — that nobody else answers for)
     and a leader's institutions' own, in `plan` (the current one: an earlier plan's milestones
-    are nobody's work any more).
+    are nobody's work any more); cancelled and archived ones left out.
 
-    Overdue first, then by due date; completed ones last.
+    Overdue first, then the open ones by due date (a planned date lies in its quarter, so
+    quarter, then date with undated last, is the order of the due dates); completed ones last,
+    the latest completed first. Ordered in SQL, so that a page of them is one query.
     """
     today = today or timezone.localdate()
     scope = responsible_condition(user, prefix="initiative__")
     if user.role == Role.LEDER:
         scope |= Q(institution__in=user.institutions.all())
-    milestones = list(
+    mine = (
         Milestone.objects.filter(scope, initiative__plan=plan, cancelled_on__isnull=True)
         .active()
-        .select_related("initiative__spor", "institution", "completed_by")
-        .distinct()
+        .values("pk")
     )
-
-    def sort_key(milestone: Milestone):
-        return (
-            milestone.is_done,
-            not milestone.is_overdue(today),
-            milestone.due_date if not milestone.is_done else -milestone.completed_on.toordinal(),
-            milestone.pk,
+    group = Case(
+        When(completed_on__isnull=False, then=Value(2)),
+        When(Milestone.overdue_condition(today), then=Value(0)),
+        default=Value(1),
+    )
+    return (
+        Milestone.objects.filter(pk__in=mine)
+        .select_related("initiative__spor", "institution", "completed_by")
+        .order_by(
+            group,
+            F("completed_on").desc(nulls_last=True),
+            "planned_quarter",
+            F("planned_date").asc(nulls_last=True),
+            "pk",
         )
-
-    return sorted(milestones, key=sort_key)
+    )
 
 
 def plan_milestones(*, plan: Plan) -> list[Milestone]:
@@ -254,8 +371,6 @@ def initiatives_without_status_since(*, plan: Plan, since: dt.datetime) -> list[
 # the milestones they answer for. `responsible_people` says it in Python for rows already
 # loaded; `responsible_condition` says the same in SQL for one person's lists.
 
-CLOSED_STATES = (WorkState.AFSLUTTET, WorkState.OPGIVET)
-
 
 def chefgruppe_members() -> list[User]:
     """Chefgruppen: every active user with the role, the last step of the fallback (one query)."""
@@ -327,15 +442,13 @@ ATTENTION_LIMIT = 10
 def without_owner_condition() -> Q:
     """A tiltag neither finished nor given up that neither a person nor a group owns (as the
     dashboard and the report's verdict count it)."""
-    return ~Q(current_status__state__in=CLOSED_STATES) & Q(
-        owner__isnull=True, owner_body__isnull=True
-    )
+    return ~Q(current_status__state__in=CLOSED) & Q(owner__isnull=True, owner_body__isnull=True)
 
 
 def without_update_condition(since: dt.datetime) -> Q:
     """A tiltag neither finished nor given up without a status update since `since` (the start
     of the quarter), or with none at all."""
-    return ~Q(current_status__state__in=CLOSED_STATES) & (
+    return ~Q(current_status__state__in=CLOSED) & (
         Q(current_status__isnull=True) | Q(current_status__created_at__lt=since)
     )
 

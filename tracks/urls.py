@@ -26,6 +26,7 @@ urlpatterns = [
     path("spor/<int:pk>/temaer/ny/", views.theme_create_view, name="theme_create"),
     path("temaer/<int:pk>/rediger/", views.theme_edit_view, name="theme_edit"),
     path("temaer/<int:pk>/arkiver/", views.theme_archive_view, name="theme_archive"),
+    path("milepaele/", views.milestone_list, name="milestone_list"),
     path("milepaele/mine/", views.my_milestones, name="my_milestones"),
     path("milepaele/flyttede/", views.replanned_list, name="replanned_list"),
     path("milepaele/<int:pk>/rediger/", views.milestone_edit_view, name="milestone_edit"),

@@ -2,7 +2,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from omstilling.access import (
     writer_required,
 )
 from omstilling.forms import apply_service_errors
+from omstilling.pages import paginate
 from omstilling.quarters import Quarter, quarter_began
 from tracks import history, selectors
 from tracks.access import (
@@ -51,6 +51,7 @@ from tracks.forms import (
     MilestoneCancelForm,
     MilestoneCompleteForm,
     MilestoneEditForm,
+    MilestoneFilterForm,
     MilestoneForm,
     MilestoneReplanForm,
     SporEditForm,
@@ -85,7 +86,8 @@ from tracks.services import (
     theme_edit,
 )
 
-PAGE_SIZE = 25
+# The history page asked for: ?historik=2 shows the second ten updates.
+HISTORY_PARAM = "historik"
 
 
 @reader_required
@@ -105,9 +107,6 @@ def plan_overview(request: HttpRequest) -> HttpResponse:
     )
 
 
-ATTENTION_PAGE_SIZE = 25
-
-
 @reader_required
 @require_GET
 def attention_list(request: HttpRequest) -> HttpResponse:
@@ -120,7 +119,7 @@ def attention_list(request: HttpRequest) -> HttpResponse:
         kind = selectors.AttentionList.WITHOUT_OWNER
     today = timezone.localdate()
     rows = selectors.attention_rows(plan=plan, kind=kind, today=today, since=quarter_began(today))
-    page = Paginator(rows, ATTENTION_PAGE_SIZE).get_page(request.GET.get("side"))
+    page = paginate(request, rows)
     for row in page.object_list:
         if kind == selectors.AttentionList.OVERDUE:
             row.days_overdue = max(0, (today - row.due_date).days)
@@ -145,11 +144,34 @@ def _filtered_initiatives(request: HttpRequest):
 @reader_required
 def initiative_list(request: HttpRequest) -> HttpResponse:
     plan, form, queryset = _filtered_initiatives(request)
-    initiatives = list(queryset)
     template = "tracks/initiative_list.html"
     if request.htmx and request.htmx.target == "results":
         template += "#results"
-    return render(request, template, {"plan": plan, "form": form, "initiatives": initiatives})
+    return _vary(
+        render(
+            request,
+            template,
+            {"plan": plan, "form": form, "page": paginate(request, queryset)},
+        )
+    )
+
+
+@reader_required
+@require_GET
+def milestone_list(request: HttpRequest) -> HttpResponse:
+    """Every milestone of the plan, filtered (the dashboard's "se alle" for the overdue ones
+    links here), 50 to a page."""
+    plan = viewed_plan_or_404(request)
+    form = MilestoneFilterForm(request.GET or None, plan=plan)
+    filters = form.cleaned_data if (form.is_valid() or form.is_bound) else {}
+    today = timezone.localdate()
+    page = paginate(request, selectors.milestone_list(plan=plan, filters=filters, today=today))
+    template = "tracks/milestone_list.html"
+    if request.htmx and request.htmx.target == "results":
+        template += "#results"
+    return _vary(
+        render(request, template, {"plan": plan, "form": form, "page": page, "today": today})
+    )
 
 
 @reader_required
@@ -168,6 +190,12 @@ def _follow_context(request: HttpRequest, initiative) -> dict:
     }
 
 
+def _vary(response: HttpResponse) -> HttpResponse:
+    # The same URL answers with the whole page or a part of it: caches must tell them apart.
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
+
+
 def _detail_context(request: HttpRequest, initiative) -> dict:
     context = {
         "initiative": initiative,
@@ -177,6 +205,9 @@ def _detail_context(request: HttpRequest, initiative) -> dict:
         "can_edit_content": can_edit_initiative_content(request.user, initiative),
         "can_edit_plan": can_edit_plan(request.user, initiative.plan_id),
         "can_read_history": can_read_initiative_history(request.user, initiative),
+        "history": selectors.status_history(
+            initiative=initiative, page=request.GET.get(HISTORY_PARAM)
+        ),
         **selectors.initiative_detail(initiative=initiative),
     }
     for milestone in [*context["milestones"], *context["archived_milestones"]]:
@@ -189,6 +220,20 @@ def _detail_context(request: HttpRequest, initiative) -> dict:
 @reader_required
 def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = get_initiative_for_user(request.user, pk)
+    if request.htmx and request.htmx.target == "history-more":
+        # "Vis ældre": the next page of the history, in place of the button that asked for it.
+        return _vary(
+            render(
+                request,
+                "tracks/initiative_detail.html#history-entries",
+                {
+                    "initiative": initiative,
+                    "history": selectors.status_history(
+                        initiative=initiative, page=request.GET.get(HISTORY_PARAM)
+                    ),
+                },
+            )
+        )
     if request.htmx and request.htmx.target == "status-panel":
         return render(
             request,
@@ -199,7 +244,9 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "history": selectors.status_history(initiative=initiative),
             },
         )
-    return render(request, "tracks/initiative_detail.html", _detail_context(request, initiative))
+    return _vary(
+        render(request, "tracks/initiative_detail.html", _detail_context(request, initiative))
+    )
 
 
 @writer_required
@@ -303,8 +350,9 @@ def initiative_follow(request: HttpRequest, pk: int) -> HttpResponse:
 @reader_required
 def my_milestones(request: HttpRequest) -> HttpResponse:
     # The current plan's pk as the access checks below look it up (one query for both).
-    milestones = selectors.milestones_for_user(
-        user=request.user, plan=current_plan_pk(request.user)
+    milestones = paginate(
+        request,
+        selectors.milestones_for_user(user=request.user, plan=current_plan_pk(request.user)),
     )
     for milestone in milestones:
         milestone.user_can_complete = can_complete_milestone(request.user, milestone)
@@ -994,7 +1042,7 @@ def replanned_list(request: HttpRequest) -> HttpResponse:
     since = timezone.make_aware(dt.datetime.combine(quarter.first_day, dt.time.min))
     until = timezone.make_aware(dt.datetime.combine(quarter.next().first_day, dt.time.min))
     events = selectors.replanned_events(plan=plan, since=since, until=until)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("side"))
+    page = paginate(request, events)
     return render(
         request,
         "tracks/replanned_list.html",

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from omstilling.append_only import retention_deletes
 from omstilling.bounds import NAME_LENGTH, case_date_window, check_date
+from omstilling.cache import Family, bump
 from omstilling.models import AccessLog, Institution, User
 from omstilling.privacy import case_key_from_number, screen_free_text
 from omstilling.quarters import Quarter
@@ -317,6 +318,7 @@ def special_offer_counts_replace(
     for count in counts:
         count.full_clean(exclude=["source"], validate_unique=False, validate_constraints=False)
     SpecialOfferCount.objects.bulk_create(counts)
+    bump(Family.OUTCOMES)  # bulk_create sends no signal
     return batch
 
 

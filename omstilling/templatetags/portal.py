@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from omstilling.numbers import count_text, kr_text, percent_text
+from omstilling.pages import PAGE_PARAM, page_numbers
 from omstilling.quarters import Quarter
 
 register = template.Library()
@@ -143,3 +144,22 @@ def nav_item(context, url: str, label: str, section: str = "") -> str:
             label,
         )
     return format_html('<li><a href="{}" class="nav-link"><span>{}</span></a></li>', url, label)
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number: int, param: str = "") -> str:
+    """The current URL's query string with page `number` in `param` (`side` by default; a page
+    with two lists names each its own): the list's filters and the other list's page are kept."""
+    param = param or PAGE_PARAM
+    query = context["request"].GET.copy()
+    if number == 1:
+        query.pop(param, None)
+    else:
+        query[param] = number
+    return f"?{query.urlencode()}" if query else context["request"].path
+
+
+@register.simple_tag
+def page_window(page) -> list[int | None]:
+    """The page numbers to link around `page` (omstilling.pages.page_numbers)."""
+    return page_numbers(page.number, page.paginator.num_pages)

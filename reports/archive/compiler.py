@@ -22,6 +22,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from omstilling.cache import Family, bump
 from omstilling.models import Plan
 from reports.archive.failure import ReportError, describe_duration, describe_error, report_fail
 from reports.archive.pdf import render_report
@@ -85,6 +86,9 @@ def report_compile(*, report: Report) -> Report:
     )
     if not finished:
         field.storage.delete(name)
+    else:
+        # The dashboard counts changes since the last report; update() sends no signal.
+        bump(Family.REPORTS)
     report.refresh_from_db()
     logger.info("Rapport %s udarbejdet: %s sider, sha256 %s", report.pk, rendered.pages, checksum)
     return report

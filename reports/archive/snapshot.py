@@ -42,6 +42,7 @@ from reports.models import Report, ReportKind, ReportState
 from reports.verdict import LIMIT, Counted, Verdict, plan_verdict
 from tracks import selectors as tracks_selectors
 from tracks.models import Health, Initiative, Milestone, Recommendation, WorkState
+from tracks.selectors import changed_since
 
 # 3: the plan's names and logo, and `pool.absent` for a plan without a pool.
 SCHEMA = 3
@@ -296,9 +297,11 @@ def _changes(plan: Plan, previous: Report, rows: list[dict], today: dt.date) -> 
     milestones that became overdue, and tiltag that were not in the previous report. Five
     queries; each list the first ten with its count."""
     since = dt.date.fromisoformat(previous.snapshot["as_of"])
-    changed = sorted(
-        selectors.status_changes(plan=plan, scope=Scope(), since=since),
-        key=lambda i: (i.spor.number, i.order, i.pk),
+    changed = list(
+        changed_since(
+            Initiative.objects.filter(plan=plan).select_related("spor", "current_status"),
+            since=since,
+        ).order_by("spor__number", "order", "pk")
     )
     status_changed = [
         {

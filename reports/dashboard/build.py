@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from investments.selectors import pool_summary
+from omstilling.cache import Family, cached
 from omstilling.models import Plan
 from omstilling.numbers import count_text, kr_text, percent_text
 from omstilling.quarters import Quarter, quarter_range
@@ -40,7 +41,7 @@ def _progress(progress_sum: int | None, counted: int) -> float | None:
     return progress_sum / counted if counted else None
 
 
-def _spor_section(spor_list, changes) -> dict:
+def _spor_section(spor_list, changes, change_counts: dict[int, int]) -> dict:
     changes_by_spor: dict[int, list] = {}
     for initiative in changes:
         initiative.previous_state_label = STATE_LABELS.get(
@@ -53,6 +54,8 @@ def _spor_section(spor_list, changes) -> dict:
         spor.state_counts = {key: getattr(spor, f"n_{key}") for key in keys}
         spor.progress = _progress(spor.progress_sum, spor.n_counted)
         spor.changes = changes_by_spor.get(spor.pk, [])
+        spor.n_changes = change_counts.get(spor.pk, 0)
+        spor.more_changes = spor.n_changes - len(spor.changes)
     bars = [
         BarInput(
             label=_("Spor %(number)s: %(title)s") % {"number": s.number, "title": s.title},
@@ -150,6 +153,8 @@ def _progress_chart(spor_list):
 
 
 def _milestone_section(*, plan: Plan, counts: dict, overdue: list, today: dt.date) -> dict:
+    """The milestones per quarter, and the longest overdue (`overdue`, bounded) beside the
+    count of all overdue ones (`totals["overdue"]`)."""
     first, last = Quarter.of(plan.start_quarter), Quarter.of(plan.end_quarter)
     # Milestones planned outside the plan's period widen the timeline rather than vanish.
     if counts:
@@ -278,7 +283,9 @@ def investment_section(summary: dict, plan: Plan) -> dict:
 
 def _recommendation_section(recommendations: list, scope: Scope) -> dict:
     uncarried = [r for r in recommendations if not r.n_initiatives]
-    shown = [r for r in recommendations if r.carrying or not r.n_initiatives]
+    shown = [r for r in recommendations if r.n_carrying or not r.n_initiatives]
+    for recommendation in recommendations:
+        recommendation.more_carrying = recommendation.n_carrying - len(recommendation.carrying)
     themes: list[dict] = []
     for recommendation in shown:
         if not themes or themes[-1]["theme"].pk != recommendation.theme_id:
@@ -297,11 +304,11 @@ def build_dashboard(*, plan: Plan, scope: Scope, today: dt.date) -> dict:
     """Everything the dashboard shows, for one scope (filters) on one day."""
     since = selectors.changes_since(today=today)
     spor_list = selectors.spor_status(plan=plan, scope=scope)
-    changes = selectors.status_changes(plan=plan, scope=scope, since=since)
+    changes, change_counts = selectors.status_changes(plan=plan, scope=scope, since=since)
     counts = selectors.milestone_quarters(plan=plan, scope=scope, today=today)
     overdue = selectors.overdue_milestones(plan=plan, scope=scope, today=today)
     recommendations = selectors.recommendation_coverage(plan=plan, scope=scope)
-    spor = _spor_section(spor_list, changes)
+    spor = _spor_section(spor_list, changes, change_counts)
     milestones = _milestone_section(plan=plan, counts=counts, overdue=overdue, today=today)
     investments = investment_section(pool_summary(plan=plan), plan)
     in_progress = sum(s.state_counts[WorkState.I_GANG] for s in spor_list)
@@ -312,7 +319,7 @@ def build_dashboard(*, plan: Plan, scope: Scope, today: dt.date) -> dict:
         "progress": _progress(
             sum(s.progress_sum or 0 for s in spor_list), sum(s.n_counted for s in spor_list)
         ),
-        "changes": len(changes),
+        "changes": sum(change_counts.values()),
         "milestones": sum(milestones["totals"].values()),
         "overdue": milestones["totals"]["overdue"],
     }
@@ -329,3 +336,21 @@ def build_dashboard(*, plan: Plan, scope: Scope, today: dt.date) -> dict:
         # Milestones moved to another quarter this quarter (plan-wide), with a link to them.
         "replanned": tracks_selectors.replanned_summary(plan=plan, today=today),
     }
+
+
+# What the dashboard's sections are built from: the plan's content, the pool, the reports
+# issued (changes are counted from the last one) and the core.
+DASHBOARD_FAMILIES = (Family.PLAN, Family.INVESTMENTS, Family.REPORTS, Family.CORE)
+
+
+def cached_dashboard(*, plan: Plan, scope: Scope, today: dt.date) -> dict:
+    """`build_dashboard`, from the cache until a write changes what it is built from."""
+    return cached(
+        name="dashboard",
+        families=DASHBOARD_FAMILIES,
+        build=lambda: build_dashboard(plan=plan, scope=scope, today=today),
+        plan=plan.pk,
+        spor=scope.spor.pk if scope.spor else "",
+        area=scope.area.pk if scope.area else "",
+        today=today.isoformat(),
+    )

@@ -5,13 +5,15 @@ fixed number of queries, however many initiatives, milestones, updates and inves
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, F, Prefetch, Q, Sum, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from omstilling.models import Area, Plan
 from omstilling.quarters import Quarter
 from reports.models import Report, ReportKind, ReportState
-from tracks.models import Initiative, Milestone, Recommendation, Spor, StatusUpdate, WorkState
+from tracks.models import Initiative, Milestone, Recommendation, Spor, WorkState
+from tracks.selectors import changed_since, milestone_list
 
 # The dashboard's "since when" before there is a BFU report to count from.
 CHANGE_WINDOW_DAYS = 90
@@ -95,31 +97,41 @@ def spor_status(*, plan: Plan, scope: Scope) -> list[Spor]:
     )
 
 
-def status_changes(*, plan: Plan, scope: Scope, since: dt.date) -> list[Initiative]:
-    """Initiatives whose status (work state or health) differs from what it was on `since`.
+# Per spor, the dashboard names the newest changes; the rest are a count and a link.
+CHANGES_PER_SPOR = 3
+# The overdue milestones named in the milestone section; the rest are a count and a link.
+OVERDUE_SHOWN = 10
+# The tiltag named under each recommendation; the rest are a count and a link.
+CARRYING_SHOWN = 3
 
-    Compares the current status with the last one recorded before `since` (annotated as
-    `previous_state` / `previous_health`, None if there was none). An initiative that changed
-    and changed back within the window is not listed: the committee sees net changes. One query.
-    """
-    start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
-    before = StatusUpdate.objects.filter(initiative=OuterRef("pk"), created_at__lt=start).order_by(
-        "-version"
+
+def status_changes(
+    *, plan: Plan, scope: Scope, since: dt.date
+) -> tuple[list[Initiative], dict[int, int]]:
+    """The newest `CHANGES_PER_SPOR` net status changes of each spor since `since`
+    (`tracks.selectors.changed_since`), and how many there are per spor (spor pk → count).
+    Two queries, however many changes there are."""
+    changed = changed_since(Initiative.objects.filter(scope.q(), plan=plan), since=since)
+    counts = dict(
+        Initiative.objects.filter(pk__in=changed.values("pk"))
+        .values("spor")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("spor", "n")
     )
-    return list(
-        Initiative.objects.filter(scope.q(), plan=plan, current_status__created_at__gte=start)
-        .annotate(
-            previous_state=Subquery(before.values("state")[:1]),
-            previous_health=Subquery(before.values("health")[:1]),
+    newest = (
+        changed.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("spor"),
+                order_by=[F("current_status__created_at").desc(), F("pk").asc()],
+            )
         )
-        .filter(
-            Q(previous_state__isnull=True)
-            | ~Q(previous_state=F("current_status__state"))
-            | ~Q(previous_health=F("current_status__health"))
-        )
+        .filter(rank__lte=CHANGES_PER_SPOR)
         .select_related("spor", "current_status")
         .order_by("spor__number", "-current_status__created_at", "pk")
     )
+    return list(newest), counts
 
 
 def milestone_quarters(*, plan: Plan, scope: Scope, today: dt.date) -> dict[Quarter, dict]:
@@ -143,35 +155,35 @@ def milestone_quarters(*, plan: Plan, scope: Scope, today: dt.date) -> dict[Quar
     }
 
 
-def overdue_milestones(*, plan: Plan, scope: Scope, today: dt.date) -> list[Milestone]:
-    """Open milestones past their due date, longest overdue first, with initiative and owner.
-
-    One query.
-    """
-    milestones = list(
-        Milestone.objects.overdue(today)
-        .filter(scope.q("initiative__"), initiative__plan=plan)
-        .select_related(
-            "initiative__spor", "initiative__owner", "initiative__owner_body", "institution"
-        )
-        .order_by("planned_quarter", "planned_date", "pk")
+def overdue_milestones(
+    *, plan: Plan, scope: Scope, today: dt.date, limit: int = OVERDUE_SHOWN
+) -> list[Milestone]:
+    """The `limit` open milestones longest past their due date, with initiative and owner, in
+    the order of `tracks.selectors.milestone_list` (which "se alle" opens). One query; the
+    count is `milestone_quarters`'s."""
+    return list(
+        milestone_list(plan=plan, filters={}, today=today)
+        .filter(Milestone.overdue_condition(today))
+        .filter(scope.q("initiative__"))[:limit]
     )
-    return sorted(milestones, key=lambda m: (m.due_date, m.initiative.spor.number, m.pk))
 
 
 def recommendation_coverage(*, plan: Plan, scope: Scope) -> list[Recommendation]:
-    """The §17.4 recommendations with the initiatives in scope that carry them (`carrying`)
-    and how many initiatives carry each in the whole plan (`n_initiatives`). Two queries."""
+    """The §17.4 recommendations with the first `CARRYING_SHOWN` initiatives in scope that
+    carry them (`carrying`), how many in scope carry each (`n_carrying`) and how many in the
+    whole plan (`n_initiatives`). Two queries."""
     carrying = (
         Initiative.objects.filter(scope.q(), plan=plan)
         .select_related("spor", "current_status")
         .order_by("spor__number", "order", "pk")
-    )
+    )[:CARRYING_SHOWN]
+    in_scope = scope.q("initiatives__")
     return list(
         Recommendation.objects.filter(theme__plan=plan)
         .select_related("theme")
         .annotate(
-            n_initiatives=Count("initiatives", filter=Q(initiatives__archived_on__isnull=True))
+            n_initiatives=Count("initiatives", filter=Q(initiatives__archived_on__isnull=True)),
+            n_carrying=Count("initiatives", filter=in_scope),
         )
         .prefetch_related(Prefetch("initiatives", queryset=carrying, to_attr="carrying"))
         .order_by("theme__number", "number")

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from omstilling.cache import Family, cached
 from omstilling.numbers import number_text
 from omstilling.quarters import Quarter, quarter_range
 from reports.charts import (
@@ -735,4 +736,19 @@ def kpi_page(*, today: dt.date) -> KpiPage:
     return KpiPage(
         headlines=special_headlines + referral_headlines,
         sections=[*special_sections, *referral_sections, _forloeb_section()],
+    )
+
+
+# What the KPI page is built from: the outcome figures and targets, and the institutions' names.
+KPI_FAMILIES = (Family.OUTCOMES, Family.CORE)
+
+
+def cached_kpi_page(*, today: dt.date) -> KpiPage:
+    """`kpi_page`, from the cache until an outcome figure, a target or an institution changes
+    (omstilling.cache): the page and its suppression are computed once, not per request."""
+    return cached(
+        name="kpi-page",
+        families=KPI_FAMILIES,
+        build=lambda: kpi_page(today=today),
+        today=today.isoformat(),
     )

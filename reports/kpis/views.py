@@ -11,7 +11,7 @@ from omstilling.exports import table_response
 from omstilling.models import Role
 from reports.disclosure import LEGEND
 from reports.kpis.exports import export_headers, kpi_export_rows
-from reports.kpis.page import kpi_page
+from reports.kpis.page import cached_kpi_page
 
 
 @reader_required
@@ -22,7 +22,7 @@ def kpi_overview(request: HttpRequest) -> HttpResponse:
         request,
         "reports/kpis.html",
         {
-            "page": kpi_page(today=timezone.localdate()),
+            "page": cached_kpi_page(today=timezone.localdate()),
             "legend": LEGEND,
             "can_set_targets": role == Role.CHEFGRUPPE,
             "can_import_counts": role in (Role.CHEFGRUPPE, Role.VISITATION),
@@ -39,5 +39,5 @@ def kpi_export(request: HttpRequest, fmt: str) -> HttpResponse:
         basename="noegletal",
         sheet_title=_("Nøgletal"),
         headers=export_headers(),
-        rows=kpi_export_rows(kpi_page(today=timezone.localdate())),
+        rows=kpi_export_rows(cached_kpi_page(today=timezone.localdate())),
     )

@@ -186,6 +186,17 @@ PAGES = [
     Page("milepæl: flyt", "tracks:milestone_replan", _pk("owned_milestone")),
     Page("milepæl: aflys", "tracks:milestone_cancel", _pk("owned_milestone")),
     Page("milepæle: flyttede", "tracks:replanned_list"),
+    Page("milepæle: liste", "tracks:milestone_list"),
+    Page(
+        "milepæle: forsinkede (se alle)",
+        "tracks:milestone_list",
+        query=lambda ids: "state=forsinket",
+    ),
+    Page(
+        "tiltag: kræver opmærksomhed",
+        "tracks:initiative_list",
+        query=lambda ids: "attention=uden_opdatering",
+    ),
     Page("milepæl: markér som nået", "tracks:milestone_complete", _pk("milestone")),
     Page("overblik (dashboard)", "reports:dashboard"),
     Page(

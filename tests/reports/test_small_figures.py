@@ -337,7 +337,12 @@ def test_no_figure_resting_on_fewer_than_5_reaches_bfu(client, bfu, plan, small_
     assert not _numbers(_text(html)) & set(DAYS)
 
     dashboard = parse_html(_page(client, reverse("reports:dashboard")))
-    headlines = [_text(p) for p in _elements(dashboard, "p", "h2")]
+    # The first screen's KPI table (reports/verdict.py): each figure in its "numeric" cell.
+    headlines = [
+        _text(td)
+        for table in _elements(dashboard, "table", "kpi-verdicts")
+        for td in _elements(table, "td", "numeric")
+    ]
     assert headlines == [h.cell.text for h in page.headlines] and len(headlines) == 3
     assert SMALL_TEXT in [_figure(text, "overblik") for text in headlines]
 

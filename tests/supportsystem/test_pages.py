@@ -245,9 +245,10 @@ def test_a_case_number_finds_the_childs_forloeb_without_appearing_in_the_url(
 
 # The forløb list:
 #   1. session  2. user  3. the user's institutions (filters, create button)  4. stages
-#   5. the forløb with institution and stage  6. access-log insert  7. open forløb per stage
-#   8. plan for the page header  9. the unread notifications in the header
-LIST_QUERIES = 9
+#   5. the count  6. the page's forløb (50 to a page) with institution and stage  7. access-log
+#   insert  8. open forløb per stage  9. plan for the page header  10. the unread notifications
+#   in the header
+LIST_QUERIES = 10
 
 
 def test_the_list_reads_in_a_bounded_number_of_queries(

@@ -34,7 +34,7 @@ def _status(initiative, by, *, state="i_gang", health="groen", progress=50, narr
 
 
 def _titles(response) -> list[str]:
-    return [i.title for i in response.context["initiatives"]]
+    return [i.title for i in response.context["page"]]
 
 
 def _section(html: str, spor_number: int) -> str:
@@ -207,7 +207,7 @@ def test_it_reports_a_bad_filter_value_and_keeps_the_other_filters(client, chef,
 
     assert response.status_code == 200
     assert response.context["form"].errors["quarter"]
-    shown = {initiative.title for initiative in response.context["initiatives"]}
+    shown = {initiative.title for initiative in response.context["page"]}
     assert shown == {"Inklusionsvejledere"}
 
 
@@ -295,15 +295,15 @@ OVERVIEW_QUERIES = 13
 #   17–19. each list's count, when the list is full
 OVERVIEW_CHEF_QUERIES = OVERVIEW_QUERIES + 6
 
-# The initiative list page:
-#   1. session  2. user  3. plan  4. initiatives with current status, owner, body, area…
-#   5. plan for the page header  6–8. choices of the spor, owner and area filters
-#   9. the unread notifications in the header
-LIST_QUERIES = 9
+# The initiative list page (50 to a page):
+#   1. session  2. user  3. plan  4. the count  5. the page's initiatives with current status,
+#   owner, body, area…  6. plan for the page header  7–10. choices of the spor, owner, area and
+#   recommendation filters  11. the unread notifications in the header
+LIST_QUERIES = 11
 
 # The list filtered by spor and owner adds the lookups that validate them:
-#   10. spor  11. owner
-LIST_FILTERED_QUERIES = 11
+#   12. spor  13. owner
+LIST_FILTERED_QUERIES = 13
 
 
 def test_it_reads_the_overview_in_a_fixed_number_of_queries(
@@ -315,7 +315,7 @@ def test_it_reads_the_overview_in_a_fixed_number_of_queries(
 
     with django_assert_max_num_queries(OVERVIEW_CHEF_QUERIES):
         small = client.get(url)
-    _grow_plan(plan, chef)
+    _grow_plan(plan, chef, n=45)
     with django_assert_max_num_queries(OVERVIEW_CHEF_QUERIES):
         large = client.get(url)
     client.force_login(owner)
@@ -323,7 +323,12 @@ def test_it_reads_the_overview_in_a_fixed_number_of_queries(
         client.get(url)
 
     assert len(small.context["spor_list"]) == 1
-    assert sum(len(s.initiatives.all()) for s in large.context["spor_list"]) == 31
+    assert sum(s.n_initiatives for s in large.context["spor_list"]) == 46
+    # Ten named per spor, the rest behind "Se alle".
+    assert [len(s.shown) for s in large.context["spor_list"]] == [1, 10, 10, 10]
+    html = large.content.decode()
+    assert html.count("Se alle 15 tiltag i spor") == 3
+    assert f"?spor={large.context['spor_list'][1].pk}" in html
 
 
 def test_it_reads_the_list_in_a_fixed_number_of_queries(
@@ -343,20 +348,21 @@ def test_it_reads_the_list_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(LIST_FILTERED_QUERIES):
         client.get(url, {"spor": spor.pk, "owner": chef.pk}, HTTP_HX_REQUEST="true")
 
-    assert len(small.context["initiatives"]) == 1
-    assert len(large.context["initiatives"]) == 31
-    assert len(filtered.context["initiatives"]) == 15
+    assert small.context["page"].paginator.count == 1
+    assert large.context["page"].paginator.count == 31
+    assert filtered.context["page"].paginator.count == 15
 
 
 # The detail page, for the chef (who may edit everything):
 #   1. session  2. user  3. initiative with spor, theme, area, owner, body, current status+author
-#   4. milestones  5. status history  6. recommendations  7. plan for the page header
-# A leader or a non-owner also has their governance bodies (8) and institutions (9) looked up,
-# and the current plan's pk (10: an earlier plan is edited by nobody): once per request, not
-# once per milestone. 11. the unread notifications in the header  12. whether the user follows
-# the tiltag ("Følg tiltag"; not for BFU, who follows nothing)  13. the milestones' re-plans
+#   4. milestones  5–6. the status history's count and newest ten  7. recommendations
+#   8. plan for the page header
+# A leader or a non-owner also has their governance bodies (9) and institutions (10) looked up,
+# and the current plan's pk (11: an earlier plan is edited by nobody): once per request, not
+# once per milestone. 12. the unread notifications in the header  13. whether the user follows
+# the tiltag ("Følg tiltag"; not for BFU, who follows nothing)  14. the milestones' re-plans
 # ("flyttet fra … til …").
-DETAIL_QUERIES = 13
+DETAIL_QUERIES = 14
 
 
 @pytest.mark.parametrize("viewer", ["chef", "owner", "other_owner", "leader", "bfu"])
@@ -392,6 +398,7 @@ def test_it_reads_the_detail_page_in_a_fixed_number_of_queries(
         large = client.get(url)
 
     assert len(small.context["milestones"]) == 1
-    assert len(large.context["history"]) == 31
+    assert len(large.context["history"]) == 10  # the newest; older ones on demand
+    assert large.context["history"].paginator.count == 31
     assert len(large.context["milestones"]) == 61
     assert len(large.context["recommendations"]) == 30

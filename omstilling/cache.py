@@ -1,0 +1,153 @@
+"""Aggregates that are expensive to compute and change rarely (the KPIs with their suppression,
+the dashboard's roll-ups, the verdict), kept in Django's cache until a write changes what they
+are built from.
+
+The data is divided into *families* (`Family`). Each family has a generation number in the
+cache, and a cached value's key holds the generation of every family it is built from, so a
+write that bumps a family makes every value built from it unreachable at once: nothing is
+listed or deleted, the stale entries simply expire.
+
+Writes bump their family through Django's model signals (`post_save`, `post_delete`,
+`m2m_changed`) for every model of the family's apps, connected once in `connect_signals`, so
+a new service or admin page cannot forget it. Bulk writes send no signal (`bulk_create`,
+`QuerySet.update`): the code that makes them calls `bump` itself (the seeders, the counts
+import). A bump is made at once and again when the transaction commits, so a reader that
+computed the old figures while the write was still uncommitted cannot keep them in the cache
+under the new generation.
+
+A generation that is missing from the cache (evicted, or the cache cleared) starts again from
+the clock in nanoseconds, never from a number an older entry could still carry.
+
+The generations live in Django's cache, so every process that serves pages must share it:
+Redis (`REDIS_URL`), as in production. The local-memory default is one process's own, right
+for `manage.py runserver` but not for several gunicorn workers, where a write in one worker
+would not reach the values another worker keeps until they expire (`TIMEOUT`).
+"""
+
+import time
+from collections.abc import Callable, Iterable
+from enum import StrEnum
+from typing import TypeVar
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.translation import get_language
+
+T = TypeVar("T")
+
+# A safety net only: the generations make an entry stale, the timeout frees its memory.
+TIMEOUT = 60 * 60
+
+
+class Family(StrEnum):
+    CORE = "core"  # the plan itself, areas, institutions, bodies, users' names
+    PLAN = "plan"  # spor, tiltag, milestones and their events, status updates, recommendations
+    INVESTMENTS = "investments"  # udviklingsskoler, investments, decisions, spending
+    OUTCOMES = "outcomes"  # counts, referrals, før-henvisninger, decisions, forløb, KPI targets
+    REPORTS = "reports"  # reports issued (the dashboard counts changes since the last one)
+
+
+# Which family a write to a model belongs to: by app, and for the core by model (the core's
+# access log and sessions change on every request and feed no aggregate).
+APP_FAMILIES = {
+    "tracks": Family.PLAN,
+    "investments": Family.INVESTMENTS,
+    "visitation": Family.OUTCOMES,
+    "supportsystem": Family.OUTCOMES,
+    "reports": Family.REPORTS,
+}
+CORE_MODELS = {"plan", "area", "institution", "governancebody", "user"}
+# A user's log-in stamps these; no aggregate shows them.
+_IGNORED_USER_FIELDS = {"last_login"}
+
+
+def _key(family: str) -> str:
+    return f"generation:{family}"
+
+
+def generations(families: Iterable[str]) -> dict[str, int]:
+    """The current generation of each family (one cache round trip, two for a missing one)."""
+    keys = {_key(f): f for f in families}
+    found = cache.get_many(list(keys))
+    for key in keys.keys() - found.keys():
+        cache.add(key, time.time_ns(), timeout=None)
+        found[key] = cache.get(key)
+    return {keys[key]: value for key, value in found.items()}
+
+
+def _bump_now(family: str) -> None:
+    try:
+        cache.incr(_key(family))
+    except ValueError:  # missing: start afresh from the clock
+        cache.set(_key(family), time.time_ns(), timeout=None)
+
+
+def bump(*families: str) -> None:
+    """Make every cached value built from `families` stale: at once, and again on commit."""
+    for family in families:
+        _bump_now(family)
+        if transaction.get_connection().in_atomic_block:
+            transaction.on_commit(lambda family=family: _bump_now(family), robust=True)
+
+
+def bump_all() -> None:
+    """For bulk loads (seeders, imports): every cached aggregate is stale."""
+    bump(*Family)
+
+
+def cached(*, name: str, families: Iterable[str], build: Callable[[], T], **parts) -> T:
+    """`build()`, from the cache when nothing in `families` was written since it was stored.
+
+    `parts` are what else the value depends on (the plan, the filters, the day); the language
+    is always part of the key, for the values hold translated text."""
+    current = generations(families)
+    described = ",".join(f"{k}={v}" for k, v in sorted(parts.items()))
+    stamps = ",".join(f"{f}{current[f]}" for f in sorted(current))
+    key = f"aggregate:{name}:{get_language()}:{described}:{stamps}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout=TIMEOUT)
+    return value
+
+
+def family_of(model) -> str | None:
+    meta = model._meta
+    if meta.app_label == "omstilling":
+        return Family.CORE if meta.model_name in CORE_MODELS else None
+    return APP_FAMILIES.get(meta.app_label)
+
+
+def _on_save(sender, update_fields=None, **kwargs) -> None:
+    family = family_of(sender)
+    if family is None:
+        return
+    if family == Family.CORE and update_fields and set(update_fields) <= _IGNORED_USER_FIELDS:
+        return
+    bump(family)
+
+
+def _on_delete(sender, **kwargs) -> None:
+    if (family := family_of(sender)) is not None:
+        bump(family)
+
+
+def _on_m2m(sender, action: str, **kwargs) -> None:
+    if action.startswith("post_") and (family := family_of(sender)) is not None:
+        bump(family)
+
+
+def connect_signals() -> None:
+    """Called once from the core's AppConfig.ready: a receiver for each model of a family only,
+    so that deletes of other models stay fast deletes (a receiver for every model would make
+    Django load each row before deleting it)."""
+    for model in apps.get_models(include_auto_created=True):
+        if family_of(model) is None:
+            continue
+        uid = f"omstilling.cache.{model._meta.label_lower}"
+        post_save.connect(_on_save, sender=model, dispatch_uid=f"{uid}.save")
+        post_delete.connect(_on_delete, sender=model, dispatch_uid=f"{uid}.delete")
+        # Auto-created through models (tiltag ↔ anbefalinger) change through m2m_changed.
+        m2m_changed.connect(_on_m2m, sender=model, dispatch_uid=f"{uid}.m2m")

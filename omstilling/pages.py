@@ -1,0 +1,30 @@
+"""Long lists in pages of 50: one paginator for every list that grows with the data, so that a
+page renders a bounded number of rows whatever the data size. The page number lives in the
+query string beside the list's filters (`?spor=2&side=3`), so a page can be linked and the
+filters are kept from page to page (`templates/includes/pagination.html`)."""
+
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest
+
+PER_PAGE = 50
+PAGE_PARAM = "side"
+# The page numbers shown around the current one; the first and last are always shown.
+WINDOW = 2
+
+
+def paginate(request: HttpRequest, items, *, per_page: int = PER_PAGE) -> Page:
+    """The page of `items` the query string asks for; a page number out of range or not a
+    number gives the nearest page (`get_page`), never an error. Two queries for a queryset:
+    the count and the page's rows."""
+    return Paginator(items, per_page).get_page(request.GET.get(PAGE_PARAM))
+
+
+def page_numbers(current: int, last: int) -> list[int | None]:
+    """The numbers to link, with None where pages are left out: 1 … 4 5 [6] 7 8 … 20."""
+    shown = sorted({1, last, *range(max(1, current - WINDOW), min(last, current + WINDOW) + 1)})
+    numbers: list[int | None] = []
+    for n in shown:
+        if numbers and n - numbers[-1] > 1:
+            numbers.append(None)
+        numbers.append(n)
+    return numbers

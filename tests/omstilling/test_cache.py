@@ -1,0 +1,97 @@
+"""The cached aggregates (omstilling/cache.py): built once, and stale as soon as a write changes
+what they are built from (that each family's write is visible on the very next request is
+tested with the pages, in tests/reports/test_cache_invalidation.py)."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import translation
+
+from omstilling.cache import Family, bump, cached, generations
+from reports.models import Report, ReportKind
+
+pytestmark = pytest.mark.django_db
+
+
+def _counter():
+    calls = []
+
+    def build():
+        calls.append(1)
+        return len(calls)
+
+    return build
+
+
+# --- the module ----------------------------------------------------------------------------
+
+
+def test_it_builds_a_value_once_until_a_family_it_depends_on_is_written():
+    build = _counter()
+
+    def value():
+        return cached(name="t", families=[Family.PLAN, Family.CORE], build=build)
+
+    assert (value(), value()) == (1, 1)
+    bump(Family.INVESTMENTS)  # not one it depends on
+    assert value() == 1
+    bump(Family.PLAN)
+    assert value() == 2
+    bump(Family.CORE)
+    assert value() == 3
+
+
+def test_the_parts_and_the_language_are_part_of_the_key():
+    build = _counter()
+
+    assert cached(name="t", families=[Family.PLAN], build=build, plan=1) == 1
+    assert cached(name="t", families=[Family.PLAN], build=build, plan=2) == 2
+    with translation.override("en"):
+        assert cached(name="t", families=[Family.PLAN], build=build, plan=1) == 3
+    assert cached(name="t", families=[Family.PLAN], build=build, plan=1) == 1
+
+
+def test_a_lost_generation_starts_afresh_and_never_meets_an_old_entry():
+    build = _counter()
+    cached(name="t", families=[Family.PLAN], build=build)
+    before = generations([Family.PLAN])[Family.PLAN]
+
+    cache.delete(f"generation:{Family.PLAN}")
+
+    assert generations([Family.PLAN])[Family.PLAN] > before
+    assert cached(name="t", families=[Family.PLAN], build=build) == 2
+
+
+def test_a_write_in_a_transaction_bumps_at_once_and_again_on_commit(
+    django_capture_on_commit_callbacks,
+):
+    before = generations([Family.PLAN])[Family.PLAN]
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        bump(Family.PLAN)
+        assert generations([Family.PLAN])[Family.PLAN] == before + 1
+
+    assert generations([Family.PLAN])[Family.PLAN] == before + 2
+
+
+def test_an_issued_report_bumps_the_reports_family(plan):
+    before = generations([Family.REPORTS])[Family.REPORTS]
+
+    Report.objects.create(
+        kind=ReportKind.MAANEDSRAPPORT,
+        period="2026-11",
+        period_label="november 2026",
+        period_start=dt.date(2026, 11, 1),
+    )
+
+    assert generations([Family.REPORTS])[Family.REPORTS] > before
+
+
+def test_a_log_in_does_not_make_the_aggregates_stale(client, bfu):
+    before = generations([Family.CORE])[Family.CORE]
+
+    client.force_login(bfu)
+
+    assert generations([Family.CORE])[Family.CORE] == before
