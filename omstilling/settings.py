@@ -40,6 +40,7 @@ ACCESSIBILITY_STATEMENT_URL = env_str("ACCESSIBILITY_STATEMENT_URL", "")
 
 INSTALLED_APPS = [
     "omstilling",
+    "notifications",
     "tracks",
     "investments",
     "supportsystem",
@@ -94,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "omstilling.context_processors.portal",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -339,6 +341,11 @@ CELERY_BEAT_SCHEDULE = {
     "milestone-reminders": {
         "task": "reports.tasks.send_reminders",
         "schedule": crontab(hour=6, minute=30, day_of_week="mon-fri"),
+    },
+    # Notifications (notifications/tasks.py): the daily digest for those who chose one.
+    "notification-digests": {
+        "task": "notifications.tasks.send_notification_digests",
+        "schedule": crontab(hour=7, minute=0),
     },
     # Reports left "i kø" or "udarbejdes" longer than REPORT_STALE_AFTER are marked failed.
     "fail-stale-reports": {

@@ -29,6 +29,7 @@ urlpatterns = [
     path("stoettesystem/", include("supportsystem.urls")),
     path("visitation/", include("visitation.urls")),
     path("noegletal/", include("reports.kpis.urls")),
+    path("notifikationer/", include("notifications.urls")),
     path("", include("reports.archive.urls")),  # /rapporter/, /mine-paamindelser/
     path("admin/", admin.site.urls),
 ]

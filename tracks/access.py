@@ -43,6 +43,12 @@ def can_edit_initiative(user: User, initiative: Initiative) -> bool:
     )
 
 
+def can_follow_initiative(user: User, initiative: Initiative) -> bool:
+    """Every role that reads plan content follows tiltag ("Følg tiltag"), except BFU, which
+    never writes anything in the portal."""
+    return bool(user.is_authenticated and user.is_active and user.role and user.role != Role.BFU)
+
+
 def can_complete_milestone(user: User, milestone: Milestone) -> bool:
     """Editors of the initiative, and leaders of the institution a local milestone belongs to."""
     if can_edit_initiative(user, milestone.initiative):

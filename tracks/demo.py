@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from notifications.services import follow
 from omstilling.demo import register_demo_seeder
 from omstilling.models import Institution, Plan, User
 from omstilling.quarters import Quarter
@@ -50,6 +51,12 @@ def seed_plan_demo(
         first = next((i for i in initiatives if i.spor.number == number), None)
         if first:
             Initiative.objects.filter(pk=first.pk).update(owner=users["initiativejer"])
+
+    # Some follow the first tiltag ("Følg tiltag"): its status updates below notify them.
+    for role in ("initiativejer", "leder", "stoettesystem", "visitation"):
+        if role in users:
+            for initiative in initiatives[:2]:
+                follow(user=users[role], target=initiative)
 
     for index, initiative in enumerate(initiatives):
         state, health, progress, narrative = _PATTERN[index % len(_PATTERN)]

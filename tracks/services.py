@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from notifications.services import notify_followers
 from omstilling.bounds import check_date, plan_date_window
 from omstilling.models import Plan, User
 from tracks.models import Health, Initiative, Milestone, MilestoneEvent, StatusUpdate
@@ -76,7 +77,23 @@ def initiative_update_status(
     Initiative.objects.filter(pk=locked.pk).update(version=F("version") + 1, current_status=update)
     initiative.version = locked.version + 1
     initiative.current_status = update
+    _notify_status_published(update)
     return update
+
+
+def _notify_status_published(update: StatusUpdate) -> None:
+    """The followers of the tiltag learn of a status update once it is published."""
+    notify_followers(
+        target=update.initiative,
+        actor=update.author,
+        event_key=f"status-published:{update.pk}",
+        text=_("Ny status: %(state)s, %(health)s, %(progress)s %%.")
+        % {
+            "state": update.get_state_display(),
+            "health": update.get_health_display(),
+            "progress": update.progress,
+        },
+    )
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ urlpatterns = [
     ),
     path("tiltag/<int:pk>/", views.initiative_detail, name="initiative_detail"),
     path("tiltag/<int:pk>/status/", views.initiative_status, name="initiative_status"),
+    path("tiltag/<int:pk>/foelg/", views.initiative_follow, name="initiative_follow"),
     path("milepaele/mine/", views.my_milestones, name="my_milestones"),
     path("milepaele/<int:pk>/afslut/", views.milestone_complete_view, name="milestone_complete"),
     path("milepaele/<int:pk>/fortryd/", views.milestone_undo_view, name="milestone_undo"),

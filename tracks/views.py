@@ -3,15 +3,18 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from omstilling.access import reader_required, viewed_plan_or_404, writer_required
+from notifications.services import follow, is_following, unfollow
+from omstilling.access import RefusedForbidden, reader_required, viewed_plan_or_404, writer_required
 from tracks import selectors
 from tracks.access import (
     can_complete_milestone,
     can_edit_initiative,
+    can_follow_initiative,
     current_plan_pk,
     get_initiative_for_user,
     get_milestone_for_user,
@@ -68,10 +71,19 @@ def initiative_export(request: HttpRequest, fmt: str) -> HttpResponse:
     return initiatives_export(initiatives=initiatives, fmt=fmt)
 
 
+def _follow_context(request: HttpRequest, initiative) -> dict:
+    can_follow = can_follow_initiative(request.user, initiative)
+    return {
+        "can_follow": can_follow,
+        "following": can_follow and is_following(user=request.user, target=initiative),
+    }
+
+
 def _detail_context(request: HttpRequest, initiative) -> dict:
     context = {
         "initiative": initiative,
         "can_edit": can_edit_initiative(request.user, initiative),
+        **_follow_context(request, initiative),
         **selectors.initiative_detail(initiative=initiative),
     }
     for milestone in context["milestones"]:
@@ -164,6 +176,35 @@ def initiative_status(request: HttpRequest, pk: int) -> HttpResponse:
         {"initiative": initiative, "form": form, "conflict": conflict},
         status=status,
     )
+
+
+@writer_required
+@require_POST
+def initiative_follow(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Følg tiltag" / "Følg ikke længere": status updates of a followed tiltag are notified."""
+    initiative = get_initiative_for_user(request.user, pk)
+    if not can_follow_initiative(request.user, initiative):
+        raise RefusedForbidden(model=initiative._meta.label, object_id=pk)
+    if request.POST.get("follow") == "1":
+        follow(user=request.user, target=initiative)
+        message = _("Du følger nu tiltaget og får besked, når det ændres.")
+    else:
+        unfollow(user=request.user, target=initiative)
+        message = _("Du følger ikke længere tiltaget.")
+    if request.htmx:
+        response = render(
+            request,
+            "tracks/initiative_detail.html#follow",
+            {
+                "initiative": initiative,
+                **_follow_context(request, initiative),
+                "follow_message": message,
+            },
+        )
+        patch_vary_headers(response, ("HX-Request",))
+        return response
+    messages.success(request, message)
+    return redirect("tracks:initiative_detail", pk=initiative.pk)
 
 
 @reader_required

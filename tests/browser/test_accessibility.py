@@ -232,8 +232,14 @@ def test_page_is_accessible_for_every_role(
 # A BFU member reads and never writes: no control on any page that would change something.
 # (Log af and the language choice in the header and footer change no data; the only thing a
 # BFU member may change is its own: its password, and which plan it reads — the plan chooser
-# keeps that choice in the session and changes no data.)
-BFU_OWN_ACCOUNT = {"password_change", "plan_list"}
+# keeps that choice in the session and changes no data — and its own notifications: marking
+# them read and choosing how they are e-mailed.)
+BFU_OWN_ACCOUNT = {
+    "password_change",
+    "plan_list",
+    "notifications:list",
+    "notifications:preferences",
+}
 _EDIT_CONTROLS_JS = """
 () => Array.from(document.querySelectorAll(
   "main form[method=post i], main [hx-post], main [hx-put], main [hx-patch], main [hx-delete]"

@@ -319,9 +319,10 @@ def test_the_pool_page_runs_a_bounded_number_of_queries(
 ):
     # 1 session, 2 user, 3 the plan, pool summary: 4 schools with their sums, 5 their daycares,
     # 6 approved total, 7 spent total; investment overview: 8 investments with their sums and
-    # dates, 9 their initiatives; 10 the menu's plan. Whatever the number of rows.
+    # dates, 9 their initiatives; 10 the menu's plan; 11 the unread notifications in the
+    # header. Whatever the number of rows.
     client.force_login(bfu)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         assert client.get(reverse("investments:pool")).status_code == 200
 
     for school in [dev_school, other_dev_school] + [
@@ -335,7 +336,7 @@ def test_the_pool_page_runs_a_bounded_number_of_queries(
             SpendingFactory(investment=investment, amount=Decimal("1.00"))
     assert Investment.objects.count() >= 10 * 6
 
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("investments:pool"))
     assert response.status_code == 200
     assert len(response.context["investments"]) == Investment.objects.count()
@@ -349,8 +350,9 @@ def test_the_investment_page_runs_a_bounded_number_of_queries(
     client.force_login(chef)
 
     # session, user, the investment, its decisions, its spending, its initiatives, menu's plan,
-    # the current plan's pk (only the current plan's investments are written to)
-    with django_assert_max_num_queries(8):
+    # the current plan's pk (only the current plan's investments are written to), the unread
+    # notifications in the header
+    with django_assert_max_num_queries(9):
         assert (
             client.get(reverse("investments:investment_detail", args=[investment.pk])).status_code
             == 200

@@ -485,9 +485,10 @@ def test_changes_are_counted_from_90_days_back_until_there_is_a_report():
 #   school, targets, frozen months, live referrals, før-henvisninger and school starts, open
 #   forløb, stages, median days, and the KPI plan lookups
 #   29. the date of the last quarterly report to BFU (reports.dashboard.selectors.changes_since)
-DASHBOARD_QUERIES = 29
-# A filter adds the lookups that validate it: 30. spor  31. area
-DASHBOARD_FILTERED_QUERIES = 31
+#   30. the unread notifications in the header (notifications.context_processors)
+DASHBOARD_QUERIES = 30
+# A filter adds the lookups that validate it: 31. spor  32. area
+DASHBOARD_FILTERED_QUERIES = 32
 
 
 def _grow_tenfold(plan, by):

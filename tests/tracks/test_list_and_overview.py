@@ -285,16 +285,18 @@ def _grow_plan(plan, by, n=30):
 #   1. session  2. user  3. plan (selectors.current_plan)
 #   4. spor with progress aggregates  5. their initiatives with current status, owner, area…
 #   6. spor lead areas  7. plan for the page header (context processor)
-OVERVIEW_QUERIES = 7
+#   8. the unread notifications in the header (notifications.context_processors)
+OVERVIEW_QUERIES = 8
 
 # The initiative list page:
 #   1. session  2. user  3. plan  4. initiatives with current status, owner, body, area…
 #   5. plan for the page header  6–8. choices of the spor, owner and area filters
-LIST_QUERIES = 8
+#   9. the unread notifications in the header
+LIST_QUERIES = 9
 
 # The list filtered by spor and owner adds the lookups that validate them:
-#   9. spor  10. owner
-LIST_FILTERED_QUERIES = 10
+#   10. spor  11. owner
+LIST_FILTERED_QUERIES = 11
 
 
 def test_it_reads_the_overview_in_a_fixed_number_of_queries(
@@ -341,8 +343,9 @@ def test_it_reads_the_list_in_a_fixed_number_of_queries(
 #   4. milestones  5. status history  6. recommendations  7. plan for the page header
 # A leader or a non-owner also has their governance bodies (8) and institutions (9) looked up,
 # and the current plan's pk (10: an earlier plan is edited by nobody): once per request, not
-# once per milestone.
-DETAIL_QUERIES = 10
+# once per milestone. 11. the unread notifications in the header  12. whether the user follows
+# the tiltag ("Følg tiltag"; not for BFU, who follows nothing).
+DETAIL_QUERIES = 12
 
 
 @pytest.mark.parametrize("viewer", ["chef", "owner", "other_owner", "leader", "bfu"])
