@@ -6,7 +6,7 @@ from notifications.services import follow
 from omstilling.demo import register_demo_seeder
 from omstilling.models import Institution, Plan, User
 from omstilling.quarters import Quarter
-from tracks.models import Health, Initiative, Milestone, WorkState
+from tracks.models import Health, Initiative, Milestone, PlanWorkflow, WorkState
 from tracks.services import initiative_update_status, milestone_complete, milestone_create
 
 # A fixed pattern, so every run gives the same portal: (state, health, progress, narrative)
@@ -71,6 +71,23 @@ def seed_plan_demo(
             narrative=narrative,
             next_steps="Drøftes på næste møde i arbejdsgruppen.",
             expected_version=initiative.version,
+        )
+
+    # The demo runs the work cycle with approval: the owner's update of their first tiltag
+    # waits for chefgruppen ("Godkendelser"); BFU does not see it.
+    PlanWorkflow.objects.update_or_create(plan=plan, defaults={"approval": True})
+    owned = Initiative.objects.filter(plan=plan, owner=users["initiativejer"]).order_by("pk")
+    if owned:
+        draft_of = owned[0]
+        initiative_update_status(
+            initiative=draft_of,
+            by=users["initiativejer"],
+            state=WorkState.I_GANG,
+            health=Health.GUL,
+            progress=30,
+            narrative="Rekrutteringen til arbejdsgruppen er forsinket; ny plan i næste måned.",
+            next_steps="Arbejdsgruppen mødes igen.",
+            expected_version=draft_of.version,
         )
 
     # Plan-wide milestones due in the past: most are done (some late), a few are overdue.

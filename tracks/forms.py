@@ -12,7 +12,7 @@ from omstilling.fields import (
 from omstilling.forms import HiddenFieldsMixin
 from omstilling.models import Area, User
 from omstilling.quarters import Quarter, quarter_range
-from tracks.models import Health, Spor, WorkState
+from tracks.models import Health, Spor, StatusReview, WorkState
 
 _PROGRESS_RANGE = _("Fremdriften skal være et tal mellem 0 og 100 %%.")
 
@@ -131,3 +131,19 @@ class InitiativeFilterForm(forms.Form):
     def clean_quarter(self) -> Quarter | None:
         value = self.cleaned_data.get("quarter")
         return Quarter.parse(value) if value else None
+
+
+class StatusReviewForm(forms.Form):
+    """Chefgruppen's decision on a draft. The rules (a comment when sent back) live in the
+    service; the two buttons of the form send `decision`."""
+
+    decision = forms.ChoiceField(label=_("Afgørelse"), choices=StatusReview.Decision.choices)
+    comment = FreeTextField(
+        label=_("Kommentar"),
+        required=False,
+        max_length=NOTE_LENGTH,
+        multiline=True,
+        rows=2,
+        required_when=_("skal udfyldes, når opdateringen sendes tilbage"),
+        help_text=_("Sendes til forfatteren og gemmes i historikken."),
+    )

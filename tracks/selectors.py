@@ -8,6 +8,7 @@ from django.utils.translation import gettext_noop
 
 from omstilling.models import Plan, Role, User
 from omstilling.quarters import Quarter
+from tracks.access import can_see_drafts
 from tracks.models import Initiative, Milestone, Recommendation, Spor, StatusUpdate, WorkState
 
 # Shown on screen next to every spor's progress, so the roll-up is never a mystery (the Danish
@@ -16,6 +17,37 @@ PROGRESS_RULE = gettext_noop(
     "Sporets fremdrift er gennemsnittet af fremdriften i sporets tiltag, der har fået en "
     "statusopdatering. Opgivne tiltag og tiltag uden status tælles ikke med."
 )
+
+
+def published_statuses() -> QuerySet[StatusUpdate]:
+    """The status updates everyone may see: those that need no approval and the approved ones.
+    The one home of "published": BFU's pages, the dashboard, exports and reports read status
+    history through this (or through `Initiative.current_status`, which only ever points to a
+    published update)."""
+    return StatusUpdate.objects.published()
+
+
+def visible_statuses(*, user: User, initiative: Initiative) -> QuerySet[StatusUpdate]:
+    """An initiative's status history as `user` may see it: with the drafts and sent-back
+    updates for those who may see drafts, otherwise only the published ones."""
+    updates = initiative.status_updates.all()
+    if not can_see_drafts(user, initiative):
+        updates = updates.filter(StatusUpdate.published_condition())
+    return updates.select_related("author", "review__by").order_by("-version")
+
+
+def latest_status(*, initiative: Initiative) -> StatusUpdate | None:
+    """The newest update, a draft too: for those who edit the initiative (the status form)."""
+    return initiative.status_updates.select_related("author").order_by("-version").first()
+
+
+def pending_drafts(*, plan: Plan) -> QuerySet[StatusUpdate]:
+    """Chefgruppen's approval queue: drafts of the plan not yet approved or sent back."""
+    return (
+        StatusUpdate.objects.filter(initiative__plan=plan, needs_approval=True, review__isnull=True)
+        .select_related("initiative__spor", "author")
+        .order_by("created_at", "pk")
+    )
 
 
 def initiatives_with_status() -> QuerySet[Initiative]:
@@ -76,22 +108,22 @@ def initiative_list(*, plan: Plan, filters: dict) -> QuerySet[Initiative]:
     return qs.order_by("spor__number", "order", "pk")
 
 
-def initiative_detail(*, initiative: Initiative) -> dict:
+def initiative_detail(*, initiative: Initiative, user: User) -> dict:
     """Milestones, status history and recommendations of one initiative (three queries)."""
     milestones = list(
         initiative.milestones.select_related("institution", "completed_by").order_by(
             "planned_quarter", "planned_date", "order", "pk"
         )
     )
-    history = list(initiative.status_updates.select_related("author").order_by("-version"))
+    history = list(visible_statuses(user=user, initiative=initiative))
     recommendations = list(
         Recommendation.objects.filter(initiatives=initiative).select_related("theme")
     )
     return {"milestones": milestones, "history": history, "recommendations": recommendations}
 
 
-def status_history(*, initiative: Initiative) -> list[StatusUpdate]:
-    return list(initiative.status_updates.select_related("author").order_by("-version"))
+def status_history(*, initiative: Initiative, user: User) -> list[StatusUpdate]:
+    return list(visible_statuses(user=user, initiative=initiative))
 
 
 def milestones_for_user(

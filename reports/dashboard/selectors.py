@@ -11,7 +11,8 @@ from django.utils import timezone
 from omstilling.models import Area, Plan
 from omstilling.quarters import Quarter
 from reports.models import Report, ReportKind, ReportState
-from tracks.models import Initiative, Milestone, Recommendation, Spor, StatusUpdate, WorkState
+from tracks.models import Initiative, Milestone, Recommendation, Spor, WorkState
+from tracks.selectors import published_statuses
 
 # The dashboard's "since when" before there is a BFU report to count from.
 CHANGE_WINDOW_DAYS = 90
@@ -102,8 +103,11 @@ def status_changes(*, plan: Plan, scope: Scope, since: dt.date) -> list[Initiati
     and changed back within the window is not listed: the committee sees net changes. One query.
     """
     start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
-    before = StatusUpdate.objects.filter(initiative=OuterRef("pk"), created_at__lt=start).order_by(
-        "-version"
+    # Only published updates: a draft waiting for approval is no status the committee had.
+    before = (
+        published_statuses()
+        .filter(initiative=OuterRef("pk"), created_at__lt=start)
+        .order_by("-version")
     )
     return list(
         Initiative.objects.filter(scope.q(), plan=plan, current_status__created_at__gte=start)

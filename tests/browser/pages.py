@@ -66,7 +66,7 @@ def _ids() -> dict:
     from investments.models import DevelopmentSchool, Investment
     from omstilling.models import User
     from supportsystem.models import Forloeb
-    from tracks.models import Initiative, Milestone, Spor
+    from tracks.models import Initiative, Milestone, Spor, StatusUpdate
     from visitation.models import PreReferral, Referral
 
     owner = User.objects.get(username="initiativejer")
@@ -96,6 +96,11 @@ def _ids() -> dict:
         "pre_referral": PreReferral.objects.order_by("pk").first().pk,
         "referral": Referral.objects.order_by("pk").first().pk,
         "area": initiative.lead_area_id,
+        # the demo's draft status update, waiting for chefgruppen's approval
+        "draft": StatusUpdate.objects.filter(needs_approval=True, review__isnull=True)
+        .order_by("pk")
+        .first()
+        .pk,
     }
 
 
@@ -133,6 +138,8 @@ PAGES = [
     Page("tiltag: detalje", "tracks:initiative_detail", _pk("initiative")),
     Page("tiltag: statusformular", "tracks:initiative_status", _pk("initiative")),
     Page("mine milepæle", "tracks:my_milestones"),
+    Page("godkendelser", "tracks:approvals"),
+    Page("statusopdatering: godkend", "tracks:status_review", _pk("draft")),
     Page("milepæl: markér som nået", "tracks:milestone_complete", _pk("milestone")),
     Page("overblik (dashboard)", "reports:dashboard"),
     Page(
