@@ -25,6 +25,8 @@ NOT_PAGES = {
     "tracks:initiative_export": "file download (.xlsx/.csv)",
     "tracks:milestone_undo": "POST only (htmx row swap, audited in the milestone journey)",
     "tracks:initiative_follow": "POST only: follows or unfollows the tiltag (htmx swap)",
+    "rounds:request_update": "POST only (htmx row swap on the round overview)",
+    "rounds:close": "POST only: closes the round, redirects to it",
     "notifications:open": "marks the notification read and redirects to the thing",
     "notifications:mark_read": "POST only (htmx row swap on the notification list)",
     "notifications:mark_all_read": "POST only: marks every notification read, redirects",
@@ -65,6 +67,7 @@ def _ids() -> dict:
     """Real ids from the demo data (queried once the data is loaded)."""
     from investments.models import DevelopmentSchool, Investment
     from omstilling.models import User
+    from rounds.models import UpdateRound
     from supportsystem.models import Forloeb
     from tracks.models import Initiative, Milestone, Spor, StatusUpdate
     from visitation.models import PreReferral, Referral
@@ -96,6 +99,7 @@ def _ids() -> dict:
         "pre_referral": PreReferral.objects.order_by("pk").first().pk,
         "referral": Referral.objects.order_by("pk").first().pk,
         "area": initiative.lead_area_id,
+        "round": UpdateRound.objects.order_by("pk").first().pk,
         # the demo's draft status update, waiting for chefgruppen's approval
         "draft": StatusUpdate.objects.filter(needs_approval=True, review__isnull=True)
         .order_by("pk")
@@ -139,6 +143,10 @@ PAGES = [
     Page("tiltag: statusformular", "tracks:initiative_status", _pk("initiative")),
     Page("mine milepæle", "tracks:my_milestones"),
     Page("godkendelser", "tracks:approvals"),
+    Page("opdateringsrunder", "rounds:list"),
+    Page("opdateringsrunde: åbn", "rounds:open"),
+    Page("opdateringsrunde: overblik", "rounds:detail", _pk("round")),
+    Page("mine opgaver", "rounds:my_tasks"),
     Page("statusopdatering: godkend", "tracks:status_review", _pk("draft")),
     Page("milepæl: markér som nået", "tracks:milestone_complete", _pk("milestone")),
     Page("overblik (dashboard)", "reports:dashboard"),
