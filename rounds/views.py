@@ -88,11 +88,13 @@ def round_request_view(request: HttpRequest, pk: int, initiative_pk: int) -> Htt
     except ValidationError as exc:
         message = " ".join(exc.messages)
     else:
-        message = (
-            _("Ejerne af “%s” har fået besked.") % item.initiative.title
-            if count
-            else _("Ejerne af “%s” har allerede fået besked i dag.") % item.initiative.title
-        )
+        title = item.initiative.title
+        if count:
+            message = _("Ejerne af “%s” har fået besked.") % title
+        elif selectors.owners_of([item.initiative_id]).exists():
+            message = _("Ejerne af “%s” har allerede fået besked i dag.") % title
+        else:
+            message = _("“%s” har ingen ejer at spørge; angiv en ejer i planen.") % title
     if request.htmx:
         item.state = selectors.item_state(item)
         item.state_label = selectors.ItemState.LABELS[item.state]

@@ -348,3 +348,12 @@ def test_the_overview_is_bounded(
     with django_assert_max_num_queries(10):
         response = client.get(reverse("rounds:my_tasks"))
     assert len(response.context["items"]) == 40
+
+
+def test_asking_for_a_tiltag_without_owner_says_so(client, chef, plan, spor, area):
+    orphan = InitiativeFactory(spor=spor, lead_area=area, owner=None, title="Uden ejer")
+    round_ = round_open(plan=plan, by=chef, quarter=Q4, deadline=DEADLINE, initiatives=[orphan])
+    client.force_login(chef)
+    url = reverse("rounds:request_update", args=[round_.pk, orphan.pk])
+    response = client.post(url, HTTP_HX_REQUEST="true")
+    assert "har ingen ejer at spørge" in response.content.decode()
