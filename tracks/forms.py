@@ -135,9 +135,17 @@ class InitiativeFilterForm(forms.Form):
 
 class StatusReviewForm(forms.Form):
     """Chefgruppen's decision on a draft. The rules (a comment when sent back) live in the
-    service; the two buttons of the form send `decision`."""
+    service."""
 
-    decision = forms.ChoiceField(label=_("Afgørelse"), choices=StatusReview.Decision.choices)
+    decision = forms.ChoiceField(
+        label=_("Afgørelse"),
+        choices=[
+            (StatusReview.Decision.APPROVED, _("Godkend og offentliggør")),
+            (StatusReview.Decision.SENT_BACK, _("Send tilbage til forfatteren")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Vælg godkend eller send tilbage.")},
+    )
     comment = FreeTextField(
         label=_("Kommentar"),
         required=False,

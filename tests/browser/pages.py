@@ -27,7 +27,6 @@ NOT_PAGES = {
     "tracks:initiative_follow": "POST only: follows or unfollows the tiltag (htmx swap)",
     "rounds:request_update": "POST only (htmx row swap on the round overview)",
     "rounds:close": "POST only: closes the round, redirects to it",
-    "notifications:open": "marks the notification read and redirects to the thing",
     "notifications:mark_read": "POST only (htmx row swap on the notification list)",
     "notifications:mark_all_read": "POST only: marks every notification read, redirects",
     "investments:export_xlsx": "file download",

@@ -73,8 +73,9 @@ def test_a_round_with_a_draft_sent_back_corrected_approved_and_closed(portal, lo
     expect(chef.locator(f"#item-{owner_tiltag.pk}")).to_contain_text("Afventer godkendelse")
     chef.goto(f"{base}/plan/godkendelser/")
     card = chef.locator(f"#draft-{draft.pk}")
+    card.locator("text=Send tilbage til forfatteren").click()
     card.locator("textarea").fill("Beskriv, hvornår rekrutteringen er på plads.")
-    card.locator("text=Send tilbage").click()
+    card.locator("text=Gem afgørelse").click()
     expect(chef.locator(f"#draft-{draft.pk}")).to_contain_text("sendt tilbage til forfatteren")
     shot(chef, "5-sent-back")
 
@@ -97,7 +98,9 @@ def test_a_round_with_a_draft_sent_back_corrected_approved_and_closed(portal, lo
 
     # Chefgruppen approves; now BFU sees it, and the round counts it as updated.
     chef.goto(f"{base}/plan/godkendelser/")
-    chef.locator(f"#draft-{corrected.pk}").locator("text=Godkend").first.click()
+    card = chef.locator(f"#draft-{corrected.pk}")
+    card.locator("text=Godkend og offentliggør").click()
+    card.locator("text=Gem afgørelse").click()
     expect(chef.locator(f"#draft-{corrected.pk}")).to_contain_text("godkendt og offentliggjort")
     page_text = _bfu_sees(bfu, tiltag_url)
     assert CORRECTED in page_text and DRAFT not in page_text
