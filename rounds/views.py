@@ -57,7 +57,11 @@ def round_open_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Runden er åbnet, og ejerne har fået besked."))
             return redirect(round_)
-    return render(request, "rounds/round_open.html", {"form": form, "plan": plan})
+    return render(
+        request,
+        "rounds/round_open.html",
+        {"form": form, "plan": plan, "open_round": selectors.open_round(plan_id=plan.pk)},
+    )
 
 
 @chef_required

@@ -357,3 +357,9 @@ def test_asking_for_a_tiltag_without_owner_says_so(client, chef, plan, spor, are
     url = reverse("rounds:request_update", args=[round_.pk, orphan.pk])
     response = client.post(url, HTTP_HX_REQUEST="true")
     assert "har ingen ejer at spørge" in response.content.decode()
+
+
+def test_the_form_says_when_a_round_is_open(client, chef, the_round):
+    client.force_login(chef)
+    page = client.get(reverse("rounds:open")).content.decode()
+    assert "Der er allerede en åben opdateringsrunde" in page
