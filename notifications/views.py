@@ -5,7 +5,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -42,18 +41,6 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     response = render(request, template, {"form": form, "page": page, "unread_only": unread_only})
     patch_vary_headers(response, ("HX-Request", "HX-Target"))
     return response
-
-
-@reader_required
-@require_POST
-def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
-    """Go to the thing, marking the notification read (a POST: no GET changes anything)."""
-    notification = _own(request, pk)
-    notification_mark_read(notification=notification)
-    url = notification.url
-    if not url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
-        url = "notifications:list"
-    return redirect(url)
 
 
 @reader_required

@@ -31,6 +31,7 @@ PORTAL_APPS = (
     "supportsystem",
     "visitation",
     "reports",
+    "rounds",
 )
 
 # Model fields that hold no text a person typed, with why.
@@ -68,6 +69,7 @@ FORM_MODULES = (
     "reports.archive.forms",
     "omstilling.forms",
     "notifications.forms",
+    "rounds.forms",
 )
 
 

@@ -24,6 +24,7 @@ HISTORY_MODELS = frozenset(
     {
         "omstilling.AccessLog",
         "tracks.StatusUpdate",
+        "tracks.StatusReview",
         "tracks.MilestoneEvent",
         "investments.InvestmentDecision",
         "investments.Spending",

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "supportsystem",
     "visitation",
     "reports",
+    "rounds",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -346,6 +347,11 @@ CELERY_BEAT_SCHEDULE = {
     "notification-digests": {
         "task": "notifications.tasks.send_notification_digests",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # Update rounds (rounds/services.py): the reminders before and after a round's deadline.
+    "round-reminders": {
+        "task": "rounds.tasks.send_round_reminders",
+        "schedule": crontab(hour=6, minute=45, day_of_week="mon-fri"),
     },
     # Reports left "i kø" or "udarbejdes" longer than REPORT_STALE_AFTER are marked failed.
     "fail-stale-reports": {

@@ -33,6 +33,7 @@ urlpatterns = [
     path("visitation/", include("visitation.urls")),
     path("noegletal/", include("reports.kpis.urls")),
     path("notifikationer/", include("notifications.urls")),
+    path("", include("rounds.urls")),  # /runder/, /opgaver/
     path("", include("reports.archive.urls")),  # /rapporter/, /mine-paamindelser/
     path("admin/", admin.site.urls),
 ]

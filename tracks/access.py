@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 
 from omstilling.access import RefusedForbidden
 from omstilling.models import Plan, Role, User
-from tracks.models import Initiative, Milestone, Spor, Theme
+from tracks.models import Initiative, Milestone, Spor, StatusUpdate, Theme
 
 
 def _related_ids(user: User, relation: str) -> frozenset[int]:
@@ -40,6 +40,30 @@ def can_edit_initiative(user: User, initiative: Initiative) -> bool:
     return bool(
         initiative.owner_body_id
         and initiative.owner_body_id in _related_ids(user, "governance_bodies")
+    )
+
+
+def can_see_drafts(user: User, initiative: Initiative) -> bool:
+    """Draft status updates (waiting for approval) are seen by chefgruppen, the owner and the
+    owning group (those who may edit the initiative) — never by BFU. Their author is one of
+    these. An earlier plan's drafts are seen by chefgruppen and the owners too."""
+    if not (user.is_authenticated and user.is_active) or user.role in ("", Role.BFU):
+        return False
+    if user.role == Role.CHEFGRUPPE or initiative.owner_id == user.pk:
+        return True
+    return bool(
+        initiative.owner_body_id
+        and initiative.owner_body_id in _related_ids(user, "governance_bodies")
+    )
+
+
+def can_review_status(user: User, initiative: Initiative) -> bool:
+    """Chefgruppen approves or sends back draft status updates of the current plan."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.role == Role.CHEFGRUPPE
+        and initiative.plan_id == current_plan_pk(user)
     )
 
 
@@ -177,3 +201,17 @@ def get_milestone_for_editor(user: User, pk: int, *, structure: bool = False) ->
     if not allowed:
         raise RefusedForbidden(model=Milestone._meta.label, object_id=pk)
     return milestone
+
+
+def get_status_update_for_review(user: User, pk: int) -> StatusUpdate:
+    """A draft status update for chefgruppen to review: 404 if there is no such draft (or it is
+    decided already), 403 for everyone else."""
+    update = get_object_or_404(
+        StatusUpdate.objects.select_related("initiative__spor", "author"),
+        pk=pk,
+        needs_approval=True,
+        review__isnull=True,
+    )
+    if not can_review_status(user, update.initiative):
+        raise RefusedForbidden(model=StatusUpdate._meta.label, object_id=pk)
+    return update

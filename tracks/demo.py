@@ -7,7 +7,7 @@ from omstilling.demo import DEMO_PASSWORD, register_demo_seeder
 from omstilling.models import Institution, Plan, Role, User
 from omstilling.quarters import Quarter
 from omstilling.services import user_create
-from tracks.models import Health, Initiative, Milestone, WorkState
+from tracks.models import Health, Initiative, Milestone, PlanWorkflow, WorkState
 from tracks.services import (
     initiative_assign_owner,
     initiative_update_status,
@@ -112,6 +112,12 @@ def seed_plan_demo(
             for initiative in initiatives[:2]:
                 follow(user=users[role], target=initiative)
 
+    # Some follow the first tiltag ("Følg tiltag"): its status updates below notify them.
+    for role in ("initiativejer", "leder", "stoettesystem", "visitation"):
+        if role in users:
+            for initiative in initiatives[:2]:
+                follow(user=users[role], target=initiative)
+
     for index, initiative in enumerate(initiatives):
         state, health, progress, narrative = _PATTERN[index % len(_PATTERN)]
         if state is None:
@@ -125,6 +131,23 @@ def seed_plan_demo(
             narrative=narrative,
             next_steps="Drøftes på næste møde i arbejdsgruppen.",
             expected_version=initiative.version,
+        )
+
+    # The demo runs the work cycle with approval: the owner's update of their first tiltag
+    # waits for chefgruppen ("Godkendelser"); BFU does not see it.
+    PlanWorkflow.objects.update_or_create(plan=plan, defaults={"approval": True})
+    owned = Initiative.objects.filter(plan=plan, owner=users["initiativejer"]).order_by("pk")
+    if owned:
+        draft_of = owned[0]
+        initiative_update_status(
+            initiative=draft_of,
+            by=users["initiativejer"],
+            state=WorkState.I_GANG,
+            health=Health.GUL,
+            progress=30,
+            narrative="Rekrutteringen til arbejdsgruppen er forsinket; ny plan i næste måned.",
+            next_steps="Arbejdsgruppen mødes igen.",
+            expected_version=draft_of.version,
         )
 
     # Plan-wide milestones due in the past: most are done (some late), a few are overdue.

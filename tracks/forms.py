@@ -23,7 +23,15 @@ from omstilling.fields import (
 from omstilling.forms import HiddenFieldsMixin
 from omstilling.models import Area, GovernanceBody, Institution, User
 from omstilling.quarters import Quarter, quarter_range
-from tracks.models import Health, MilestoneState, Recommendation, Spor, Theme, WorkState
+from tracks.models import (
+    Health,
+    MilestoneState,
+    Recommendation,
+    Spor,
+    StatusReview,
+    Theme,
+    WorkState,
+)
 from tracks.selectors import AttentionKind, owner_candidates
 
 _PROGRESS_RANGE = _("Fremdriften skal være et tal mellem 0 og 100 %%.")
@@ -454,3 +462,27 @@ class MilestoneFilterForm(forms.Form):
         self.fields["area"].queryset = Area.objects.filter(
             pk__in=plan.initiatives.values("lead_area")
         )
+
+
+class StatusReviewForm(forms.Form):
+    """Chefgruppen's decision on a draft. The rules (a comment when sent back) live in the
+    service."""
+
+    decision = forms.ChoiceField(
+        label=_("Afgørelse"),
+        choices=[
+            (StatusReview.Decision.APPROVED, _("Godkend og offentliggør")),
+            (StatusReview.Decision.SENT_BACK, _("Send tilbage til forfatteren")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Vælg godkend eller send tilbage.")},
+    )
+    comment = FreeTextField(
+        label=_("Kommentar"),
+        required=False,
+        max_length=NOTE_LENGTH,
+        multiline=True,
+        rows=2,
+        required_when=_("skal udfyldes, når opdateringen sendes tilbage"),
+        help_text=_("Sendes til forfatteren og gemmes i historikken."),
+    )

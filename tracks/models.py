@@ -225,8 +225,45 @@ class Initiative(Editable):
         return Quarter.of(self.end_quarter) if self.end_quarter else None
 
 
+class PlanWorkflow(models.Model):
+    """How a plan's work cycle runs, from the plan file's `workflow` section. No row: the
+    defaults (no approval)."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.PROTECT, related_name="workflow")
+    approval = models.BooleanField(
+        _("godkendelse før offentliggørelse"),
+        default=False,
+        help_text=_(
+            "Statusopdateringer fra ledere og initiativejere er kladder, indtil chefgruppen "
+            "har godkendt dem."
+        ),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("arbejdsgang")
+        verbose_name_plural = _("arbejdsgange")
+
+    def __str__(self) -> str:
+        return f"{self.plan}: {self.approval}"
+
+    @staticmethod
+    def approval_required(plan_id: int) -> bool:
+        return PlanWorkflow.objects.filter(plan_id=plan_id, approval=True).exists()
+
+
+class StatusUpdateQuerySet(models.QuerySet):
+    def published(self) -> "StatusUpdateQuerySet":
+        return self.filter(StatusUpdate.published_condition())
+
+
 class StatusUpdate(models.Model):
-    """One entry in an initiative's status history. Rows are only ever added."""
+    """One entry in an initiative's status history. Rows are only ever added.
+
+    An update that `needs_approval` (the plan asks for approval and a leader or an owner wrote
+    it) is a draft until chefgruppen approves it (its StatusReview): only then is it published
+    — the initiative's current status, on the dashboard, in exports and reports, seen by BFU.
+    """
 
     initiative = models.ForeignKey(
         Initiative, on_delete=models.PROTECT, related_name="status_updates"
@@ -246,6 +283,10 @@ class StatusUpdate(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("tidspunkt"), default=timezone.now)
+    # Set once, when the row is written (the row is never changed).
+    needs_approval = models.BooleanField(_("kræver godkendelse"), default=False, editable=False)
+
+    objects = StatusUpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["-version"]
@@ -262,10 +303,78 @@ class StatusUpdate(models.Model):
         indexes = [
             # "changed status since" queries on the dashboard and in reports
             models.Index(fields=["created_at"], name="status_created_idx"),
+            # chefgruppen's approval queue: the drafts
+            models.Index(
+                fields=["created_at"], condition=Q(needs_approval=True), name="status_draft_idx"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.initiative} v{self.version}: {self.get_state_display()}"
+
+    @staticmethod
+    def published_condition(prefix: str = "") -> Q:
+        """Published, in SQL: the one home of the rule (tracks.selectors.published_statuses).
+        `prefix` is the path to the update from the queried model ("current_status__")."""
+        return Q(**{f"{prefix}needs_approval": False}) | Q(
+            **{f"{prefix}review__decision": StatusReview.Decision.APPROVED}
+        )
+
+    @property
+    def review_or_none(self) -> "StatusReview | None":
+        try:
+            return self.review
+        except StatusReview.DoesNotExist:
+            return None
+
+    @property
+    def is_published(self) -> bool:
+        if not self.needs_approval:
+            return True
+        review = self.review_or_none
+        return review is not None and review.decision == StatusReview.Decision.APPROVED
+
+    @property
+    def is_draft(self) -> bool:
+        """Waiting for chefgruppen's approval (not yet approved nor sent back)."""
+        return self.needs_approval and self.review_or_none is None
+
+
+class StatusReview(models.Model):
+    """Chefgruppen's decision on a draft status update: approved, or sent back with a comment.
+    One per update; rows are only ever added (a sent-back update stays in the history, and its
+    author writes a new one)."""
+
+    class Decision(models.TextChoices):
+        APPROVED = "godkendt", _("Godkendt")
+        SENT_BACK = "sendt_tilbage", _("Sendt tilbage")
+
+    status_update = models.OneToOneField(
+        StatusUpdate, on_delete=models.PROTECT, related_name="review"
+    )
+    decision = models.CharField(_("afgørelse"), max_length=20, choices=Decision.choices)
+    comment = ScreenedTextField(_("kommentar"), max_length=NOTE_LENGTH, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("afgjort af"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("tidspunkt"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("godkendelse af status")
+        verbose_name_plural = _("godkendelser af status")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision="godkendt") | ~Q(comment=""),
+                name="status_review_sent_back_has_comment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.status_update}: {self.get_decision_display()}"
 
 
 class MilestoneState(models.TextChoices):

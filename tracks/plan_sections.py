@@ -1,5 +1,5 @@
-"""The plan-file sections owned by tracks: `spor` and `recommendation_themes`; read by the
-loader and written back by the exporter (the same format both ways)."""
+"""The plan-file sections owned by tracks: `spor`, `recommendation_themes` and `workflow`;
+read by the loader and written back by the exporter (the same format both ways)."""
 
 from typing import Any
 
@@ -20,7 +20,15 @@ from omstilling.plan_file import (
     register_section,
 )
 from omstilling.quarters import Quarter
-from tracks.models import Initiative, Milestone, Recommendation, RecommendationTheme, Spor, Theme
+from tracks.models import (
+    Initiative,
+    Milestone,
+    PlanWorkflow,
+    Recommendation,
+    RecommendationTheme,
+    Spor,
+    Theme,
+)
 
 
 class MilestoneIn(Strict):
@@ -79,6 +87,11 @@ class RecommendationIn(Strict):
     text: Text
     means: list[Text] = []
     initiatives: list[Slug] = []
+
+
+class WorkflowIn(Strict):
+    # Status updates by leaders and initiative owners are drafts until chefgruppen approves.
+    approval: bool = False
 
 
 class RecommendationThemeIn(Strict):
@@ -298,6 +311,10 @@ def load_recommendations(themes: list[RecommendationThemeIn], context: LoadConte
             context.sync_m2m(row, "initiatives", [initiatives[s] for s in rec.initiatives])
 
 
+def load_workflow(workflow: WorkflowIn, context: LoadContext) -> None:
+    context.upsert(PlanWorkflow, {"plan": context.plan}, {"approval": workflow.approval})
+
+
 # --- export: the plan as it stands in the portal, in the same format ---------------------------
 
 
@@ -413,4 +430,15 @@ register_section(
     check=check_recommendations,
     export=export_recommendations,
     order=20,
+)
+
+
+def export_workflow(plan: Plan) -> dict | None:
+    """The workflow section, or None when it is the default (no approval)."""
+    workflow = PlanWorkflow.objects.filter(plan=plan).first()
+    return {"approval": True} if workflow and workflow.approval else None
+
+
+register_section(
+    "workflow", schema=WorkflowIn, load=load_workflow, export=export_workflow, order=30
 )

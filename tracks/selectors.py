@@ -27,6 +27,7 @@ from django.utils.translation import gettext_noop
 from omstilling.access import MILESTONE_ROLES
 from omstilling.models import GovernanceBody, Plan, Role, User
 from omstilling.quarters import Quarter, quarter_began
+from tracks.access import can_see_drafts
 from tracks.models import (
     Health,
     Initiative,
@@ -82,8 +83,11 @@ def changed_since(initiatives: QuerySet[Initiative], *, since: dt.date) -> Query
     `previous_state` / `previous_health`, None if there was none). An initiative that changed
     and changed back in between is not one of them: net changes only."""
     start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
-    before = StatusUpdate.objects.filter(initiative=OuterRef("pk"), created_at__lt=start).order_by(
-        "-version"
+    # Only published updates: a draft waiting for approval is no status the committee had.
+    before = (
+        published_statuses()
+        .filter(initiative=OuterRef("pk"), created_at__lt=start)
+        .order_by("-version")
     )
     return (
         initiatives.filter(current_status__created_at__gte=start)
@@ -96,6 +100,37 @@ def changed_since(initiatives: QuerySet[Initiative], *, since: dt.date) -> Query
             | ~Q(previous_state=F("current_status__state"))
             | ~Q(previous_health=F("current_status__health"))
         )
+    )
+
+
+def published_statuses() -> QuerySet[StatusUpdate]:
+    """The status updates everyone may see: those that need no approval and the approved ones.
+    The one home of "published": BFU's pages, the dashboard, exports and reports read status
+    history through this (or through `Initiative.current_status`, which only ever points to a
+    published update)."""
+    return StatusUpdate.objects.published()
+
+
+def visible_statuses(*, user: User, initiative: Initiative) -> QuerySet[StatusUpdate]:
+    """An initiative's status history as `user` may see it: with the drafts and sent-back
+    updates for those who may see drafts, otherwise only the published ones."""
+    updates = initiative.status_updates.all()
+    if not can_see_drafts(user, initiative):
+        updates = updates.filter(StatusUpdate.published_condition())
+    return updates.select_related("author", "review__by").order_by("-version")
+
+
+def latest_status(*, initiative: Initiative) -> StatusUpdate | None:
+    """The newest update, a draft too: for those who edit the initiative (the status form)."""
+    return initiative.status_updates.select_related("author").order_by("-version").first()
+
+
+def pending_drafts(*, plan: Plan) -> QuerySet[StatusUpdate]:
+    """Chefgruppen's approval queue: drafts of the plan not yet approved or sent back."""
+    return (
+        StatusUpdate.objects.filter(initiative__plan=plan, needs_approval=True, review__isnull=True)
+        .select_related("initiative__spor", "author")
+        .order_by("created_at", "pk")
     )
 
 
@@ -255,10 +290,11 @@ def milestone_row(*, pk: int) -> Milestone:
 HISTORY_PER_PAGE = 10
 
 
-def status_history(*, initiative: Initiative, page: int | str | None = 1) -> Page:
-    """One page of the status history, newest first: the newest ten, then older ones on
-    demand ("Vis ældre"). Two queries (the count and the page's rows)."""
-    updates = initiative.status_updates.select_related("author").order_by("-version")
+def status_history(*, initiative: Initiative, user: User, page: int | str | None = 1) -> Page:
+    """One page of the status history as `user` may see it (`visible_statuses`: drafts only for
+    those who may see them), newest first: the newest ten, then older ones on demand ("Vis
+    ældre"). Two queries (the count and the page's rows)."""
+    updates = visible_statuses(user=user, initiative=initiative)
     return Paginator(updates, HISTORY_PER_PAGE).get_page(page)
 
 

@@ -10,16 +10,19 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from notifications.services import notify_followers
+from notifications.models import NotificationKind
+from notifications.services import notify, notify_followers
 from omstilling.bounds import check_date, plan_date_window
-from omstilling.models import Area, GovernanceBody, Plan, User
+from omstilling.models import Area, GovernanceBody, Plan, Role, User
 from tracks.models import (
     Health,
     Initiative,
     Milestone,
     MilestoneEvent,
+    PlanWorkflow,
     Recommendation,
     Spor,
+    StatusReview,
     StatusUpdate,
     Theme,
 )
@@ -59,7 +62,9 @@ def initiative_update_status(
     next_steps: str = "",
     expected_version: int,
 ) -> StatusUpdate:
-    """Append a status update and make it the initiative's current status.
+    """Append a status update and make it the initiative's current status — or, when the plan
+    asks for approval and the author is not chefgruppen, append it as a draft that becomes the
+    current status only when chefgruppen approves it (`status_review`).
 
     Optimistic concurrency: `expected_version` is the version the user's form was opened at.
     If another update was saved in between, StatusConflict is raised and nothing is written,
@@ -72,6 +77,7 @@ def initiative_update_status(
         raise ValidationError(_("Tiltaget er arkiveret og kan kun læses."), code="archived")
     if locked.version != expected_version:
         raise StatusConflict(locked)
+    needs_approval = by.role != Role.CHEFGRUPPE and PlanWorkflow.approval_required(locked.plan_id)
     try:
         with transaction.atomic():
             update = StatusUpdate.objects.create(
@@ -83,15 +89,93 @@ def initiative_update_status(
                 narrative=narrative.strip(),
                 next_steps=next_steps.strip(),
                 author=by,
+                needs_approval=needs_approval,
             )
     except IntegrityError as exc:
         # A concurrent writer on a database without row locks (SQLite) won the race.
         raise StatusConflict(Initiative.objects.get(pk=initiative.pk)) from exc
-    Initiative.objects.filter(pk=locked.pk).update(version=F("version") + 1, current_status=update)
     initiative.version = locked.version + 1
+    if needs_approval:
+        Initiative.objects.filter(pk=locked.pk).update(version=F("version") + 1)
+        return update
+    Initiative.objects.filter(pk=locked.pk).update(version=F("version") + 1, current_status=update)
     initiative.current_status = update
     _notify_status_published(update)
     return update
+
+
+def _notify_status_published(update: StatusUpdate) -> None:
+    """The followers of the tiltag learn of a status update once it is published."""
+    notify_followers(
+        target=update.initiative,
+        actor=update.author,
+        event_key=f"status-published:{update.pk}",
+        text=_("Ny status: %(state)s, %(health)s, %(progress)s %%.")
+        % {
+            "state": update.get_state_display(),
+            "health": update.get_health_display(),
+            "progress": update.progress,
+        },
+    )
+
+
+@transaction.atomic
+def status_review(
+    *, update: StatusUpdate, by: User, decision: str, comment: str = ""
+) -> StatusReview:
+    """Chefgruppen approves a draft status update, or sends it back with a comment. Both are
+    kept (a StatusReview row; the update itself is never changed). An approved update becomes
+    the initiative's current status unless a newer one is already published; the author is
+    notified either way, the tiltag's followers when it is published. The caller checks that
+    `by` may review (tracks.access.can_review_status)."""
+    comment = (comment or "").strip()
+    if decision not in StatusReview.Decision.values:
+        raise ValidationError({"decision": _("Vælg godkend eller send tilbage.")})
+    if decision == StatusReview.Decision.SENT_BACK and not comment:
+        raise ValidationError(
+            {"comment": _("Skriv en kommentar, så forfatteren ved, hvad der skal rettes.")}
+        )
+    locked = Initiative.objects.select_for_update().get(pk=update.initiative_id)
+    Plan.objects.check_writable(locked.plan_id)
+    update = StatusUpdate.objects.select_related("author").get(pk=update.pk)
+    if not update.needs_approval:
+        raise ValidationError(_("Opdateringen kræver ikke godkendelse."))
+    if StatusReview.objects.filter(status_update=update).exists():
+        raise ValidationError(_("Opdateringen er allerede godkendt eller sendt tilbage."))
+    try:
+        with transaction.atomic():
+            review = StatusReview.objects.create(
+                status_update=update, decision=decision, comment=comment, by=by
+            )
+    except IntegrityError as exc:
+        raise ValidationError(_("Opdateringen er allerede godkendt eller sendt tilbage.")) from exc
+    update.initiative = locked
+    if decision == StatusReview.Decision.APPROVED:
+        current = locked.current_status
+        newer = current is None or current.version < update.version
+        # The status form was opened before this: the version tells it the status moved.
+        Initiative.objects.filter(pk=locked.pk).update(
+            version=F("version") + 1, **({"current_status": update} if newer else {})
+        )
+        notify(
+            [update.author],
+            NotificationKind.APPROVED,
+            target=locked,
+            actor=by,
+            text=comment,
+            event_key=f"status-approved:{update.pk}",
+        )
+        _notify_status_published(update)
+    else:
+        notify(
+            [update.author],
+            NotificationKind.SENT_BACK,
+            target=locked,
+            actor=by,
+            text=comment,
+            event_key=f"status-sent-back:{update.pk}",
+        )
+    return review
 
 
 def _notify_status_published(update: StatusUpdate) -> None:

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,10 +17,12 @@ from omstilling.access import (
     RefusedForbidden,
     current_plan_or_404,
     reader_required,
+    role_required,
     viewed_plan_or_404,
     writer_required,
 )
 from omstilling.forms import apply_service_errors
+from omstilling.models import Role
 from omstilling.pages import paginate
 from omstilling.quarters import Quarter, quarter_began
 from tracks import history, selectors
@@ -31,6 +34,7 @@ from tracks.access import (
     can_edit_plan,
     can_follow_initiative,
     can_read_initiative_history,
+    can_review_status,
     current_plan_pk,
     get_initiative_for_editor,
     get_initiative_for_user,
@@ -38,6 +42,7 @@ from tracks.access import (
     get_milestone_for_editor,
     get_milestone_for_user,
     get_spor_for_user,
+    get_status_update_for_review,
     get_theme_for_user,
 )
 from tracks.exports import initiatives_export
@@ -56,6 +61,7 @@ from tracks.forms import (
     MilestoneReplanForm,
     SporEditForm,
     SporForm,
+    StatusReviewForm,
     StatusUpdateForm,
     ThemeEditForm,
     ThemeForm,
@@ -81,6 +87,7 @@ from tracks.services import (
     spor_archive,
     spor_create,
     spor_edit,
+    status_review,
     theme_archive,
     theme_create,
     theme_edit,
@@ -206,15 +213,26 @@ def _detail_context(request: HttpRequest, initiative) -> dict:
         "can_edit_plan": can_edit_plan(request.user, initiative.plan_id),
         "can_read_history": can_read_initiative_history(request.user, initiative),
         "history": selectors.status_history(
-            initiative=initiative, page=request.GET.get(HISTORY_PARAM)
+            initiative=initiative, user=request.user, page=request.GET.get(HISTORY_PARAM)
         ),
         **selectors.initiative_detail(initiative=initiative),
+        "can_review": can_review_status(request.user, initiative),
     }
     for milestone in [*context["milestones"], *context["archived_milestones"]]:
         milestone.initiative = initiative
         milestone.user_can_complete = can_complete_milestone(request.user, milestone)
         milestone.user_can_undo = milestone.user_can_complete and can_undo_completion(milestone)
     return context
+
+
+def _status_panel_context(request: HttpRequest, initiative, **extra) -> dict:
+    return {
+        "initiative": initiative,
+        "can_edit": can_edit_initiative(request.user, initiative),
+        "can_review": can_review_status(request.user, initiative),
+        "history": selectors.status_history(initiative=initiative, user=request.user),
+        **extra,
+    }
 
 
 @reader_required
@@ -229,7 +247,9 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 {
                     "initiative": initiative,
                     "history": selectors.status_history(
-                        initiative=initiative, page=request.GET.get(HISTORY_PARAM)
+                        initiative=initiative,
+                        user=request.user,
+                        page=request.GET.get(HISTORY_PARAM),
                     ),
                 },
             )
@@ -238,15 +258,17 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "tracks/initiative_detail.html#status-panel",
-            {
-                "initiative": initiative,
-                "can_edit": can_edit_initiative(request.user, initiative),
-                "history": selectors.status_history(initiative=initiative),
-            },
+            _status_panel_context(request, initiative),
         )
     return _vary(
         render(request, "tracks/initiative_detail.html", _detail_context(request, initiative))
     )
+
+
+def _saved_message(update) -> str:
+    if update.needs_approval:
+        return _("Din statusopdatering er gemt som kladde og afventer chefgruppens godkendelse.")
+    return _("Status er gemt.")
 
 
 @writer_required
@@ -260,7 +282,7 @@ def initiative_status(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                initiative_update_status(
+                update = initiative_update_status(
                     initiative=initiative,
                     by=request.user,
                     state=data["state"],
@@ -275,7 +297,8 @@ def initiative_status(request: HttpRequest, pk: int) -> HttpResponse:
             except StatusConflict as exc:
                 # Keep the user's input; show what the other person saved; let them decide.
                 initiative = get_initiative_for_user(request.user, pk, write=True)
-                conflict = initiative.current_status
+                # The newest update, a draft too: the editor may see it.
+                conflict = selectors.latest_status(initiative=initiative)
                 form = StatusUpdateForm(
                     {**request.POST.dict(), "expected_version": exc.initiative.version}
                 )
@@ -285,17 +308,21 @@ def initiative_status(request: HttpRequest, pk: int) -> HttpResponse:
                     return render(
                         request,
                         "tracks/initiative_detail.html#status-panel",
-                        {
-                            "initiative": initiative,
-                            "can_edit": True,
-                            "history": selectors.status_history(initiative=initiative),
-                            "just_saved": True,
-                        },
+                        _status_panel_context(
+                            request,
+                            initiative,
+                            just_saved=True,
+                            saved_as_draft=update.needs_approval,
+                        ),
                     )
-                messages.success(request, _("Status er gemt."))
+                messages.success(request, _saved_message(update))
                 return redirect("tracks:initiative_detail", pk=initiative.pk)
     else:
+        # The published status; the user's own draft, when they wrote one since.
         current = initiative.current_status
+        latest = selectors.latest_status(initiative=initiative)
+        if latest and latest.needs_approval and latest.author_id == request.user.pk:
+            current = latest
         initial = {"expected_version": initiative.version}
         if current:
             initial.update(
@@ -1047,4 +1074,63 @@ def replanned_list(request: HttpRequest) -> HttpResponse:
         request,
         "tracks/replanned_list.html",
         {"plan": plan, "quarter": quarter, "quarters": quarters, "page": page},
+    )
+
+
+APPROVALS_PAGE_SIZE = 20
+
+
+@role_required(Role.CHEFGRUPPE)
+@require_GET
+def approvals(request: HttpRequest) -> HttpResponse:
+    """Chefgruppen's queue: draft status updates waiting for approval, oldest first."""
+    plan = current_plan_or_404()
+    page = Paginator(selectors.pending_drafts(plan=plan), APPROVALS_PAGE_SIZE).get_page(
+        request.GET.get("side")
+    )
+    for update in page.object_list:
+        update.review_form = StatusReviewForm(prefix=f"s{update.pk}")
+    return render(request, "tracks/approvals.html", {"page": page, "plan": plan})
+
+
+@writer_required
+@require_http_methods(["GET", "POST"])
+def status_review_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve a draft status update or send it back with a comment (chefgruppen). Its own page
+    without JavaScript; on the approval queue the form swaps its row with htmx."""
+    update = get_status_update_for_review(request.user, pk)
+    prefix = f"s{update.pk}"
+    form = StatusReviewForm(request.POST or None, prefix=prefix)
+    done = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = status_review(
+                update=update,
+                by=request.user,
+                decision=form.cleaned_data["decision"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            message = _review_message(done)
+            if not request.htmx:
+                messages.success(request, message)
+                return redirect("tracks:approvals")
+    update.review_form = form
+    context = {"update": update, "review_message": done and _review_message(done)}
+    if request.htmx:
+        response = render(request, "tracks/approvals.html#draft", context)
+        patch_vary_headers(response, ("HX-Request",))
+        return response
+    return render(request, "tracks/status_review.html", context)
+
+
+def _review_message(review) -> str:
+    if review.decision == review.Decision.APPROVED:
+        return _("Opdateringen af “%s” er godkendt og offentliggjort.") % (
+            review.status_update.initiative.title
+        )
+    return _("Opdateringen af “%s” er sendt tilbage til forfatteren.") % (
+        review.status_update.initiative.title
     )

@@ -25,13 +25,14 @@ NOT_PAGES = {
     "tracks:initiative_export": "file download (.xlsx/.csv)",
     "tracks:milestone_undo": "POST only (htmx row swap, audited in the milestone journey)",
     "tracks:initiative_follow": "POST only: follows or unfollows the tiltag (htmx swap)",
-    "notifications:open": "marks the notification read and redirects to the thing",
     "notifications:mark_read": "POST only (htmx row swap on the notification list)",
     "notifications:mark_all_read": "POST only: marks every notification read, redirects",
     "tracks:spor_archive": "POST only: archives a spor, redirects (the button is on its form)",
     "tracks:theme_archive": "POST only: archives a theme, redirects (the button is on its form)",
     "tracks:initiative_archive": "POST only: archives a tiltag, redirects",
     "tracks:milestone_archive": "POST only: archives a milestone, redirects",
+    "rounds:request_update": "POST only (htmx row swap on the round overview)",
+    "rounds:close": "POST only: closes the round, redirects to it",
     "investments:export_xlsx": "file download",
     "investments:export_csv": "file download",
     "kpis:export": "file download (.xlsx/.csv)",
@@ -69,8 +70,9 @@ def _ids() -> dict:
     """Real ids from the demo data (queried once the data is loaded)."""
     from investments.models import DevelopmentSchool, Investment
     from omstilling.models import User
+    from rounds.models import UpdateRound
     from supportsystem.models import Forloeb
-    from tracks.models import Initiative, Milestone, Spor, Theme
+    from tracks.models import Initiative, Milestone, Spor, StatusUpdate, Theme
     from visitation.models import PreReferral, Referral
 
     owner = User.objects.get(username="initiativejer")
@@ -115,6 +117,14 @@ def _ids() -> dict:
         "owned_milestone": Milestone.objects.filter(
             initiative=initiative, completed_on__isnull=True
         )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first(),
+        # the demo's update round (none in a plan whose demo opens none)
+        "round": UpdateRound.objects.order_by("pk").values_list("pk", flat=True).first(),
+        # the demo's draft status update, waiting for chefgruppen's approval (none in a plan
+        # without approval)
+        "draft": StatusUpdate.objects.filter(needs_approval=True, review__isnull=True)
         .order_by("pk")
         .values_list("pk", flat=True)
         .first(),
@@ -197,6 +207,12 @@ PAGES = [
         "tracks:initiative_list",
         query=lambda ids: "attention=uden_opdatering",
     ),
+    Page("godkendelser", "tracks:approvals"),
+    Page("opdateringsrunder", "rounds:list"),
+    Page("opdateringsrunde: åbn", "rounds:open"),
+    Page("opdateringsrunde: overblik", "rounds:detail", _pk("round")),
+    Page("mine opgaver", "rounds:my_tasks"),
+    Page("statusopdatering: godkend", "tracks:status_review", _pk("draft")),
     Page("milepæl: markér som nået", "tracks:milestone_complete", _pk("milestone")),
     Page("overblik (dashboard)", "reports:dashboard"),
     Page(

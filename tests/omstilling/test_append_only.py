@@ -35,6 +35,7 @@ on_postgresql = pytest.mark.skipif(
 # The append-only tables besides the history tables of django-simple-history.
 APPEND_ONLY = [
     "tracks.StatusUpdate",
+    "tracks.StatusReview",
     "tracks.MilestoneEvent",
     "investments.InvestmentDecision",
     "investments.Spending",

@@ -198,9 +198,13 @@ def test_a_report_action_for_a_role_that_may_not_issue_is_logged(client, bfu, pa
 def test_an_administrator_reaching_for_plan_content_in_the_admin_is_logged(
     client, admin_user, initiative
 ):
+    """Administrators read the plan's content and its history in the admin (view only); a
+    change they send is refused, and the refusal logged."""
     url = reverse("admin:tracks_initiative_change", args=[initiative.pk])
 
-    assert _get(client, admin_user, url).status_code == 403
+    assert _get(client, admin_user, url).status_code == 200
+    assert _refusals() == []
+    assert _get(client, admin_user, url, "post").status_code == 403
     assert _refusals() == [("administrator", "", str(initiative.pk), url)]
 
 
