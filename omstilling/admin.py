@@ -43,12 +43,15 @@ class UserAdmin(KeepsHistory, DjangoUserAdmin):
 
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("Rolle i portalen"), {"fields": ("role", "institutions")}),
+        (_("Rolle i portalen"), {"fields": ("role", "institutions", "is_public_officeholder")}),
     )
     administrator_fieldsets = (
         (None, {"fields": ("username",)}),
         (_("Personoplysninger"), {"fields": ("first_name", "last_name", "email")}),
-        (_("Rolle i portalen"), {"fields": ("role", "institutions", "is_active")}),
+        (
+            _("Rolle i portalen"),
+            {"fields": ("role", "institutions", "is_public_officeholder", "is_active")},
+        ),
         (_("Datoer"), {"fields": ("last_login", "date_joined")}),
     )
     administrator_add_fieldsets = (
@@ -56,7 +59,7 @@ class UserAdmin(KeepsHistory, DjangoUserAdmin):
         (_("Rolle i portalen"), {"fields": ("role", "institutions")}),
     )
     list_display = ("username", "first_name", "last_name", "role", "is_active")
-    list_filter = ("role", "is_active")
+    list_filter = ("role", "is_active", "is_public_officeholder")
     filter_horizontal = ("institutions", "groups", "user_permissions")
 
     def get_fieldsets(self, request, obj=None):

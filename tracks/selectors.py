@@ -181,3 +181,10 @@ def initiatives_without_status_since(*, plan: Plan, since: dt.datetime) -> list[
         )
         .order_by("spor__number", "order", "pk")
     )
+
+
+def published_status_updates() -> QuerySet[StatusUpdate]:
+    """The status updates that may be shown outside the working group: today every update is
+    published when it is saved. The one place that will leave drafts out once there are any
+    (the public page and the open data read status through here)."""
+    return StatusUpdate.objects.all()
