@@ -9,14 +9,13 @@ they never change and are never reused.
 """
 
 import datetime as dt
-import hashlib
 import math
 from decimal import Decimal
 from functools import wraps
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from ninja import NinjaAPI, Query, Schema
 from ninja.throttling import SimpleRateThrottle
@@ -83,8 +82,7 @@ def _conditional(view):
         if stamp is None:
             return view(request, *args, **kwargs)
         request.public_stamp = stamp
-        seed = f"{request.get_full_path()}|{stamp.isoformat()}|{selectors.data_version()}"
-        etag = f'"{hashlib.sha256(seed.encode()).hexdigest()[:32]}"'
+        etag = selectors.etag(stamp, request.get_full_path(), request.LANGUAGE_CODE)
         last_modified = math.floor(stamp.timestamp())
         not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if not_modified is not None:
@@ -94,7 +92,6 @@ def _conditional(view):
             response["ETag"] = etag
             response["Last-Modified"] = http_date(last_modified)
             patch_cache_control(response, public=True, max_age=MAX_AGE)
-        patch_vary_headers(response, ("Accept-Language",))
         return response
 
     return wrapped

@@ -19,6 +19,7 @@ cache key, the ETag and Last-Modified are made from it.
 """
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -119,8 +120,15 @@ def data_stamp(plan: Plan) -> dt.datetime:
     newest = {f"newest_{name}": value for name, value in newest.items()}
     row = Plan.objects.filter(pk=pk).annotate(**newest).values(*newest).first() or {}
     stamps = [value for value in row.values() if value is not None]
-    stamp = max(stamps) if stamps else (plan.loaded_at or timezone.now())
-    return stamp.replace(microsecond=0)
+    # Kept to the microsecond: the cache key and the ETag must change with a change made in the
+    # same second as the one before (Last-Modified is rounded down by HTTP itself).
+    return max(stamps) if stamps else (plan.loaded_at or timezone.now())
+
+
+def etag(stamp: dt.datetime, *parts: str) -> str:
+    """An ETag for what is shown at `parts` (the path, the language) of data as of `stamp`."""
+    seed = "|".join([stamp.isoformat(), str(data_version()), *parts])
+    return f'"{hashlib.sha256(seed.encode()).hexdigest()[:32]}"'
 
 
 def data_version() -> int:

@@ -29,9 +29,7 @@ def _plan_or_404(slug: str):
 
 
 def _conditional(request: HttpRequest, plan, stamp) -> tuple[str, HttpResponse | None]:
-    etag = (
-        f'"{plan.pk}-{int(stamp.timestamp())}-{selectors.data_version()}-{request.LANGUAGE_CODE}"'
-    )
+    etag = selectors.etag(stamp, request.path, request.LANGUAGE_CODE)
     response = get_conditional_response(request, etag=etag, last_modified=int(stamp.timestamp()))
     return etag, response
 
