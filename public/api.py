@@ -17,7 +17,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Path, Query, Schema
 from ninja.throttling import SimpleRateThrottle
 
 from omstilling.exports import Sheet, sheets_response
@@ -108,6 +108,10 @@ def _data(request: HttpRequest, slug: str) -> selectors.PublicData:
 
 
 # --- schemas ----------------------------------------------------------------------------------
+
+
+class ErrorOut(Schema):
+    detail: str | list
 
 
 class Figure(Schema):
@@ -268,6 +272,10 @@ class OutcomesOut(Schema):
 # --- helpers ----------------------------------------------------------------------------------
 
 PageNumber = Query(1, ge=1, le=MAX_PAGE, description="Sidenummer, fra 1")
+PlanSlug = Path(
+    ..., pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=120, description="Planens nøgle"
+)
+InitiativeId = Path(..., ge=1, le=2_147_483_647, description="Tiltagets id")
 
 
 def _page(request: HttpRequest, items: list, page: int, data_date: dt.datetime) -> dict:
@@ -289,13 +297,26 @@ def _page(request: HttpRequest, items: list, page: int, data_date: dt.datetime) 
     }
 
 
+ERROR = {
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {"detail": {}},
+                "required": ["detail"],
+            }
+        }
+    }
+}
 CSV_RESPONSE = {
     "responses": {
         200: {
             "description": "CSV (UTF-8 med BOM, semikolon som skilletegn)",
             "content": {"text/csv": {"schema": {"type": "string"}}},
         },
-        404: {"description": "Planen findes ikke eller er ikke offentlig"},
+        404: {"description": "Planen findes ikke eller er ikke offentlig", **ERROR},
+        422: {"description": "Ugyldig forespørgsel", **ERROR},
+        429: {"description": "For mange forespørgsler (se Retry-After)", **ERROR},
     }
 }
 
@@ -324,7 +345,12 @@ def _plan_out(plan) -> dict:
 # --- operations -------------------------------------------------------------------------------
 
 
-@api.get("/plans", response=PlanList, summary="De offentlige planer", tags=["planer"])
+@api.get(
+    "/plans",
+    response={200: PlanList, 429: ErrorOut},
+    summary="De offentlige planer",
+    tags=["planer"],
+)
 def plan_list(request: HttpRequest):
     plans = list(selectors.public_plans())
     return {
@@ -334,8 +360,13 @@ def plan_list(request: HttpRequest):
     }
 
 
-@api.get("/plans/{slug}", response={200: PlanDetail, 404: dict}, summary="En plan", tags=["planer"])
-def plan_detail(request: HttpRequest, slug: str):
+@api.get(
+    "/plans/{slug}",
+    response={200: PlanDetail, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    summary="En plan",
+    tags=["planer"],
+)
+def plan_detail(request: HttpRequest, slug: str = PlanSlug):
     data = _data(request, slug)
     plan = selectors.public_plan(slug)
     report = (
@@ -356,11 +387,11 @@ def plan_detail(request: HttpRequest, slug: str):
 
 @api.get(
     "/plans/{slug}/spor",
-    response={200: SporPage, 404: dict},
+    response={200: SporPage, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Planens spor",
     tags=["spor"],
 )
-def spor_list(request: HttpRequest, slug: str, page: int = PageNumber):
+def spor_list(request: HttpRequest, slug: str = PlanSlug, page: int = PageNumber):
     data = _data(request, slug)
     return _page(request, [vars(s) for s in data.spor], page, data.data_date)
 
@@ -371,7 +402,7 @@ def spor_list(request: HttpRequest, slug: str, page: int = PageNumber):
     tags=["spor"],
     openapi_extra=CSV_RESPONSE,
 )
-def spor_csv(request: HttpRequest, slug: str):
+def spor_csv(request: HttpRequest, slug: str = PlanSlug):
     data = _data(request, slug)
     return _csv(
         f"{slug}-spor",
@@ -389,11 +420,11 @@ def _initiative_out(initiative) -> dict:
 
 @api.get(
     "/plans/{slug}/initiatives",
-    response={200: InitiativePage, 404: dict},
+    response={200: InitiativePage, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Planens tiltag med milepæle",
     tags=["tiltag"],
 )
-def initiative_list(request: HttpRequest, slug: str, page: int = PageNumber):
+def initiative_list(request: HttpRequest, slug: str = PlanSlug, page: int = PageNumber):
     data = _data(request, slug)
     items = [_initiative_out(i) for i in data.initiatives]
     return _page(request, items, page, data.data_date)
@@ -401,11 +432,13 @@ def initiative_list(request: HttpRequest, slug: str, page: int = PageNumber):
 
 @api.get(
     "/plans/{slug}/initiatives/{initiative_id}",
-    response={200: InitiativeDetail, 404: dict},
+    response={200: InitiativeDetail, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Et tiltag med milepæle",
     tags=["tiltag"],
 )
-def initiative_detail(request: HttpRequest, slug: str, initiative_id: int):
+def initiative_detail(
+    request: HttpRequest, slug: str = PlanSlug, initiative_id: int = InitiativeId
+):
     data = _data(request, slug)
     initiative = data.by_id.get(initiative_id)
     if initiative is None:
@@ -419,7 +452,7 @@ def initiative_detail(request: HttpRequest, slug: str, initiative_id: int):
     tags=["tiltag"],
     openapi_extra=CSV_RESPONSE,
 )
-def initiative_csv(request: HttpRequest, slug: str):
+def initiative_csv(request: HttpRequest, slug: str = PlanSlug):
     data = _data(request, slug)
     return _csv(
         f"{slug}-tiltag",
@@ -467,7 +500,7 @@ def initiative_csv(request: HttpRequest, slug: str):
     tags=["tiltag"],
     openapi_extra=CSV_RESPONSE,
 )
-def milestone_csv(request: HttpRequest, slug: str):
+def milestone_csv(request: HttpRequest, slug: str = PlanSlug):
     data = _data(request, slug)
     return _csv(
         f"{slug}-milepaele",
@@ -482,11 +515,11 @@ def milestone_csv(request: HttpRequest, slug: str):
 
 @api.get(
     "/plans/{slug}/recommendations",
-    response={200: RecommendationPage, 404: dict},
+    response={200: RecommendationPage, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Anbefalingerne og de tiltag, der fører dem ud i livet",
     tags=["anbefalinger"],
 )
-def recommendation_list(request: HttpRequest, slug: str, page: int = PageNumber):
+def recommendation_list(request: HttpRequest, slug: str = PlanSlug, page: int = PageNumber):
     data = _data(request, slug)
     return _page(request, [vars(r) for r in data.recommendations], page, data.data_date)
 
@@ -497,7 +530,7 @@ def recommendation_list(request: HttpRequest, slug: str, page: int = PageNumber)
     tags=["anbefalinger"],
     openapi_extra=CSV_RESPONSE,
 )
-def recommendation_csv(request: HttpRequest, slug: str):
+def recommendation_csv(request: HttpRequest, slug: str = PlanSlug):
     data = _data(request, slug)
     return _csv(
         f"{slug}-anbefalinger",
@@ -511,11 +544,11 @@ def recommendation_csv(request: HttpRequest, slug: str):
 
 @api.get(
     "/plans/{slug}/investments",
-    response={200: InvestmentsOut, 404: dict},
+    response={200: InvestmentsOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Puljen i alt og de godkendte beløb pr. udviklingsskole",
     tags=["puljen"],
 )
-def investments(request: HttpRequest, slug: str):
+def investments(request: HttpRequest, slug: str = PlanSlug):
     data = _data(request, slug)
     pool = data.pool
     return {
@@ -530,7 +563,7 @@ def investments(request: HttpRequest, slug: str):
     tags=["puljen"],
     openapi_extra=CSV_RESPONSE,
 )
-def investments_csv(request: HttpRequest, slug: str):
+def investments_csv(request: HttpRequest, slug: str = PlanSlug):
     data = _data(request, slug)
     schools = data.pool.schools if data.pool else []
     return _csv(
@@ -548,11 +581,11 @@ OUTCOME_NOTE = (
 
 @api.get(
     "/plans/{slug}/outcomes",
-    response={200: OutcomesOut, 404: dict},
+    response={200: OutcomesOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Børn og unge i specialtilbud og henvisninger pr. kvartal (samlede tal)",
     tags=["resultater"],
 )
-def outcomes(request: HttpRequest, slug: str):
+def outcomes(request: HttpRequest, slug: str = PlanSlug):
     data = _data(request, slug)
     return {
         "data_date": data.data_date,
@@ -568,7 +601,7 @@ def outcomes(request: HttpRequest, slug: str):
     tags=["resultater"],
     openapi_extra=CSV_RESPONSE,
 )
-def outcomes_csv(request: HttpRequest, slug: str):
+def outcomes_csv(request: HttpRequest, slug: str = PlanSlug):
     data = _data(request, slug)
     referrals = {r.quarter: r for r in data.referrals}
     offers = {r.quarter: r for r in data.special_offers}
