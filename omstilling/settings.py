@@ -128,6 +128,7 @@ ANONYMOUS_URL_NAMES = frozenset(
     {
         "login",  # the log-in page itself
         "logout",  # logging out needs no session
+        "home",  # sends an anonymous visitor to the log-in page itself (without ?next=/)
         "healthz",  # the load balancer's health check
         "favicon",  # the browser's tab icon, also on the log-in page
         "set_language",  # the language choice in the footer, also on the log-in page

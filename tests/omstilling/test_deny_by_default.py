@@ -14,6 +14,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 ALLOW_ANONYMOUS = {
     "login",  # the log-in page itself
     "logout",  # logging out needs no session
+    "home",  # sends anonymous visitors to the log-in page itself
     "healthz",  # the load balancer's health check
     "favicon",  # the browser's tab icon, also on the log-in page
     "set_language",  # the language choice in the footer, also on the log-in page

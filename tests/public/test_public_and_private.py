@@ -165,7 +165,7 @@ def test_the_public_walk_finds_nothing_private(client, plan_file):
     assert any(figure["text"] == "<5" for figure in figures)  # the small count is there, hidden
     page = answers[reverse("public:plan", kwargs={"slug": plan.slug})]
     outcome_part = page.split('id="outcomes-heading"')[1].split('id="data-heading"')[0]
-    cells = re.findall(r'<td class="text-align-right">([^<]*)</td>', outcome_part)
+    cells = re.findall(r'<td class="align-text-right">([^<]*)</td>', outcome_part)
     assert cells
     for cell in map(html.unescape, cells):
         assert cell in OUTCOME_TEXTS or cell == "0" or int(cell.replace(".", "")) >= 5, cell
