@@ -15,6 +15,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from ninja import NinjaAPI, Path, Query, Schema
@@ -370,7 +371,9 @@ def plan_detail(request: HttpRequest, slug: str = PlanSlug):
     data = _data(request, slug)
     plan = selectors.public_plan(slug)
     report = (
-        request.build_absolute_uri(f"/offentlig/{slug}/rapport/{data.report.id}.pdf")
+        request.build_absolute_uri(
+            reverse("public:report_pdf", kwargs={"slug": slug, "pk": data.report.id})
+        )
         if data.report
         else None
     )
