@@ -175,3 +175,30 @@ def test_the_api_reads_only(client, public_plan):
 
     assert client.post(url).status_code == 405
     assert client.delete(url).status_code == 405
+
+
+def test_a_conditional_get_counts_against_the_rate_too(client, public_plan, settings):
+    settings.PUBLIC_API_RATE = "2/m"
+    cache.clear()
+    url = f"{API}/plans/{public_plan.slug}"
+    etag = client.get(url)["ETag"]
+
+    answers = [client.get(url, HTTP_IF_NONE_MATCH=etag).status_code for _ in range(2)]
+
+    assert answers == [304, 429]
+
+
+def test_the_open_data_reads_in_few_queries_however_big_the_plan(
+    client, public_plan, django_assert_max_num_queries
+):
+    url = f"{API}/plans/{public_plan.slug}/initiatives"
+    client.get(url)
+    with django_assert_max_num_queries(3):  # the plan, its stamp (the data is cached)
+        client.get(url)
+
+    spor = public_plan.spor.get()
+    for _ in range(40):
+        InitiativeFactory(plan=public_plan, spor=spor)
+    with django_assert_max_num_queries(20):
+        response = client.get(url)
+    assert response.json()["count"] == 41
