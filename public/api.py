@@ -645,3 +645,10 @@ def outcomes_csv(request: HttpRequest, slug: str = PlanSlug):
         ],
         rows,
     )
+
+
+@api.get("/{path:rest}", include_in_schema=False)
+def not_found(request: HttpRequest, rest: str):
+    """Anything else under /api/v1/ (an empty plan key, a mistyped path): a JSON 404 like the
+    operations' own, not the portal's HTML page. Declared last, so it matches only leftovers."""
+    raise Http404("Findes ikke.")
