@@ -23,7 +23,15 @@ from omstilling.fields import (
     TextListField,
 )
 
-PORTAL_APPS = ("omstilling", "tracks", "investments", "supportsystem", "visitation", "reports")
+PORTAL_APPS = (
+    "omstilling",
+    "notifications",
+    "tracks",
+    "investments",
+    "supportsystem",
+    "visitation",
+    "reports",
+)
 
 # Model fields that hold no text a person typed, with why.
 MACHINE_FIELDS = {
@@ -43,6 +51,9 @@ MACHINE_FIELDS = {
     "reports.Report.snapshot": "",
     # the checksum of the plan file last loaded
     "omstilling.Plan.loaded_sha256": "",
+    # a notification's portal path and event key, written by the portal itself
+    "notifications.Notification.url": "",
+    "notifications.Notification.event_key": "",
     # quarter codes parsed from an import
     "visitation.CountImport.quarters": "",
 }
@@ -56,6 +67,7 @@ FORM_MODULES = (
     "reports.dashboard.forms",
     "reports.archive.forms",
     "omstilling.forms",
+    "notifications.forms",
 )
 
 

@@ -40,6 +40,7 @@ ACCESSIBILITY_STATEMENT_URL = env_str("ACCESSIBILITY_STATEMENT_URL", "")
 
 INSTALLED_APPS = [
     "omstilling",
+    "notifications",
     "tracks",
     "investments",
     "supportsystem",
@@ -98,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "omstilling.context_processors.portal",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -129,6 +131,8 @@ ANONYMOUS_URL_NAMES = frozenset(
         "login",  # the log-in page itself
         "logout",  # logging out needs no session
         "home",  # sends an anonymous visitor to the log-in page itself (without ?next=/)
+        "invitation",  # a new user's link to choose a first password (a token, not a session)
+        "invitation_complete",  # "your password is saved: log in"
         "healthz",  # the load balancer's health check
         "favicon",  # the browser's tab icon, also on the log-in page
         "set_language",  # the language choice in the footer, also on the log-in page
@@ -368,6 +372,11 @@ CELERY_BEAT_SCHEDULE = {
     "milestone-reminders": {
         "task": "reports.tasks.send_reminders",
         "schedule": crontab(hour=6, minute=30, day_of_week="mon-fri"),
+    },
+    # Notifications (notifications/tasks.py): the daily digest for those who chose one.
+    "notification-digests": {
+        "task": "notifications.tasks.send_notification_digests",
+        "schedule": crontab(hour=7, minute=0),
     },
     # Reports left "i kø" or "udarbejdes" longer than REPORT_STALE_AFTER are marked failed.
     "fail-stale-reports": {

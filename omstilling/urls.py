@@ -16,6 +16,9 @@ urlpatterns = [
     path("log-ind/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("log-ud/", auth_views.LogoutView.as_view(), name="logout"),
     path("adgangskode/", views.password_change, name="password_change"),
+    # An invitation (omstilling.services.user_invite): the new user chooses a first password.
+    path("invitation/<uidb64>/<token>/", views.InvitationView.as_view(), name="invitation"),
+    path("invitation/klar/", views.invitation_complete, name="invitation_complete"),
     path("healthz/", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     # The language choice in the footer (POST; a cookie, also before log-in).
@@ -30,6 +33,7 @@ urlpatterns = [
     path("stoettesystem/", include("supportsystem.urls")),
     path("visitation/", include("visitation.urls")),
     path("noegletal/", include("reports.kpis.urls")),
+    path("notifikationer/", include("notifications.urls")),
     path("", include("reports.archive.urls")),  # /rapporter/, /mine-paamindelser/
     path("admin/", admin.site.urls),
     # Public, without log-in (the allow-list in settings): the progress page and the open data.

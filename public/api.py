@@ -173,6 +173,7 @@ class MilestoneOut(Schema):
     title: str
     planned_quarter: str
     planned_date: dt.date | None
+    original_quarter: str | None
     state: str
     state_label: str
     reached_on: dt.date | None
@@ -516,9 +517,27 @@ def milestone_csv(request: HttpRequest, slug: str = PlanSlug):
     data = _data(request, slug)
     return _csv(
         f"{slug}-milepaele",
-        ["id", "tiltag_id", "titel", "planlagt_kvartal", "planlagt_dato", "status", "naaet"],
+        [
+            "id",
+            "tiltag_id",
+            "titel",
+            "planlagt_kvartal",
+            "oprindeligt_kvartal",
+            "planlagt_dato",
+            "status",
+            "naaet",
+        ],
         (
-            [m.id, i.id, m.title, m.planned_quarter, m.planned_date, m.state_label, m.reached_on]
+            [
+                m.id,
+                i.id,
+                m.title,
+                m.planned_quarter,
+                m.original_quarter,
+                m.planned_date,
+                m.state_label,
+                m.reached_on,
+            ]
             for i in data.initiatives
             for m in i.milestones
         ),

@@ -166,6 +166,8 @@ class PublicMilestone:
     planned_quarter: str
     planned_quarter_label: str
     planned_date: dt.date | None
+    original_quarter: str | None  # the quarter first planned, when it has been moved since
+    original_quarter_label: str | None
     state: str
     state_label: str
     reached_on: dt.date | None
@@ -302,6 +304,7 @@ def _latest_status_ids() -> Subquery:
 def _milestone(milestone: Milestone, today: dt.date) -> PublicMilestone:
     state = milestone.state_on(today)
     quarter = milestone.quarter
+    original = Quarter.of(milestone.original_quarter) if milestone.is_replanned else None
     return PublicMilestone(
         id=milestone.pk,
         slug=milestone.slug,
@@ -309,6 +312,8 @@ def _milestone(milestone: Milestone, today: dt.date) -> PublicMilestone:
         planned_quarter=quarter.danish_code,
         planned_quarter_label=quarter.label,
         planned_date=milestone.planned_date,
+        original_quarter=original.danish_code if original else None,
+        original_quarter_label=original.label if original else None,
         state=state.value,
         state_label=str(state.label),
         reached_on=milestone.completed_on,
@@ -320,15 +325,16 @@ def _initiatives(plan: Plan, today: dt.date) -> list[PublicInitiative]:
     """Every tiltag of the plan with its latest published status and its milestones (five
     queries: tiltag, statuses, milestones, recommendation links, and their owners)."""
     initiatives = list(
-        Initiative.objects.filter(plan=plan)
+        Initiative.objects.active()
+        .filter(plan=plan)
         .select_related("spor", "theme", "lead_area", "owner", "owner_body")
         .annotate(published_status_id=_latest_status_ids())
         .prefetch_related(
             Prefetch(
                 "milestones",
-                queryset=Milestone.objects.select_related("institution").order_by(
-                    "planned_quarter", "planned_date", "order", "pk"
-                ),
+                queryset=Milestone.objects.active()
+                .select_related("institution")
+                .order_by("planned_quarter", "planned_date", "order", "pk"),
             ),
             Prefetch("recommendations", queryset=Recommendation.objects.only("pk", "number")),
         )
@@ -383,7 +389,7 @@ def _spor(plan: Plan, initiatives: list[PublicInitiative]) -> list[PublicSpor]:
     """The spor and their progress: the mean of their tiltag's progress, as on the portal's own
     overview (tiltag given up, or without a status, not counted)."""
     result = []
-    for spor in Spor.objects.filter(plan=plan).order_by("number"):
+    for spor in Spor.objects.active().filter(plan=plan).order_by("number"):
         own = [i for i in initiatives if i.spor_id == spor.pk]
         counted = [i.progress for i in own if i.progress is not None and i.state != "opgivet"]
         result.append(
@@ -404,7 +410,7 @@ def _recommendations(plan: Plan) -> list[PublicRecommendation]:
     recommendations = (
         Recommendation.objects.filter(theme__plan=plan)
         .select_related("theme")
-        .prefetch_related(Prefetch("initiatives", queryset=Initiative.objects.only("pk")))
+        .prefetch_related(Prefetch("initiatives", queryset=Initiative.objects.active().only("pk")))
         .order_by("number", "pk")
     )
     return [

@@ -9,12 +9,16 @@ kind, every list the first ten with its count), and a compact appendix with one 
 (a row per tiltag), the pool's investments and the KPIs in detail.
 
 Values are plain JSON: dates as ISO strings, amounts as decimal strings, and every label as the
-Danish text it had when the report was compiled. Charts are stored as the SVG markup the
-dashboard draws, their <title> carrying the chart's description (the PDF's alternative text).
+Danish text it had when the report was compiled; the plan's names (committee, approving body,
+advisory committee, department, municipality) and its logo (the stored file's name and
+SHA-256: a new load keeps the old file) are those of that moment. Charts are stored as the SVG
+markup the dashboard draws, their <title> carrying the chart's description (the PDF's
+alternative text).
 """
 
 import dataclasses
 import datetime as dt
+import hashlib
 import re
 from decimal import Decimal
 from html import escape
@@ -24,6 +28,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from investments.models import state_label
 from investments.selectors import investment_overview, pool_summary
 from omstilling.models import Plan, User
 from omstilling.quarters import Quarter
@@ -35,9 +40,11 @@ from reports.disclosure import LEGEND
 from reports.kpis.page import KpiPage, kpi_page
 from reports.models import Report, ReportKind, ReportState
 from reports.verdict import LIMIT, Counted, Verdict, plan_verdict
+from tracks import selectors as tracks_selectors
 from tracks.models import Health, Initiative, Milestone, Recommendation, WorkState
 
-SCHEMA = 2
+# 3: the plan's names and logo, and `pool.absent` for a plan without a pool.
+SCHEMA = 3
 CHANGES = 5  # the first of each list of changes the main part shows, with its count
 KPI_CHART = "specialtilbud"  # the KPI section whose chart the main part shows
 
@@ -137,6 +144,9 @@ def _verdict(verdict: Verdict) -> dict:
 
 
 def _pool(plan: Plan) -> dict:
+    if not plan.has_pool:
+        # An older snapshot has no `absent`: it had a pool section as every plan then did.
+        return {"absent": True, "schools": []}
     section = investment_section(pool_summary(plan=plan), plan)
     return {
         "funding_title": plan.funding_title,
@@ -308,9 +318,9 @@ def _changes(plan: Plan, previous: Report, rows: list[dict], today: dt.date) -> 
         for c, i in zip(status_changed, changed, strict=True)
         if i.current_status.state == WorkState.AFSLUTTET and i.previous_state != WorkState.AFSLUTTET
     ]
-    milestones = Milestone.objects.filter(initiative__plan=plan).select_related(
-        "institution", "initiative__spor"
-    )
+    milestones = Milestone.objects.filter(
+        initiative__plan=plan, archived_on__isnull=True
+    ).select_related("institution", "initiative__spor")
     reached = milestones.filter(completed_on__gte=since, completed_on__lte=today)
     overdue = milestones.filter(Milestone.overdue_condition(today)).exclude(
         Milestone.overdue_condition(since)
@@ -340,6 +350,25 @@ def _changes(plan: Plan, previous: Report, rows: list[dict], today: dt.date) -> 
     }
 
 
+def _moved(plan: Plan, since: dt.date, now: dt.datetime) -> dict:
+    """Milestones re-planned to another quarter since `since` ("Flyttede milepæle"): the first
+    CHANGES re-plans, newest first, each "flyttet fra … til …: reason", and their count (two
+    queries)."""
+    start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
+    events = tracks_selectors.replanned_events(plan=plan, since=start, until=now)
+    items = [
+        {
+            "id": event.milestone_id,
+            "title": event.milestone.title,
+            "initiative": event.milestone.initiative.title,
+            "moved": event.moved_text,
+            "on": _date(timezone.localdate(event.at)),
+        }
+        for event in events.select_related("milestone__initiative")[:CHANGES]
+    ]
+    return _counted(items, events.count())
+
+
 # --- the appendix ---------------------------------------------------------------------------
 
 
@@ -347,7 +376,9 @@ def _initiative_rows(plan: Plan, today: dt.date) -> list[dict]:
     """One row per tiltag for the appendix, with its milestones counted (two queries)."""
     milestones = {
         row["initiative"]: row
-        for row in Milestone.objects.filter(initiative__plan=plan)
+        for row in Milestone.objects.filter(
+            initiative__plan=plan, archived_on__isnull=True, cancelled_on__isnull=True
+        )
         .values("initiative")
         .annotate(
             total=Count("pk"),
@@ -359,7 +390,7 @@ def _initiative_rows(plan: Plan, today: dt.date) -> list[dict]:
     none = {"total": 0, "done": 0, "overdue": 0}
     rows = []
     for i in (
-        Initiative.objects.filter(plan=plan)
+        Initiative.objects.filter(plan=plan, archived_on__isnull=True)
         .select_related("spor", "owner", "owner_body", "current_status")
         .order_by("spor__number", "order", "pk")
     ):
@@ -405,6 +436,7 @@ def _spor(plan: Plan, rows: list[dict]) -> list[dict]:
 
 
 def _investments(plan: Plan) -> list[dict]:
+    names = plan.names
     return [
         {
             "id": investment.pk,
@@ -412,12 +444,38 @@ def _investments(plan: Plan) -> list[dict]:
             "school": str(investment.development_school.school),
             "amount": _money(investment.amount),
             "spent": _money(investment.spent),
-            "state_label": str(investment.get_state_display()),
+            "state_label": state_label(investment.state, names),
             "treated_on": _date(investment.treated_on),
             "approved_on": _date(investment.approved_on),
         }
         for investment in investment_overview(plan=plan)
     ]
+
+
+def _logo_sha256(plan: Plan) -> str:
+    try:
+        with plan.logo.open("rb") as logo:
+            return hashlib.sha256(logo.read()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _names(plan: Plan) -> dict:
+    """What the plan called its bodies when the report was compiled, and its logo: the stored
+    file's name and SHA-256 (reports.archive.pdf shows it only if the file is still that)."""
+    names = plan.names
+    logo_sha256 = _logo_sha256(plan) if names.logo else ""
+    return {
+        "municipality": names.municipality,
+        "department": names.department,
+        "committee": names.committee,
+        "committee_short": names.committee_short,
+        "approving_body": names.approving_body,
+        "approving_body_short": names.approving_body_short,
+        "advisory_committee": names.advisory_committee,
+        "logo": names.logo if logo_sha256 else "",
+        "logo_sha256": logo_sha256,
+    }
 
 
 def build_snapshot(*, report: Report, plan: Plan, now: dt.datetime) -> dict:
@@ -446,10 +504,7 @@ def build_snapshot(*, report: Report, plan: Plan, now: dt.datetime) -> dict:
         "compiled_at": timezone.localtime(now).isoformat(),
         "plan": {
             "title": plan.title,
-            "municipality": plan.municipality,
-            "department": plan.department,
-            "committee": plan.committee,
-            "advisory_committee": plan.names.advisory_committee,
+            **_names(plan),
             "first_quarter": Quarter.of(plan.start_quarter).label,
             "last_quarter": Quarter.of(plan.end_quarter).label,
         },
@@ -472,4 +527,10 @@ def build_snapshot(*, report: Report, plan: Plan, now: dt.datetime) -> dict:
             "as_of": previous.snapshot["as_of"],
         }
         snapshot["changes"] = _changes(plan, previous, rows, today)
+    since = (
+        dt.date.fromisoformat(previous.snapshot["as_of"])
+        if previous is not None and previous.snapshot
+        else report.period_start
+    )
+    snapshot["moved"] = {"since": since.isoformat(), **_moved(plan, since, now)}
     return snapshot

@@ -232,8 +232,14 @@ def test_page_is_accessible_for_every_role(
 # A BFU member reads and never writes: no control on any page that would change something.
 # (Log af and the language choice in the header and footer change no data; the only thing a
 # BFU member may change is its own: its password, and which plan it reads — the plan chooser
-# keeps that choice in the session and changes no data.)
-BFU_OWN_ACCOUNT = {"password_change", "plan_list"}
+# keeps that choice in the session and changes no data — and its own notifications: marking
+# them read and choosing how they are e-mailed.)
+BFU_OWN_ACCOUNT = {
+    "password_change",
+    "plan_list",
+    "notifications:list",
+    "notifications:preferences",
+}
 _EDIT_CONTROLS_JS = """
 () => Array.from(document.querySelectorAll(
   "main form[method=post i], main [hx-post], main [hx-put], main [hx-patch], main [hx-delete]"
@@ -347,6 +353,31 @@ def test_forloeb_step_swaps(open_page, portal_module, ids, record):
     _clean(page, "stoettesystem", "htmx: forløb, skridt gemt", record)
 
 
+def test_milestone_replan_swaps(open_page, portal_module, ids, record):
+    """The re-plan form swapped into a milestone's row, with its errors, and the row saved."""
+    page = open_page("initiativejer", **DESKTOP)
+    page.goto(f"{portal_module.url}/plan/tiltag/{ids['initiative']}/")
+    row = page.locator(f"#milestone-{ids['owned_milestone']}")
+    row.locator("a", has_text="Flyt til et andet kvartal").click()
+    expect(row.locator("form")).to_be_visible()
+    row.locator("button[type=submit]").click()
+    expect(row.locator("#id_reason-error")).to_be_visible()
+    _clean(page, "initiativejer", "htmx: milepæl, flyt med fejl", record)
+
+    from omstilling.quarters import Quarter
+    from tracks.models import Milestone
+
+    milestone = Milestone.objects.select_related("initiative__plan").get(pk=ids["owned_milestone"])
+    tiltag = milestone.initiative
+    last = tiltag.end_quarter or tiltag.plan.end_quarter
+    target = last if last != milestone.planned_quarter else tiltag.start_quarter
+    row.locator("#id_quarter").select_option(Quarter.of(target).code)
+    row.locator("#id_reason").fill("Afventer arbejdsgruppen.")
+    row.locator("button[type=submit]").click()
+    expect(row).to_contain_text("Milepælen er flyttet.")
+    _clean(page, "initiativejer", "htmx: milepæl flyttet", record)
+
+
 def test_investment_panel_swaps(open_page, portal_module, ids, record):
     page = open_page("chefgruppe", **DESKTOP)
     page.goto(f"{portal_module.url}/investeringer/{ids['investment']}/")
@@ -370,6 +401,7 @@ FORMS = [
     (ANONYMOUS, "/log-ind/"),
     ("bfu", "/adgangskode/"),
     ("chefgruppe", "/investeringer/ny/"),
+    ("chefgruppe", "/plan/spor/ny/"),
     ("chefgruppe", "/investeringer/skoler/ny/"),
     ("chefgruppe", "/visitation/bestand/"),
     ("stoettesystem", "/stoettesystem/forloeb/nyt/"),

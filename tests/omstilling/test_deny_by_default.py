@@ -21,6 +21,8 @@ ALLOW_ANONYMOUS = {
     "oidc_authentication_init",  # single sign-on, when it is switched on
     "oidc_authentication_callback",
     "oidc_logout",
+    "invitation",  # a new user's link to choose a first password (a token, not a session)
+    "invitation_complete",  # "your password is saved: log in"
 }
 # Whole sections: the admin site (its own log-in for the rest), the public progress page and
 # the open data (both 404 unless the plan is public).

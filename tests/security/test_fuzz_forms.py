@@ -84,6 +84,8 @@ NOT_FUZZED = {
     "login": "the log-in form: lock-out and sessions are tested in test_login_and_sessions",
     "logout": "logging out takes no input",
     "set_language": "Django's language switch: a cookie checked against LANGUAGES",
+    "invitation": "a new user's e-mailed token link (Django's SetPasswordForm behind a valid "
+    "token only): tested in tests/omstilling/test_admin_invitation.py",
 }
 # Django's admin site: Django's own forms, checked by the admin tests of each app.
 NOT_FUZZED_PREFIXES = ("/admin/",)

@@ -10,7 +10,7 @@ from omstilling import append_only
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0002_protect_history'),
+        ('reports', '0003_kind_label_names_no_committee'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

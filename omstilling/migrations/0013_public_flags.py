@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('omstilling', '0011_protect_new_history'),
+        ('omstilling', '0012_role_and_names_name_no_body'),
     ]
 
     operations = [
