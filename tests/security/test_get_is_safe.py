@@ -52,6 +52,8 @@ def _row_counts() -> dict[str, int]:
 
 @pytest.fixture
 def portal_data(settings):
+    # The walk asks every URL once per role: more than the open data's rate per client.
+    settings.PUBLIC_API_RATE = "100000/m"
     settings.DEBUG = True  # seed_demo refuses to run otherwise
     call_command("load_plan", verbosity=0)
     call_command("seed_demo", verbosity=0)
