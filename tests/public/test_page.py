@@ -212,3 +212,34 @@ def test_a_published_report_is_not_served_when_the_plan_is_not_public(
     url = reverse("public:report_pdf", kwargs={"slug": public_plan.slug, "pk": finished_report.pk})
 
     assert client.get(url).status_code == 404
+
+
+def test_a_moved_milestone_shows_its_first_quarter_and_archived_rows_are_left_out(
+    client, public_plan
+):
+    initiative = Initiative.objects.get(plan=public_plan)
+    MilestoneFactory(
+        initiative=initiative,
+        title="Flyttet milepæl",
+        original_quarter=dt.date(2025, 7, 1),
+        planned_quarter=dt.date(2027, 1, 1),
+    )
+    MilestoneFactory(initiative=initiative, title="Arkiveret milepæl", archived_on=dt.date.today())
+    InitiativeFactory(
+        plan=public_plan,
+        spor=initiative.spor,
+        title="Arkiveret tiltag",
+        archived_on=dt.date.today(),
+    )
+
+    url = reverse("public:initiative", kwargs={"slug": public_plan.slug, "pk": initiative.pk})
+    page = client.get(url).content.decode()
+    overview = client.get(_plan_url(public_plan)).content.decode()
+    api = client.get(f"/api/v1/plans/{public_plan.slug}/initiatives/{initiative.pk}").json()
+
+    assert "Flyttet milepæl" in page and "først planlagt 3. kvartal 2025" in page
+    assert "Flyttet" in page
+    assert "Arkiveret milepæl" not in page
+    assert "Arkiveret tiltag" not in overview
+    moved = next(m for m in api["milestones"] if m["title"] == "Flyttet milepæl")
+    assert moved["state"] == "flyttet" and moved["original_quarter"] == "2025-K3"
