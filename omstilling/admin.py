@@ -45,12 +45,15 @@ class UserAdmin(KeepsHistory, DjangoUserAdmin):
 
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("Rolle i portalen"), {"fields": ("role", "institutions")}),
+        (_("Rolle i portalen"), {"fields": ("role", "institutions", "is_public_officeholder")}),
     )
     administrator_fieldsets = (
         (None, {"fields": ("username",)}),
         (_("Personoplysninger"), {"fields": ("first_name", "last_name", "email")}),
-        (_("Rolle i portalen"), {"fields": ("role", "institutions", "is_active")}),
+        (
+            _("Rolle i portalen"),
+            {"fields": ("role", "institutions", "is_public_officeholder", "is_active")},
+        ),
         (_("Datoer"), {"fields": ("last_login", "date_joined")}),
     )
     administrator_add_fieldsets = (
@@ -58,7 +61,7 @@ class UserAdmin(KeepsHistory, DjangoUserAdmin):
         (_("Rolle i portalen"), {"fields": ("role", "institutions")}),
     )
     list_display = ("username", "first_name", "last_name", "email", "role", "is_active")
-    list_filter = ("role", "is_active", "institutions")
+    list_filter = ("role", "is_active", "is_public_officeholder", "institutions")
     search_fields = ("username", "first_name", "last_name", "email", "institutions__name")
     filter_horizontal = ("institutions", "groups", "user_permissions")
     actions = ["send_invitation"]

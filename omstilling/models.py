@@ -105,6 +105,15 @@ class User(AbstractUser):
             "For ledere: egne institutioner. For støttesystemet: de institutioner, der betjenes."
         ),
     )
+    # Only a public officeholder's name is ever shown on the public pages and in the open
+    # data (e.g. as a tiltag's owner); everyone else stays unnamed there.
+    is_public_officeholder = models.BooleanField(
+        _("offentlig embedsperson"),
+        default=False,
+        help_text=_(
+            "Navnet må vises på de offentlige sider og i de åbne data, fx som ejer af et tiltag."
+        ),
+    )
 
     class Meta:
         verbose_name = _("bruger")
@@ -203,6 +212,13 @@ class Plan(models.Model):
         _("aktuel plan"),
         default=False,
         help_text=_("Den plan, portalen kører nu. Tidligere planer kan stadig læses."),
+    )
+    # The public progress page and the open-data API of this plan (off until switched on by
+    # the plan file's `public:` section or by chefgruppen).
+    is_public = models.BooleanField(
+        _("offentlig"),
+        default=False,
+        help_text=_("Planens fremdrift vises for alle uden log-ind og som åbne data."),
     )
     # The last load of the plan file (load_plan): when, and the SHA-256 of the file's content.
     # A row of the plan edited in the portal after `loaded_at` is an edit a new load would

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "visitation",
     "reports",
     "rounds",
+    "public",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
+    "ninja",  # the open data's schema documentation served from our own static files
 ]
 
 MIDDLEWARE = [
@@ -73,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Deny by default: anonymous visitors reach only the allow-list below.
+    "omstilling.middleware.LoginRequiredAllowListMiddleware",
     "omstilling.middleware.SessionSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -121,6 +125,33 @@ CACHES = {
 
 AUTH_USER_MODEL = "omstilling.User"
 LOGIN_URL = "login"
+# The only URLs an anonymous visitor reaches (LoginRequiredAllowListMiddleware); everything
+# else sends them to log in. By URL name, and by namespace for whole sections.
+ANONYMOUS_URL_NAMES = frozenset(
+    {
+        "login",  # the log-in page itself
+        "logout",  # logging out needs no session
+        "home",  # sends an anonymous visitor to the log-in page itself (without ?next=/)
+        "invitation",  # a new user's link to choose a first password (a token, not a session)
+        "invitation_complete",  # "your password is saved: log in"
+        "healthz",  # the load balancer's health check
+        "favicon",  # the browser's tab icon, also on the log-in page
+        "set_language",  # the language choice in the footer, also on the log-in page
+        # single sign-on (mozilla-django-oidc), when it is switched on
+        "oidc_authentication_init",
+        "oidc_authentication_callback",
+        "oidc_logout",
+    }
+)
+ANONYMOUS_URL_NAMESPACES = frozenset(
+    {
+        "admin",  # Django's admin site sends visitors to its own log-in and checks staff
+        "public",  # the public progress page (/offentlig/), only for a public plan
+        "api-v1",  # the open data (/api/v1/), only for a public plan
+    }
+)
+# Requests per client (IP address) to the open-data API, e.g. "120/m" (ninja's rate syntax).
+PUBLIC_API_RATE = env_str("PUBLIC_API_RATE", "120/m")
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # Argon2id (argon2-cffi); hashes of another kind are rehashed at the user's next log-in.

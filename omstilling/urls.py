@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from omstilling import views
+from public.api import api as public_api
 
 admin.site.site_header = _("Omstillingsportalen – administration")
 admin.site.site_title = _("Omstillingsportalen")
@@ -36,6 +37,11 @@ urlpatterns = [
     path("", include("rounds.urls")),  # /runder/, /opgaver/
     path("", include("reports.archive.urls")),  # /rapporter/, /mine-paamindelser/
     path("admin/", admin.site.urls),
+    # Public, without log-in (the allow-list in settings): the progress page and the open data.
+    path("offentlig/", include("public.urls")),
+    path("api/v1/", public_api.urls),
+    # Chefgruppen's switches for what is public (log-in required).
+    path("offentliggoerelse/", include("public.settings_urls")),
 ]
 
 if settings.OIDC_ENABLED:

@@ -135,3 +135,34 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.date}"
+
+
+class ReportPublication(models.Model):
+    """Chefgruppen publishes a finished report on the public progress page, or withdraws it.
+
+    Appended, never changed: the latest row of a report says whether it is public now, and
+    the rows before it say since when it was and who decided. Only a published report's PDF
+    is handed to anonymous visitors, and only while its plan is public.
+    """
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("rapport"), on_delete=models.PROTECT, related_name="publications"
+    )
+    published = models.BooleanField(_("offentliggjort"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("af"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("tidspunkt"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("offentliggørelse af rapport")
+        verbose_name_plural = _("offentliggørelser af rapporter")
+
+    def __str__(self) -> str:
+        return f"{self.report}: {'offentlig' if self.published else 'ikke offentlig'}"

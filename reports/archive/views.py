@@ -198,7 +198,12 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def download(request: HttpRequest, pk: int) -> HttpResponse:
     """The stored PDF, checked against its SHA-256 before it is handed out."""
-    report = _get_report(pk)
+    return report_pdf_response(_get_report(pk), cache_control="private, max-age=0")
+
+
+def report_pdf_response(report: Report, *, cache_control: str) -> HttpResponse:
+    """A finished report's PDF as a download, checked against its SHA-256 first (also the
+    public page's download of a published report)."""
     if not report.is_finished or not report.pdf:
         raise Http404(_("Rapporten er ikke færdig."))
     with report.pdf.open("rb") as stored:
@@ -215,5 +220,5 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
     response["Content-Length"] = str(len(content))
     response["Repr-Digest"] = f"sha-256=:{base64.b64encode(digest).decode()}:"
-    response["Cache-Control"] = "private, max-age=0"
+    response["Cache-Control"] = cache_control
     return response

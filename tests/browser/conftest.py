@@ -71,6 +71,14 @@ def _load_plan_and_demo_data():
     with override_settings(DEBUG=True):  # seed_demo refuses to run otherwise
         call_command("load_plan", verbosity=0)
         call_command("seed_demo", verbosity=0)
+    _make_the_plan_public()
+
+
+def _make_the_plan_public():
+    """The public progress page is off by default; the audit visits it switched on."""
+    from omstilling.models import Plan
+
+    Plan.objects.update(is_public=True)
 
 
 @pytest.fixture(scope="module")
@@ -155,6 +163,7 @@ def portal(live_server, settings, transactional_db):
     settings.DEBUG = True  # seed_demo refuses to run otherwise
     call_command("load_plan", verbosity=0)
     call_command("seed_demo", verbosity=0)
+    _make_the_plan_public()
     settings.DEBUG = False
     return live_server
 

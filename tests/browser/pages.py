@@ -45,9 +45,17 @@ NOT_PAGES = {
     "archive:download": "file download (PDF)",
     "archive:new_version": "POST only: issues a new version of a report",
     "archive:retry": "POST only: retries a failed report",
+    "public:index": "redirects to the one public plan (audited there); lists them when several",
+    "public:report_pdf": "file download (PDF of a published report)",
+    "publishing:plan": "POST only: switches the plan's public page on or off",
+    "publishing:report": "POST only: publishes or withdraws a report",
+    "publishing:officeholder": "POST only: marks a public officeholder",
 }
 # Django's own admin site (/admin/): its templates are Django's, not ours.
-NOT_PAGES_NAMESPACES = {"admin": "Django's admin site (Django's templates, not the portal's)"}
+NOT_PAGES_NAMESPACES = {
+    "admin": "Django's admin site (Django's templates, not the portal's)",
+    "api-v1": "the open data: JSON and CSV, and django-ninja's Swagger UI for its schema",
+}
 
 
 def url_names() -> list[str]:
@@ -106,6 +114,7 @@ def _ids() -> dict:
         "pre_referral": PreReferral.objects.order_by("pk").first().pk,
         "referral": Referral.objects.order_by("pk").first().pk,
         "area": initiative.lead_area_id,
+        "plan_slug": initiative.plan.slug,
         # The tiltag the demo leaves without an owner ("Kræver opmærksomhed", "Tildel ejer").
         "unowned": (
             Initiative.objects.filter(owner=None, owner_body=None).order_by("pk").first()
@@ -254,6 +263,19 @@ PAGES = [
         query=lambda ids: "noegletal=segregation_rate",
     ),
     Page("visitation: kun mine", "visitation:workspace", query=lambda ids: "mine=1"),
+    Page(
+        "offentlig: planens fremdrift",
+        "public:plan",
+        lambda ids: {"slug": ids["plan_slug"]},
+        anonymous=True,
+    ),
+    Page(
+        "offentlig: tiltag",
+        "public:initiative",
+        lambda ids: {"slug": ids["plan_slug"], "pk": ids["initiative"]},
+        anonymous=True,
+    ),
+    Page("offentliggørelse (chefgruppen)", "publishing:settings"),
 ]
 
 PAGE_KEYS = [page.key for page in PAGES]

@@ -46,6 +46,7 @@ APPEND_ONLY = [
     "visitation.CountImport",
     "reports.ReminderSent",
     "reports.Report",
+    "reports.ReportPublication",
 ]
 
 

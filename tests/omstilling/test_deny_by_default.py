@@ -7,23 +7,28 @@ login check fails here. Only the explicit allow-list below answers anonymous req
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
 
 ALLOW_ANONYMOUS = {
     "login",  # the log-in page itself
     "logout",  # logging out needs no session
+    "home",  # sends anonymous visitors to the log-in page itself
     "healthz",  # the load balancer's health check
     "favicon",  # the browser's tab icon, also on the log-in page
     "set_language",  # the language choice in the footer, also on the log-in page
+    "oidc_authentication_init",  # single sign-on, when it is switched on
+    "oidc_authentication_callback",
+    "oidc_logout",
     "invitation",  # a new user's link to choose a first password (a token, not a session)
     "invitation_complete",  # "your password is saved: log in"
-    "admin:login",
-    "admin:logout",
-    "admin:password_reset",  # not mounted unless configured, kept for safety
-    "admin:view_on_site",
-    "admin:jsi18n",
 }
+# Whole sections: the admin site (its own log-in for the rest), the public progress page and
+# the open data (both 404 unless the plan is public).
+ALLOW_ANONYMOUS_NAMESPACES = {"admin", "public", "api-v1"}
+# Of the admin site, these answer anonymous visitors themselves; the rest redirect to its log-in.
+ADMIN_ANONYMOUS = {"admin:login", "admin:logout", "admin:view_on_site", "admin:jsi18n"}
 LOGIN_PREFIXES = ("/log-ind/", "/admin/login/")
 
 
@@ -77,6 +82,18 @@ def _all_urls() -> list[tuple[str, str]]:
 URLS = _all_urls()
 
 
+def _allowed(name: str) -> bool:
+    namespace = name.split(":")[0] if ":" in name else ""
+    if namespace == "admin":
+        return name in ADMIN_ANONYMOUS
+    return name in ALLOW_ANONYMOUS or namespace in ALLOW_ANONYMOUS_NAMESPACES
+
+
+def test_the_allow_list_is_the_settings_one():
+    assert set(settings.ANONYMOUS_URL_NAMES) == ALLOW_ANONYMOUS
+    assert set(settings.ANONYMOUS_URL_NAMESPACES) == ALLOW_ANONYMOUS_NAMESPACES
+
+
 def test_it_walks_every_named_url():
     unreachable = [name for name, url in URLS if url is None]
 
@@ -85,10 +102,21 @@ def test_it_walks_every_named_url():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "url"), [(n, u) for n, u in URLS if n not in ALLOW_ANONYMOUS])
+@pytest.mark.parametrize(("name", "url"), [(n, u) for n, u in URLS if not _allowed(n)])
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_anonymous_requests_are_sent_to_log_in(client, name, url, method):
     response = getattr(client, method)(url)
 
     assert response.status_code == 302, f"{name} {url} answered {response.status_code}"
     assert response["Location"].startswith(LOGIN_PREFIXES), f"{name} → {response['Location']}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "url"), [(n, u) for n, u in URLS if n.split(":")[0] in {"public", "api-v1"}]
+)
+def test_the_public_sections_never_send_anyone_to_log_in(client, name, url):
+    """No plan is public here: the public URLs answer (404, or the empty list) by themselves."""
+    response = client.get(url)
+
+    assert response.status_code in (200, 404), f"{name} {url} answered {response.status_code}"

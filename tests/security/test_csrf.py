@@ -26,6 +26,8 @@ def test_every_post_without_the_token_is_refused(csrf_client, htmx):
     accepted = []
     for name, url in URLS:
         response = csrf_client.post(url, {"title": "x"}, headers=headers)
+        if name.startswith("api-v1:") and response.status_code == 405:
+            continue  # the open data takes no POST at all (read-only, GET only)
         if response.status_code != 403 or CSRF_PAGE not in response.content.decode():
             accepted.append(f"{name} {url} → {response.status_code}")
 
