@@ -31,6 +31,7 @@ PORTAL_APPS = (
     "supportsystem",
     "visitation",
     "reports",
+    "decisions",
 )
 
 # Model fields that hold no text a person typed, with why.

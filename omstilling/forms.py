@@ -51,3 +51,13 @@ class PlanChoiceForm(forms.Form):
     """The plan chooser: which plan to read (the current one, or an earlier one read-only)."""
 
     plan = BoundedModelChoiceField(label=_("Plan"), queryset=Plan.objects.all())
+
+
+def apply_service_errors(form: forms.BaseForm, exc) -> None:
+    """Put a service's ValidationError on the form: on its field when the form has that field,
+    above the fields otherwise."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

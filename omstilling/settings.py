@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "supportsystem",
     "visitation",
     "reports",
+    "decisions",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

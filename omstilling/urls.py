@@ -30,6 +30,7 @@ urlpatterns = [
     path("visitation/", include("visitation.urls")),
     path("noegletal/", include("reports.kpis.urls")),
     path("notifikationer/", include("notifications.urls")),
+    path("beslutninger/", include("decisions.urls")),
     path("", include("reports.archive.urls")),  # /rapporter/, /mine-paamindelser/
     path("admin/", admin.site.urls),
 ]

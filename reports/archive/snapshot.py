@@ -24,9 +24,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from decisions.selectors import decisions_in_period
 from investments.selectors import investment_overview, pool_summary
 from omstilling.models import Plan, User
 from omstilling.quarters import Quarter
+from reports.archive.periods import parse_period
 from reports.charts import STATE_SERIES
 from reports.dashboard import selectors
 from reports.dashboard.build import investment_section
@@ -37,8 +39,9 @@ from reports.models import Report, ReportKind, ReportState
 from reports.verdict import LIMIT, Counted, Verdict, plan_verdict
 from tracks.models import Health, Initiative, Milestone, Recommendation, WorkState
 
-SCHEMA = 2
+SCHEMA = 3
 CHANGES = 5  # the first of each list of changes the main part shows, with its count
+PERIOD_ITEMS = 10  # the decisions (and documents) of the period the main part lists
 KPI_CHART = "specialtilbud"  # the KPI section whose chart the main part shows
 
 
@@ -420,10 +423,36 @@ def _investments(plan: Plan) -> list[dict]:
     ]
 
 
+def _decisions(plan: Plan, first: dt.date, last: dt.date) -> dict:
+    """The report's "Beslutninger i perioden": the current decisions of the period's
+    meetings, oldest first, with the bodies as the plan names them (the first PERIOD_ITEMS,
+    and their count)."""
+    names = plan.names
+    queryset = decisions_in_period(plan=plan, first=first, last=last)
+    rows = list(queryset[:PERIOD_ITEMS])
+    count = len(rows) if len(rows) < PERIOD_ITEMS else queryset.count()
+    items = [
+        {
+            "id": decision.pk,
+            "meeting_date": _date(decision.meeting_date),
+            "body": decision.body_name(names),
+            "case_number": decision.case_number,
+            "title": decision.title,
+            "text": decision.text,
+            "initiatives": [i.title for i in decision.initiatives.all()],
+            "investments": [i.title for i in decision.investments.all()],
+            "recommendations": [r.number for r in decision.recommendations.all()],
+        }
+        for decision in rows
+    ]
+    return _counted(items, count, limit=PERIOD_ITEMS)
+
+
 def build_snapshot(*, report: Report, plan: Plan, now: dt.datetime) -> dict:
     """Everything `report` shows, as of `now`. Call it inside one transaction (at REPEATABLE
     READ on PostgreSQL) so that all the reads see the same moment."""
     today = timezone.localdate(now)
+    period = parse_period(report.kind, report.period)
     page = kpi_page(today=today)
     rows = _initiative_rows(plan, today)
     kpis = _kpis(page)
@@ -463,6 +492,7 @@ def build_snapshot(*, report: Report, plan: Plan, now: dt.datetime) -> dict:
         "kpis": kpis,
         "previous": None,
         "changes": None,
+        "decisions": _decisions(plan, period.first_day, period.last_day),
     }
     previous = previous_report(report=report)
     if previous is not None and previous.snapshot:

@@ -63,6 +63,7 @@ def url_names() -> list[str]:
 
 def _ids() -> dict:
     """Real ids from the demo data (queried once the data is loaded)."""
+    from decisions.models import Decision
     from investments.models import DevelopmentSchool, Investment
     from omstilling.models import User
     from supportsystem.models import Forloeb
@@ -96,6 +97,11 @@ def _ids() -> dict:
         "pre_referral": PreReferral.objects.order_by("pk").first().pk,
         "referral": Referral.objects.order_by("pk").first().pk,
         "area": initiative.lead_area_id,
+        "decision": Decision.objects.current().order_by("pk").first().pk,
+        "decision_corrected": Decision.objects.filter(correction__isnull=False)
+        .order_by("pk")
+        .first()
+        .pk,
     }
 
 
@@ -174,6 +180,16 @@ PAGES = [
         query=lambda ids: "noegletal=segregation_rate",
     ),
     Page("visitation: kun mine", "visitation:workspace", query=lambda ids: "mine=1"),
+    Page("beslutninger", "decisions:list"),
+    Page(
+        "beslutninger om et tiltag",
+        "decisions:list",
+        query=lambda ids: f"tiltag={ids['initiative']}",
+    ),
+    Page("beslutning: ny", "decisions:create"),
+    Page("beslutning: detalje", "decisions:detail", _pk("decision")),
+    Page("beslutning: rettet registrering", "decisions:detail", _pk("decision_corrected")),
+    Page("beslutning: ret", "decisions:correct", _pk("decision")),
 ]
 
 PAGE_KEYS = [page.key for page in PAGES]

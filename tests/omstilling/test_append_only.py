@@ -45,6 +45,7 @@ APPEND_ONLY = [
     "visitation.CountImport",
     "reports.ReminderSent",
     "reports.Report",
+    "decisions.Decision",
 ]
 
 
