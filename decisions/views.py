@@ -76,7 +76,8 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _record(request: HttpRequest, *, plan: Plan, corrects=None, initial=None) -> HttpResponse:
     extra = {"initial": initial} if initial else {}
-    form = DecisionForm(request.POST or None, plan=plan, corrects=corrects, **extra)
+    data = request.POST if request.method == "POST" else None
+    form = DecisionForm(data, plan=plan, corrects=corrects, **extra)
     conflict = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -32,6 +32,7 @@ PORTAL_APPS = (
     "visitation",
     "reports",
     "decisions",
+    "documents",
 )
 
 # Model fields that hold no text a person typed, with why.
@@ -55,6 +56,8 @@ MACHINE_FIELDS = {
     # a notification's portal path and event key, written by the portal itself
     "notifications.Notification.url": "",
     "notifications.Notification.event_key": "",
+    # an attachment's checksum, computed from the file
+    "documents.Document.sha256": "",
     # quarter codes parsed from an import
     "visitation.CountImport.quarters": "",
 }
@@ -69,6 +72,8 @@ FORM_MODULES = (
     "reports.archive.forms",
     "omstilling.forms",
     "notifications.forms",
+    "decisions.forms",
+    "documents.forms",
 )
 
 

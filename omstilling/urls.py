@@ -31,6 +31,7 @@ urlpatterns = [
     path("noegletal/", include("reports.kpis.urls")),
     path("notifikationer/", include("notifications.urls")),
     path("beslutninger/", include("decisions.urls")),
+    path("bilag/", include("documents.urls")),
     path("", include("reports.archive.urls")),  # /rapporter/, /mine-paamindelser/
     path("admin/", admin.site.urls),
 ]

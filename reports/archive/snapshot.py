@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from decisions.selectors import decisions_in_period
+from documents.selectors import documents_in_period
 from investments.selectors import investment_overview, pool_summary
 from omstilling.models import Plan, User
 from omstilling.quarters import Quarter
@@ -448,6 +449,25 @@ def _decisions(plan: Plan, first: dt.date, last: dt.date) -> dict:
     return _counted(items, count, limit=PERIOD_ITEMS)
 
 
+def _documents(plan: Plan, first: dt.date, last: dt.date) -> dict:
+    """The documents attached in the period and not withdrawn, oldest first, with what each
+    belongs to (the first PERIOD_ITEMS, and their count)."""
+    queryset = documents_in_period(plan_id=plan.pk, first=first, last=last)
+    rows = list(queryset[:PERIOD_ITEMS])
+    count = len(rows) if len(rows) < PERIOD_ITEMS else queryset.count()
+    items = [
+        {
+            "id": document.pk,
+            "title": document.title,
+            "kind_label": str(document.get_kind_display()),
+            "added_on": _date(timezone.localdate(document.at)),
+            "belongs_to": document.target.title,
+        }
+        for document in rows
+    ]
+    return _counted(items, count, limit=PERIOD_ITEMS)
+
+
 def build_snapshot(*, report: Report, plan: Plan, now: dt.datetime) -> dict:
     """Everything `report` shows, as of `now`. Call it inside one transaction (at REPEATABLE
     READ on PostgreSQL) so that all the reads see the same moment."""
@@ -493,6 +513,7 @@ def build_snapshot(*, report: Report, plan: Plan, now: dt.datetime) -> dict:
         "previous": None,
         "changes": None,
         "decisions": _decisions(plan, period.first_day, period.last_day),
+        "documents": _documents(plan, period.first_day, period.last_day),
     }
     previous = previous_report(report=report)
     if previous is not None and previous.snapshot:

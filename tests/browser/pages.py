@@ -40,6 +40,7 @@ NOT_PAGES = {
     "archive:download": "file download (PDF)",
     "archive:new_version": "POST only: issues a new version of a report",
     "archive:retry": "POST only: retries a failed report",
+    "documents:download": "file download (an attachment, served as a download)",
 }
 # Django's own admin site (/admin/): its templates are Django's, not ours.
 NOT_PAGES_NAMESPACES = {"admin": "Django's admin site (Django's templates, not the portal's)"}
@@ -64,6 +65,7 @@ def url_names() -> list[str]:
 def _ids() -> dict:
     """Real ids from the demo data (queried once the data is loaded)."""
     from decisions.models import Decision
+    from documents.models import Document
     from investments.models import DevelopmentSchool, Investment
     from omstilling.models import User
     from supportsystem.models import Forloeb
@@ -98,6 +100,7 @@ def _ids() -> dict:
         "referral": Referral.objects.order_by("pk").first().pk,
         "area": initiative.lead_area_id,
         "decision": Decision.objects.current().order_by("pk").first().pk,
+        "document": Document.objects.order_by("pk").first().pk,
         "decision_corrected": Decision.objects.filter(correction__isnull=False)
         .order_by("pk")
         .first()
@@ -190,6 +193,17 @@ PAGES = [
     Page("beslutning: detalje", "decisions:detail", _pk("decision")),
     Page("beslutning: rettet registrering", "decisions:detail", _pk("decision_corrected")),
     Page("beslutning: ret", "decisions:correct", _pk("decision")),
+    Page(
+        "bilag: tilføj til tiltag",
+        "documents:attach",
+        lambda ids: {"target": "tiltag", "pk": ids["initiative"]},
+    ),
+    Page(
+        "bilag: tilføj til investering",
+        "documents:attach",
+        lambda ids: {"target": "investering", "pk": ids["investment"]},
+    ),
+    Page("bilag: træk tilbage", "documents:withdraw", _pk("document")),
 ]
 
 PAGE_KEYS = [page.key for page in PAGES]

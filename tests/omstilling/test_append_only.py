@@ -46,6 +46,8 @@ APPEND_ONLY = [
     "reports.ReminderSent",
     "reports.Report",
     "decisions.Decision",
+    "documents.Document",
+    "documents.DocumentWithdrawal",
 ]
 
 

@@ -342,8 +342,9 @@ def test_it_reads_the_list_in_a_fixed_number_of_queries(
 # A leader or a non-owner also has their governance bodies (8) and institutions (9) looked up,
 # and the current plan's pk (10: an earlier plan is edited by nobody): once per request, not
 # once per milestone. The sections of the apps above (omstilling/panels.py): the decisions
-# concerning the tiltag (11) and their count when there are more than the page shows (12).
-DETAIL_QUERIES = 12
+# concerning the tiltag (11) and their count when there are more than the page shows (12);
+# the documents (13) and their count (14).
+DETAIL_QUERIES = 14
 
 
 @pytest.mark.parametrize("viewer", ["chef", "owner", "other_owner", "leader", "bfu"])
