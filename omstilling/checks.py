@@ -33,6 +33,7 @@ PORTAL_APPS = (
     "reports",
     "decisions",
     "documents",
+    "discussion",
 )
 
 # Model fields that hold no text a person typed, with why.
@@ -74,6 +75,7 @@ FORM_MODULES = (
     "notifications.forms",
     "decisions.forms",
     "documents.forms",
+    "discussion.forms",
 )
 
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "reports",
     "decisions",
     "documents",
+    "discussion",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -175,6 +176,8 @@ MEDIA_URL = "media/"
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_MB", 20) * 1024 * 1024
 DOCUMENT_MAX_UNCOMPRESSED_BYTES = env_int("DOCUMENT_MAX_UNCOMPRESSED_MB", 100) * 1024 * 1024
 DOCUMENTS_S3_BUCKET = env_str("DOCUMENTS_S3_BUCKET")
+# How long the author of a comment may still correct it (discussion/).
+COMMENT_EDIT_MINUTES = env_int("COMMENT_EDIT_MINUTES", 15)
 if DOCUMENTS_S3_BUCKET:
     STORAGES["documents"] = {
         "BACKEND": "storages.backends.s3.S3Storage",

@@ -32,6 +32,7 @@ urlpatterns = [
     path("notifikationer/", include("notifications.urls")),
     path("beslutninger/", include("decisions.urls")),
     path("bilag/", include("documents.urls")),
+    path("droeftelse/", include("discussion.urls")),
     path("", include("reports.archive.urls")),  # /rapporter/, /mine-paamindelser/
     path("admin/", admin.site.urls),
 ]

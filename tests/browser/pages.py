@@ -41,6 +41,9 @@ NOT_PAGES = {
     "archive:new_version": "POST only: issues a new version of a report",
     "archive:retry": "POST only: retries a failed report",
     "documents:download": "file download (an attachment, served as a download)",
+    "discussion:withdraw": "POST only: withdraws a comment, redirects to the thread",
+    "discussion:mark": "POST only: shows a comment to the committee (or not), redirects",
+    "discussion:suggestions": "htmx fragment: the @-mention suggestions under a comment field",
 }
 # Django's own admin site (/admin/): its templates are Django's, not ours.
 NOT_PAGES_NAMESPACES = {"admin": "Django's admin site (Django's templates, not the portal's)"}
@@ -65,6 +68,7 @@ def url_names() -> list[str]:
 def _ids() -> dict:
     """Real ids from the demo data (queried once the data is loaded)."""
     from decisions.models import Decision
+    from discussion.models import Comment
     from documents.models import Document
     from investments.models import DevelopmentSchool, Investment
     from omstilling.models import User
@@ -101,6 +105,14 @@ def _ids() -> dict:
         "area": initiative.lead_area_id,
         "decision": Decision.objects.current().order_by("pk").first().pk,
         "document": Document.objects.order_by("pk").first().pk,
+        "comment_edited": Comment.objects.filter(version__gt=1, withdrawn_at__isnull=True)
+        .order_by("pk")
+        .first()
+        .pk,
+        "comment_milestone": Comment.objects.filter(milestone__isnull=False)
+        .order_by("pk")
+        .first()
+        .milestone_id,
         "decision_corrected": Decision.objects.filter(correction__isnull=False)
         .order_by("pk")
         .first()
@@ -204,6 +216,19 @@ PAGES = [
         lambda ids: {"target": "investering", "pk": ids["investment"]},
     ),
     Page("bilag: træk tilbage", "documents:withdraw", _pk("document")),
+    Page(
+        "drøftelse af tiltag",
+        "discussion:thread",
+        lambda ids: {"target": "tiltag", "pk": ids["initiative"]},
+    ),
+    Page(
+        "drøftelse af milepæl",
+        "discussion:thread",
+        lambda ids: {"target": "milepael", "pk": ids["comment_milestone"]},
+    ),
+    # The author's edit form (a 403 page for the others, and for the author after the window).
+    Page("kommentar: redigér", "discussion:edit", _pk("comment_edited")),
+    Page("kommentar: historik", "discussion:history", _pk("comment_edited")),
 ]
 
 PAGE_KEYS = [page.key for page in PAGES]

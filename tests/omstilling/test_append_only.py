@@ -48,6 +48,8 @@ APPEND_ONLY = [
     "decisions.Decision",
     "documents.Document",
     "documents.DocumentWithdrawal",
+    "discussion.CommentRevision",
+    "discussion.Mention",
 ]
 
 

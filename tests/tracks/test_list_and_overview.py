@@ -343,8 +343,9 @@ def test_it_reads_the_list_in_a_fixed_number_of_queries(
 # and the current plan's pk (10: an earlier plan is edited by nobody): once per request, not
 # once per milestone. The sections of the apps above (omstilling/panels.py): the decisions
 # concerning the tiltag (11) and their count when there are more than the page shows (12);
-# the documents (13) and their count (14).
-DETAIL_QUERIES = 14
+# the documents (13) and their count (14); the newest comments (15), their count (16) and the
+# milestones with their comment counts (17).
+DETAIL_QUERIES = 17
 
 
 @pytest.mark.parametrize("viewer", ["chef", "owner", "other_owner", "leader", "bfu"])
