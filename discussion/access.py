@@ -94,3 +94,13 @@ def get_comment_for_user(user: User, pk: int) -> Comment:
     if comment is None:
         raise RefusedNotFound(_("Siden findes ikke"), model=Comment._meta.label, object_id=pk)
     return comment
+
+
+def annotate_permissions(user: User, comments) -> None:
+    """What the user may do with each comment, for the template (no queries)."""
+    now = timezone.now()
+    for comment in comments:
+        comment.user_can_edit = can_edit_comment(user, comment, now=now)
+        comment.user_can_withdraw = can_withdraw_comment(user, comment)
+        comment.user_can_mark = can_mark_comment(user, comment)
+        comment.edit_deadline = edit_deadline(comment)

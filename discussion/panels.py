@@ -4,7 +4,7 @@ form, and the milestones' threads."""
 from django.http import HttpRequest
 
 from discussion import selectors
-from discussion.access import can_comment, sees_all_comments
+from discussion.access import annotate_permissions, can_comment, sees_all_comments
 from discussion.forms import CommentForm
 from omstilling.models import Role
 from omstilling.panels import register_panel
@@ -13,6 +13,7 @@ from omstilling.panels import register_panel
 def _context(request: HttpRequest, initiative) -> dict | None:
     user = request.user
     comments, total = selectors.newest(user=user, initiative=initiative)
+    annotate_permissions(user, comments)
     may_write = can_comment(user, plan_id=initiative.plan_id)
     return {
         "comments": comments,

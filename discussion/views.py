@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from discussion import selectors
 from discussion.access import (
     TARGETS,
+    annotate_permissions,
     can_comment,
     can_edit_comment,
     can_mark_comment,
@@ -45,20 +46,12 @@ def _plan_id(target) -> int:
     return target.plan_id if hasattr(target, "plan_id") else target.initiative.plan_id
 
 
-def _annotate(user, comments) -> None:
-    for comment in comments:
-        comment.user_can_edit = can_edit_comment(user, comment)
-        comment.user_can_withdraw = can_withdraw_comment(user, comment)
-        comment.user_can_mark = can_mark_comment(user, comment)
-        comment.edit_deadline = edit_deadline(comment)
-
-
 def _thread_context(request: HttpRequest, target_word: str, target, form=None) -> dict:
     user = request.user
     queryset = selectors.thread(user=user, field=TARGETS[target_word], target=target)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("side"))
     comments = list(page)
-    _annotate(user, comments)
+    annotate_permissions(user, comments)
     may_write = can_comment(user, plan_id=_plan_id(target))
     if form is None and may_write:
         form = CommentForm(may_mark=user.role == Role.CHEFGRUPPE)

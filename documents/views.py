@@ -45,13 +45,14 @@ def _render_form(request, target, form, status=200) -> HttpResponse:
 
 
 @csrf_protect
-def _attach(request: HttpRequest, target) -> HttpResponse:
+def _attach(request: HttpRequest, target: str, pk: int) -> HttpResponse:
+    obj = get_target_for_user(request.user, target, pk, write=True)
     posted = request.method == "POST"
     form = DocumentForm(request.POST if posted else None, request.FILES if posted else None)
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         try:
             document_attach(
-                target=target,
+                target=obj,
                 by=request.user,
                 upload=form.cleaned_data["file"],
                 title=form.cleaned_data["title"],
@@ -60,23 +61,24 @@ def _attach(request: HttpRequest, target) -> HttpResponse:
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("Bilaget er tilføjet."))
-            return redirect(_url_of(target))
-    return _render_form(request, target, form)
+            return redirect(_url_of(obj))
+    return _render_form(request, obj, form)
 
 
 # The size is checked before the body is read: the CSRF check reads the form, so it runs
-# inside (csrf_protect), after a too large upload has been refused without reading it.
+# inside (csrf_protect, before anything else), after a too large upload has been refused
+# without reading it (a refusal writes nothing).
 @csrf_exempt
 @reader_required
 @require_http_methods(["GET", "POST"])
 def document_attach_view(request: HttpRequest, target: str, pk: int) -> HttpResponse:
-    obj = get_target_for_user(request.user, target, pk, write=True)
     if request.method == "POST":
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
         if length > settings.DOCUMENT_MAX_BYTES + FORM_OVERHEAD:
+            obj = get_target_for_user(request.user, target, pk, write=True)
             # The form is shown with this one error on the file field (the body is not read).
             form = DocumentForm(data={}, files={})
             form.is_valid()
@@ -89,7 +91,7 @@ def document_attach_view(request: HttpRequest, target: str, pk: int) -> HttpResp
             response = _render_form(request, obj, form, status=413)
             response["Connection"] = "close"
             return response
-    return _attach(request, obj)
+    return _attach(request, target, pk)
 
 
 @reader_required
