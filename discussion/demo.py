@@ -21,10 +21,8 @@ def seed_discussion_demo(
 ) -> None:
     plan = Plan.objects.current()
     owner, chef, leader = users["initiativejer"], users["chefgruppe"], users["leder"]
-    initiative = (
-        Initiative.objects.filter(plan=plan, owner=owner).order_by("pk").first()
-        or Initiative.objects.filter(plan=plan).order_by("pk").first()
-    )
+    # The plan's first tiltag, the one its pages list first.
+    initiative = Initiative.objects.filter(plan=plan).order_by("spor__number", "order").first()
     if initiative is None:
         return
     question = comment_create(

@@ -109,6 +109,10 @@ def _ids() -> dict:
         .order_by("pk")
         .first()
         .pk,
+        "comment_initiative": Comment.objects.filter(initiative__isnull=False)
+        .order_by("pk")
+        .first()
+        .initiative_id,
         "comment_milestone": Comment.objects.filter(milestone__isnull=False)
         .order_by("pk")
         .first()
@@ -217,9 +221,14 @@ PAGES = [
     ),
     Page("bilag: træk tilbage", "documents:withdraw", _pk("document")),
     Page(
+        "tiltag: detalje med drøftelse",
+        "tracks:initiative_detail",
+        _pk("comment_initiative"),
+    ),
+    Page(
         "drøftelse af tiltag",
         "discussion:thread",
-        lambda ids: {"target": "tiltag", "pk": ids["initiative"]},
+        lambda ids: {"target": "tiltag", "pk": ids["comment_initiative"]},
     ),
     Page(
         "drøftelse af milepæl",
