@@ -6,7 +6,8 @@ The report is a committee paper: a main part of a bounded size whatever the size
 (the verdict of reports/verdict.py, the KPIs against their targets, the pool, the
 recommendations no tiltag carries, and what changed since the previous report of the same
 kind, every list the first ten with its count), and a compact appendix with one table per spor
-(a row per tiltag), the pool's investments and the KPIs in detail.
+(a row per tiltag), the pool's investments and the KPIs in detail, and the decisions and
+documents of the period (the first few with their count; the summary names their numbers).
 
 Values are plain JSON: dates as ISO strings, amounts as decimal strings, and every label as the
 Danish text it had when the report was compiled. Charts are stored as the SVG markup the
@@ -42,7 +43,7 @@ from tracks.models import Health, Initiative, Milestone, Recommendation, WorkSta
 
 SCHEMA = 3
 CHANGES = 5  # the first of each list of changes the main part shows, with its count
-PERIOD_ITEMS = 10  # the decisions (and documents) of the period the main part lists
+PERIOD_ITEMS = CHANGES  # the decisions (and documents) of the period the main part lists
 KPI_CHART = "specialtilbud"  # the KPI section whose chart the main part shows
 
 

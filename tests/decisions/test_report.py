@@ -79,6 +79,6 @@ def test_a_period_without_decisions_says_so(small_plan, chef):
         )
 
     assert report.snapshot["decisions"] == {"items": [], "count": 0, "more": 0}
-    assert "Der er ikke registreret beslutninger fra møder i november 2026" in " ".join(
+    assert "der er ikke registreret beslutninger fra møder i november 2026" in " ".join(
         pdf_text(stored_pdf(report)).split()
     )
