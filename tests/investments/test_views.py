@@ -352,8 +352,8 @@ def test_the_investment_page_runs_a_bounded_number_of_queries(
     # the current plan's pk (only the current plan's investments are written to); the
     # "Beslutninger" section (omstilling/panels.py): the decisions, the current plan's pk again
     # (decisions.access caches it on the user, investments.access does not); the "Bilag"
-    # section: the documents
-    with django_assert_max_num_queries(11):
+    # section: the documents; the header's unread notifications
+    with django_assert_max_num_queries(12):
         assert (
             client.get(reverse("investments:investment_detail", args=[investment.pk])).status_code
             == 200
