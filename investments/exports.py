@@ -9,38 +9,42 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from investments import selectors
-from investments.models import Investment
+from investments.models import Investment, state_label
 from omstilling.exports import Sheet, sheets_response
-from omstilling.models import Plan
+from omstilling.models import Plan, PlanNames
 
 CENT = Decimal("0.01")
-HEADERS = [
-    gettext_lazy("Udviklingsskole"),
-    gettext_lazy("Investering"),
-    gettext_lazy("Status"),
-    gettext_lazy("Beløb (kr.)"),
-    gettext_lazy("Forbrugt (kr.)"),
-    gettext_lazy("Rest (kr.)"),
-    gettext_lazy("Godkendt"),
-    gettext_lazy("Behandlet i BFU dato"),
-    gettext_lazy("Behandlet i BFU reference"),
-    gettext_lazy("Godkendt dato"),
-    gettext_lazy("Godkendt reference"),
-    gettext_lazy("Tiltag"),
-    gettext_lazy("Formål"),
-]
-_AMOUNT_COLUMNS = {HEADERS[3], HEADERS[4], HEADERS[5]}
-_WIDTHS = {HEADERS[0]: 26, HEADERS[1]: 44, HEADERS[2]: 30, HEADERS[11]: 50, HEADERS[12]: 60}
+_AMOUNT_COLUMNS = [3, 4, 5]
+_WIDTHS = {0: 26, 1: 44, 2: 30, 11: 50, 12: 60}
 
 
-def _row(investment: Investment) -> list:
+def headers(names: PlanNames) -> list[str]:
+    """The overview's column headers, the committee named as the plan names it."""
+    committee = {"committee": names.committee_short}
+    return [
+        _("Udviklingsskole"),
+        _("Investering"),
+        _("Status"),
+        _("Beløb (kr.)"),
+        _("Forbrugt (kr.)"),
+        _("Rest (kr.)"),
+        _("Godkendt"),
+        _("Behandlet i %(committee)s dato") % committee,
+        _("Behandlet i %(committee)s reference") % committee,
+        _("Godkendt dato"),
+        _("Godkendt reference"),
+        _("Tiltag"),
+        _("Formål"),
+    ]
+
+
+def _row(investment: Investment, names: PlanNames) -> list:
     return [
         str(investment.development_school),
         investment.title,
-        investment.get_state_display(),
+        state_label(investment.state, names),
         investment.amount,
         investment.spent.quantize(CENT),
         (investment.amount - investment.spent).quantize(CENT),
@@ -55,8 +59,10 @@ def _row(investment: Investment) -> list:
 
 
 def overview_rows(*, plan: Plan) -> list[list]:
-    """One row per investment, in the order of HEADERS (amounts Decimal, dates date or None)."""
-    return [_row(investment) for investment in selectors.investment_overview(plan=plan)]
+    """One row per investment, in the order of `headers` (amounts Decimal, dates date or
+    None)."""
+    names = plan.names
+    return [_row(investment, names) for investment in selectors.investment_overview(plan=plan)]
 
 
 def _pool_rows(*, plan: Plan) -> list[list]:
@@ -81,10 +87,10 @@ def overview_response(*, plan: Plan, fmt: str) -> HttpResponse:
     """The overview as .xlsx (with a second sheet for the pool) or .csv (the overview only)."""
     overview = Sheet(
         title=_("Investeringer"),
-        headers=HEADERS,
+        headers=headers(plan.names),
         rows=overview_rows(plan=plan),
-        money_columns=[HEADERS.index(h) for h in _AMOUNT_COLUMNS],
-        widths={HEADERS.index(h): width for h, width in _WIDTHS.items()},
+        money_columns=_AMOUNT_COLUMNS,
+        widths=_WIDTHS,
     )
     pool = Sheet(
         title=_("Puljen"),

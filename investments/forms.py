@@ -15,6 +15,7 @@ from investments.models import (
     DevelopmentSchool,
     Investment,
     InvestmentState,
+    state_label,
 )
 from investments.services import allowed_next_states
 from omstilling.bounds import (
@@ -150,7 +151,8 @@ class InvestmentForm(HiddenFieldsMixin, forms.Form):
             .order_by("spor__number", "order", "pk")
         )
         if investment is not None and investment.state != InvestmentState.KLADDE:
-            # What BFU treated and ØKU approved stays as it was (the service refuses it too).
+            # What the committee treated and the approving body approved stays as it was (the
+            # service refuses it too).
             for name in ("development_school", "amount"):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _("Kan kun ændres, mens investeringen er en kladde.")
@@ -180,7 +182,6 @@ class DecisionForm(HiddenFieldsMixin, forms.Form):
         label=_("Reference"),
         required=False,
         max_length=REFERENCE_LENGTH,
-        help_text=_("Fx “sag 137”. Skal udfyldes for behandling i BFU og godkendelse."),
     )
     note = FreeTextField(label=_("Note"), required=False, max_length=NOTE_LENGTH, multiline=True)
     expected_version = BoundedIntegerField(
@@ -192,9 +193,12 @@ class DecisionForm(HiddenFieldsMixin, forms.Form):
             "initial", {"decided_on": timezone.localdate(), "expected_version": investment.version}
         )
         super().__init__(*args, **kwargs)
-        labels = dict(InvestmentState.choices)
+        names = investment.plan.names
+        self.fields["reference"].help_text = _(
+            "Fx “sag 137”. Skal udfyldes for behandling i %(committee)s og godkendelse."
+        ) % {"committee": names.committee_short}
         steps = allowed_next_states(investment.state)
-        self.fields["to_state"].choices = [(state, labels[state]) for state in steps]
+        self.fields["to_state"].choices = [(state, state_label(state, names)) for state in steps]
         if len(steps) == 1:
             self.initial.setdefault("to_state", steps[0])
 

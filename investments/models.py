@@ -1,4 +1,5 @@
-"""The 50 mio. kr. pool: udviklingsskoler, investments, their decision path and spending.
+"""The plan's one-off investment pool (Vejle's: 50 mio. kr.): udviklingsskoler, investments,
+their decision path and spending.
 
 Amounts are kroner as exact decimals (øre in the two decimal places), never floats.
 """
@@ -15,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from omstilling.bounds import NOTE_LENGTH, ORDER_MAX, REFERENCE_LENGTH, STATUS_LENGTH, TITLE_LENGTH
 from omstilling.fields import BoundedDateModelField, ScreenedCharField, ScreenedTextField
-from omstilling.models import Institution, Plan
+from omstilling.models import Institution, Plan, PlanNames
 from tracks.models import Initiative
 
 AMOUNT_MAX_DIGITS = 14
@@ -65,12 +66,26 @@ class DevelopmentSchool(models.Model):
 
 
 class InvestmentState(models.TextChoices):
+    """The decision path. The committee that treats an investment and the body that approves
+    it are the plan's (`state_label`); these labels name neither. The stored value
+    "behandlet_bfu" is kept from the first plan's words: it is never shown."""
+
     KLADDE = "kladde", _("Kladde")
-    BEHANDLET_BFU = "behandlet_bfu", _("Behandlet i BFU")
-    GODKENDT = "godkendt", _("Godkendt af ØKU og gruppeformænd")
+    BEHANDLET_BFU = "behandlet_bfu", _("Behandlet i udvalget")
+    GODKENDT = "godkendt", _("Godkendt")
     I_GANG = "i_gang", _("I gang")
     AFSLUTTET = "afsluttet", _("Afsluttet")
     AFVIST = "afvist", _("Afvist")
+
+
+def state_label(state: str, names: PlanNames) -> str:
+    """A state as the plan's governance names it: "Behandlet i BFU", "Godkendt af ØKU og
+    gruppeformænd" (the one home of these words; pages, forms, exports and reports call it)."""
+    if state == InvestmentState.BEHANDLET_BFU:
+        return _("Behandlet i %(committee)s") % {"committee": names.committee_short}
+    if state == InvestmentState.GODKENDT:
+        return _("Godkendt af %(body)s") % {"body": names.approving_body_short}
+    return str(InvestmentState(state).label)
 
 
 # Investments in these states count against the pool.

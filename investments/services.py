@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from investments.models import (
     SPENDABLE_STATES,
@@ -23,16 +24,18 @@ from investments.models import (
     InvestmentDecision,
     InvestmentState,
     Spending,
+    state_label,
 )
 from investments.selectors import approved_total, spent_total
 from omstilling.bounds import check_date, plan_date_window
-from omstilling.models import Institution, Plan, User
+from omstilling.models import Institution, Plan, PlanNames, User
 from omstilling.templatetags.portal import kr
 from tracks.models import Initiative
 
 S = InvestmentState
 
-# The decision path of the plan's governance: BFU treats, ØKU and the group chairs approve.
+# The decision path of the plan's governance: the committee treats, the approving body approves
+# (in Vejle: BFU, then ØKU and the group chairs; the names are the plan's, PlanNames).
 NEXT_STATES: dict[str, tuple[str, ...]] = {
     S.KLADDE: (S.BEHANDLET_BFU, S.AFVIST),
     S.BEHANDLET_BFU: (S.GODKENDT, S.AFVIST),
@@ -43,6 +46,7 @@ NEXT_STATES: dict[str, tuple[str, ...]] = {
 }
 # Steps that are political decisions and so always carry a case reference.
 REFERENCE_REQUIRED = (S.BEHANDLET_BFU, S.GODKENDT)
+NO_POOL = _lazy("Planen har ingen investeringspulje.")
 _CENT = Decimal("0.01")
 
 
@@ -58,25 +62,28 @@ def allowed_next_states(state: str) -> tuple[str, ...]:
     return NEXT_STATES[state]
 
 
-def _path_error(current: str, to_state: str) -> str:
-    """Why `to_state` cannot follow `current`, in the words of the decision path."""
+def _path_error(current: str, to_state: str, names: PlanNames) -> str:
+    """Why `to_state` cannot follow `current`, in the words of the decision path (the bodies
+    named as the plan names them)."""
     if current == to_state:
-        return _("Investeringen har allerede status “%(state)s”.") % {"state": S(current).label}
+        return _("Investeringen har allerede status “%(state)s”.") % {
+            "state": state_label(current, names)
+        }
     if current in (S.AFSLUTTET, S.AFVIST):
         return _("Investeringen er %(state)s; der kan ikke registreres flere beslutninger.") % {
-            "state": S(current).label.lower()
+            "state": state_label(current, names).lower()
         }
+    bodies = {"committee": names.committee_short, "body": names.approving_body_short}
     return {
-        S.BEHANDLET_BFU: _("Kun en kladde kan behandles i BFU."),
+        S.BEHANDLET_BFU: _("Kun en kladde kan behandles i %(committee)s.") % bodies,
         S.GODKENDT: _(
-            "En investering skal være behandlet i BFU, før den kan godkendes af ØKU og "
-            "gruppeformænd."
-        ),
-        S.I_GANG: _(
-            "En investering skal være godkendt af ØKU og gruppeformænd, før den kan sættes i gang."
-        ),
+            "En investering skal være behandlet i %(committee)s, før den kan godkendes af %(body)s."
+        )
+        % bodies,
+        S.I_GANG: _("En investering skal være godkendt af %(body)s, før den kan sættes i gang.")
+        % bodies,
         S.AFSLUTTET: _("En investering skal være i gang, før den kan afsluttes."),
-        S.AFVIST: _("En investering kan kun afvises, før den er godkendt af ØKU og gruppeformænd."),
+        S.AFVIST: _("En investering kan kun afvises, før den er godkendt af %(body)s.") % bodies,
         S.KLADDE: _("En investering kan ikke sendes tilbage til kladde."),
     }.get(to_state, _("Ukendt trin i beslutningsforløbet."))
 
@@ -120,6 +127,8 @@ def development_school_create(
     """Make a school an udviklingsskole of the plan, within the number the pool funds."""
     Plan.objects.check_writable(plan.pk)
     locked_plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if not locked_plan.has_pool:
+        raise ValidationError(NO_POOL)
     if school.kind != Institution.Kind.SKOLE:
         raise ValidationError({"school": _("Kun en skole kan være udviklingsskole.")})
     daycares = _check_daycares(daycares)
@@ -173,6 +182,9 @@ def _check_investment_fields(
     amount: Decimal | int,
     initiatives: list[Initiative],
 ) -> Decimal:
+    if not plan.has_pool:
+        # A later load of a plan file without `funding` leaves its udviklingsskoler behind.
+        raise ValidationError(NO_POOL)
     errors = {}
     if not title.strip():
         errors["title"] = _("Skriv en titel.")
@@ -242,7 +254,7 @@ def investment_update(
     expected_version: int,
 ) -> Investment:
     """Edit an investment's description. Amount and school change only while it is a kladde:
-    after that, they are what BFU treated and ØKU approved."""
+    after that, they are what the committee treated and the approving body approved."""
     Plan.objects.check_writable(investment.plan_id)
     locked = Investment.objects.select_for_update().get(pk=investment.pk)
     if locked.version != expected_version:
@@ -263,7 +275,7 @@ def investment_update(
                 "Beløb og udviklingsskole kan kun ændres, mens investeringen er en kladde. "
                 "Den er nu “%(state)s”."
             )
-            % {"state": locked.get_state_display()}
+            % {"state": state_label(locked.state, locked.plan.names)}
         )
     locked.title = title.strip()
     locked.purpose = purpose.strip()
@@ -312,10 +324,11 @@ def investment_decide(
 ) -> InvestmentDecision:
     """Record the next step on an investment's decision path and move it to `to_state`.
 
-    The path is kladde → behandlet i BFU → godkendt af ØKU og gruppeformænd → i gang →
-    afsluttet; afvist only before approval. Approving locks the plan's row and refuses to
-    over-commit the pool. `expected_version` is the version the user's form was opened at;
-    InvestmentConflict is raised (and nothing written) if someone else saved in between.
+    The path is kladde → behandlet i udvalget → godkendt (by the plan's approving body, or the
+    committee) → i gang → afsluttet; afvist only before approval. Approving locks the plan's
+    row and refuses to over-commit the pool. `expected_version` is the version the user's form
+    was opened at; InvestmentConflict is raised (and nothing written) if someone else saved in
+    between.
     `at` (when it was registered) is now, except for demo data laid out in the past.
     """
     Plan.objects.check_writable(investment.plan_id)
@@ -330,7 +343,7 @@ def investment_decide(
     if locked.version != expected_version:
         raise InvestmentConflict(locked)
     if to_state not in NEXT_STATES.get(locked.state, ()):
-        raise ValidationError({"to_state": _path_error(locked.state, to_state)})
+        raise ValidationError({"to_state": _path_error(locked.state, to_state, locked.plan.names)})
     errors = {}
     previous = locked.decisions.order_by("-decided_on").values_list("decided_on", flat=True).first()
     _check_plan_date(locked.plan, decided_on, "decided_on", errors)
@@ -389,7 +402,7 @@ def spending_record(
                 "Der kan kun registreres forbrug på en investering, der er godkendt eller i gang. "
                 "Denne er “%(state)s”."
             )
-            % {"state": locked.get_state_display()}
+            % {"state": state_label(locked.state, locked.plan.names)}
         )
     amount = _clean_amount(amount)
     _check_plan_date(locked.plan, spent_on, "spent_on")

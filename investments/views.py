@@ -15,7 +15,7 @@ from investments.access import (
     investment_writer_required,
 )
 from investments.forms import DecisionForm, DevelopmentSchoolForm, InvestmentForm, SpendingForm
-from investments.models import SPENDABLE_STATES, ZERO
+from investments.models import SPENDABLE_STATES, ZERO, state_label
 from investments.services import (
     InvestmentConflict,
     allowed_next_states,
@@ -82,10 +82,18 @@ def _apply_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+def _no_pool(request: HttpRequest) -> HttpResponse:
+    """A plan without an investment pool has nothing to add to: the pool page says so."""
+    messages.info(request, _("Planen har ingen investeringspulje."))
+    return redirect("investments:pool")
+
+
 @investment_writer_required
 @require_http_methods(["GET", "POST"])
 def investment_create_view(request: HttpRequest) -> HttpResponse:
     plan = current_plan_or_404()
+    if not plan.has_pool:
+        return _no_pool(request)
     initial = {"development_school": request.GET.get("skole")}
     form = InvestmentForm(request.POST or None, plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -189,7 +197,9 @@ def investment_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
             form = DecisionForm(data, investment=investment)
             form.is_valid()
         else:
-            text = _("Beslutningen er registreret: %s.") % decision.get_to_state_display()
+            text = _("Beslutningen er registreret: %s.") % state_label(
+                decision.to_state, investment.plan.names
+            )
             if request.htmx:
                 return _refreshed_body(request, investment, text)
             messages.success(request, text)
@@ -265,6 +275,8 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def school_create(request: HttpRequest) -> HttpResponse:
     plan = current_plan_or_404()
+    if not plan.has_pool:
+        return _no_pool(request)
     form = DevelopmentSchoolForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

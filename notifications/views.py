@@ -45,9 +45,9 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 
 @reader_required
-@require_GET
+@require_POST
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
-    """Follow the link to the thing, marking the notification read."""
+    """Go to the thing, marking the notification read (a POST: no GET changes anything)."""
     notification = _own(request, pk)
     notification_mark_read(notification=notification)
     url = notification.url

@@ -8,6 +8,7 @@ refused, and the middleware, which knows the request, writes the entry.
 from dataclasses import dataclass
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.hashers import is_password_usable
 from django.core.exceptions import PermissionDenied
@@ -100,8 +101,9 @@ def can_change_own_password(user: User) -> bool:
 # - never sets superuser, staff, groups or single permissions: staff and groups follow from
 #   the role (services.user_apply_role); only a superuser grants anything beyond that;
 # - never sets a password: a password is a way in, and whoever sets one can log in as that
-#   user. New accounts get none; the user logs in by single sign-on, or a superuser sets a
-#   first password, which the user then changes in the portal.
+#   user. New accounts get none; the user logs in by single sign-on, or is sent an invitation
+#   (`can_invite`: a link, valid for a few days and once, with which the user chooses their
+#   own first password), or a superuser sets a first password that the user then changes.
 # Only a superuser (created on the command line with `createsuperuser`) can do more.
 
 # The roles an administrator gives to other users ("" is no role).
@@ -144,6 +146,22 @@ def can_manage_account(actor: User, account: User | AccountRights | None) -> boo
         return False
     return account is None or (
         account.pk != actor.pk and not account.is_superuser and account.role != Role.ADMIN
+    )
+
+
+def can_invite(actor: User, account: User) -> bool:
+    """Whether `actor` may e-mail `account` an invitation to choose its first password
+    (omstilling.services.user_invite): an account `actor` manages (`can_manage_account`) that
+    is active, has an e-mail address, has never had a password of ours and has never logged
+    in — a new account, never one in use, so an invitation cannot take an account over. With
+    single sign-on there are no passwords of ours, and no invitations."""
+    return bool(
+        not settings.OIDC_ENABLED
+        and can_manage_account(actor, account)
+        and account.is_active
+        and account.email
+        and not account.has_usable_password()
+        and account.last_login is None
     )
 
 

@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
@@ -7,13 +7,15 @@ from omstilling.access import (
     ROLES_ADMINISTRATORS_GIVE,
     AccountRights,
     RefusedForbidden,
+    can_invite,
     can_manage_account,
     check_account_change,
     check_own_membership_change,
 )
+from omstilling.forms import QuarterFieldsAdmin
 from omstilling.history_admin import HistoryAdmin, KeepsHistory
 from omstilling.models import AccessLog, Area, GovernanceBody, Institution, Plan, Role, User
-from omstilling.services import user_apply_role
+from omstilling.services import user_apply_role, user_invite
 
 
 class AccountCreationForm(forms.ModelForm):
@@ -55,9 +57,41 @@ class UserAdmin(KeepsHistory, DjangoUserAdmin):
         (None, {"fields": ("username", "first_name", "last_name", "email")}),
         (_("Rolle i portalen"), {"fields": ("role", "institutions")}),
     )
-    list_display = ("username", "first_name", "last_name", "role", "is_active")
-    list_filter = ("role", "is_active")
+    list_display = ("username", "first_name", "last_name", "email", "role", "is_active")
+    list_filter = ("role", "is_active", "institutions")
+    search_fields = ("username", "first_name", "last_name", "email", "institutions__name")
     filter_horizontal = ("institutions", "groups", "user_permissions")
+    actions = ["send_invitation"]
+
+    @admin.action(description=_("Send invitation (brugeren vælger selv sin adgangskode)"))
+    def send_invitation(self, request, queryset):
+        """E-mail each chosen new account a link to choose its first password; skip (and
+        name) those that may not get one (omstilling.access.can_invite)."""
+        sent, skipped = [], []
+        for user in queryset.order_by("username"):
+            if not can_invite(request.user, user):
+                skipped.append(user.username)
+                continue
+            user_invite(user=user, by=request.user)
+            self.log_change(
+                request, user, _("Invitation sendt til %(email)s") % {"email": user.email}
+            )
+            sent.append(user.username)
+        if sent:
+            self.message_user(
+                request, _("Invitation sendt til: %(names)s.") % {"names": ", ".join(sent)}
+            )
+        if skipped:
+            self.message_user(
+                request,
+                _(
+                    "Ingen invitation til: %(names)s. En invitation sendes kun til en aktiv, ny "
+                    "bruger med e-mailadresse, som aldrig har haft en adgangskode eller været "
+                    "logget ind, og som du må administrere."
+                )
+                % {"names": ", ".join(skipped)},
+                messages.WARNING,
+            )
 
     def get_fieldsets(self, request, obj=None):
         if request.user.is_superuser:
@@ -120,15 +154,17 @@ class PlanScopedAdmin:
 
 @admin.register(Area)
 class AreaAdmin(PlanScopedAdmin, KeepsHistory, admin.ModelAdmin):
-    list_display = ("name", "short", "slug", "plan")
+    list_display = ("name", "short", "plan")
     list_filter = ("plan",)
+    search_fields = ("name", "short")
+    prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Institution)
 class InstitutionAdmin(KeepsHistory, admin.ModelAdmin):
     never_delete = True
     list_display = ("name", "kind", "area", "is_demo")
-    list_filter = ("kind", "is_demo")
+    list_filter = ("kind", "area", "is_demo")
     search_fields = ("name",)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -143,7 +179,9 @@ class InstitutionAdmin(KeepsHistory, admin.ModelAdmin):
 class GovernanceBodyAdmin(PlanScopedAdmin, HistoryAdmin):
     list_display = ("name", "kind", "plan")
     list_filter = ("kind", "plan")
+    search_fields = ("name", "description", "members__first_name", "members__last_name")
     filter_horizontal = ("members",)
+    prepopulated_fields = {"slug": ("name",)}
 
     def save_model(self, request, obj, form, change):
         form.members_before = frozenset(obj.members.values_list("pk", flat=True) if change else ())
@@ -160,9 +198,9 @@ class GovernanceBodyAdmin(PlanScopedAdmin, HistoryAdmin):
 
 
 @admin.register(Plan)
-class PlanAdmin(HistoryAdmin):
+class PlanAdmin(QuarterFieldsAdmin, HistoryAdmin):
     never_delete = True
-    list_display = ("title", "municipality")
+    list_display = ("title", "municipality", "is_current")
 
 
 class RefusedFilter(admin.SimpleListFilter):

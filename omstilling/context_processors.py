@@ -21,6 +21,7 @@ _HEADER_FIELDS = (
     "approving_body_short",
     "advisory_committee",
     "logo",
+    "funding_amount",
     "is_current",
 )
 
@@ -28,6 +29,11 @@ _HEADER_FIELDS = (
 def _names(request, current) -> PlanNames | None:
     plan = chosen_plan(request) or current
     return plan.names if plan else None
+
+
+def _has_pool(request, current) -> bool:
+    plan = chosen_plan(request) or current
+    return bool(plan) and plan.has_pool
 
 
 def portal(request):
@@ -43,6 +49,8 @@ def portal(request):
         # What the municipality calls its bodies (committee, approving body, advisory committee,
         # department), for the plan shown: `{{ plan_names.committee_short }}` instead of "BFU".
         "plan_names": SimpleLazyObject(lambda: _names(request, current)),
+        # Whether the plan shown has an investment pool: without one, the menu leaves it out.
+        "plan_has_pool": SimpleLazyObject(lambda: _has_pool(request, current)),
         "milestone_roles": MILESTONE_ROLES,
         "investment_reader_roles": INVESTMENT_READERS,
         "can_change_password": SimpleLazyObject(

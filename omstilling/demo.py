@@ -23,7 +23,7 @@ DEMO_INSTITUTIONS = [
 # username, role, first name, last name, what the user is for
 DEMO_USERS = [
     ("chefgruppe", "Chefgruppe", "Chris", "Chefgruppe", "opdaterer status, styrer planen"),
-    ("bfu", "BFU-medlem", "Bente", "Udvalgsmedlem", "læser kun"),
+    ("bfu", "Udvalgsmedlem", "Bente", "Udvalgsmedlem", "læser kun"),
     ("leder", "Leder", "Lene", "Leder", "Skole A (demo) og Børnehave A (demo)"),
     ("initiativejer", "Initiativejer", "Ivan", "Initiativejer", "ejer to tiltag"),
     ("stoettesystem", "Støttesystem", "Sara", "Støttesystem", "betjener Skole A og Børnehave A"),

@@ -14,7 +14,7 @@ own admin views answer such URLs with a 404-like redirect; ours answer 404.
 """
 
 from django.contrib.admin.utils import NestedObjects, unquote
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
@@ -108,6 +108,11 @@ class HistoryAdmin(KeepsHistory, SimpleHistoryAdmin):
             int(version_id)
         except ValueError as exc:
             raise Http404 from exc
+        # django-simple-history only hides "Revert" from a reader (an administrator reading the
+        # plan's history): a forged POST would still save the old version. Only who may
+        # change the object reverts it.
+        if request.method == "POST" and not self.has_change_permission(request):
+            raise PermissionDenied
         return super().history_form_view(
             request, object_id, version_id, extra_context=extra_context
         )

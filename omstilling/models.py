@@ -28,7 +28,9 @@ from omstilling.quarters import validate_quarter_start
 
 class Role(models.TextChoices):
     CHEFGRUPPE = "chefgruppe", _("Chefgruppe")
-    BFU = "bfu", _("BFU-medlem")
+    # The committee's members read; the role has one name in every plan (a user keeps the role
+    # when another plan becomes current), so it names no committee.
+    BFU = "bfu", _("Udvalgsmedlem")
     LEDER = "leder", _("Leder")
     INITIATIVEJER = "initiativejer", _("Initiativejer")
     STOETTESYSTEM = "stoettesystem", _("Støttesystem")
@@ -174,7 +176,10 @@ class Plan(models.Model):
     # The names of the municipality's bodies, from the plan file: the pages, e-mails and reports
     # read them here (`names`), never from a template or the code.
     committee_short = ScreenedCharField(
-        _("udvalgets forkortelse"), max_length=SHORT_NAME_LENGTH, blank=True, help_text=_("fx BFU")
+        _("udvalgets forkortelse"),
+        max_length=SHORT_NAME_LENGTH,
+        blank=True,
+        help_text=_("Tom: udvalgets fulde navn."),
     )
     approving_body = ScreenedCharField(
         _("godkender investeringer efter udvalget"),
@@ -225,6 +230,11 @@ class Plan(models.Model):
     @property
     def names(self) -> "PlanNames":
         return PlanNames.of(self)
+
+    @property
+    def has_pool(self) -> bool:
+        """Whether the plan has a one-off investment pool (`funding` in the plan file)."""
+        return bool(self.funding_amount)
 
     @property
     def is_writable(self) -> bool:

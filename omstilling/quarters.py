@@ -4,6 +4,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 _PATTERN = re.compile(r"^(\d{4})-[QK]([1-4])$")
@@ -74,6 +75,13 @@ def quarter_range(first: Quarter, last: Quarter) -> list[Quarter]:
         quarters.append(current)
         current = current.next()
     return quarters
+
+
+def quarter_began(today: dt.date) -> dt.datetime:
+    """The start of today's quarter, midnight local (Danish) time: a status update before it is
+    last quarter's (the reminders, the attention lists and the report's verdict count so)."""
+    first = Quarter.of(today).first_day
+    return timezone.make_aware(dt.datetime.combine(first, dt.time.min))
 
 
 def is_quarter_start(day: dt.date) -> bool:

@@ -1,7 +1,15 @@
 """Writes to the core: users and their roles, which plan is current, the institutions."""
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from omstilling.models import Institution, Plan, Role, User
 
@@ -28,6 +36,21 @@ ADMIN_PERMISSIONS = {
 }
 
 
+# What a role may only read in the admin: administrators read the plan's content and its
+# history of edits (who changed what, before and after) without editing it.
+ADMIN_VIEW_PERMISSIONS = {
+    Role.ADMIN: [
+        ("omstilling", "plan"),
+        ("tracks", "spor"),
+        ("tracks", "theme"),
+        ("tracks", "initiative"),
+        ("tracks", "milestone"),
+        ("tracks", "recommendationtheme"),
+        ("tracks", "recommendation"),
+    ],
+}
+
+
 def _group_for(role: str) -> Group | None:
     models = ADMIN_PERMISSIONS.get(role)
     if not models:
@@ -37,6 +60,12 @@ def _group_for(role: str) -> Group | None:
     for app_label, model in models:
         perms |= Permission.objects.filter(
             content_type__app_label=app_label, content_type__model=model
+        )
+    for app_label, model in ADMIN_VIEW_PERMISSIONS.get(role, []):
+        perms |= Permission.objects.filter(
+            content_type__app_label=app_label,
+            content_type__model=model,
+            codename=f"view_{model}",
         )
     if role == Role.CHEFGRUPPE:
         perms = perms.exclude(codename__startswith="delete_")
@@ -178,3 +207,28 @@ def institutions_import(*, rows: list, by: User | None = None) -> tuple[int, int
             institution.save(update_fields=changed)
             updated += 1
     return created, updated
+
+
+def user_invite(*, user: User, by: User) -> None:
+    """E-mail `user` an invitation to the portal: a link with which they choose their own first
+    password (Django's password-reset token: valid for PASSWORD_RESET_TIMEOUT, and only until
+    the password is set). Whoever sends it never learns or sets the password. The caller has
+    checked `omstilling.access.can_invite`."""
+    link = settings.SITE_URL.rstrip("/") + reverse(
+        "invitation",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    context = {
+        "user": user,
+        "by": by,
+        "link": link,
+        "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+        "role": user.get_role_display(),
+    }
+    with translation.override("da"):
+        subject = render_to_string("registration/invitation_subject.txt", context)
+        body = render_to_string("registration/invitation_email.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [user.email])

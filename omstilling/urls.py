@@ -15,6 +15,9 @@ urlpatterns = [
     path("log-ind/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("log-ud/", auth_views.LogoutView.as_view(), name="logout"),
     path("adgangskode/", views.password_change, name="password_change"),
+    # An invitation (omstilling.services.user_invite): the new user chooses a first password.
+    path("invitation/<uidb64>/<token>/", views.InvitationView.as_view(), name="invitation"),
+    path("invitation/klar/", views.invitation_complete, name="invitation_complete"),
     path("healthz/", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     # The language choice in the footer (POST; a cookie, also before log-in).

@@ -1,12 +1,14 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -22,7 +24,7 @@ from omstilling.access import (
     viewed_plan_or_404,
 )
 from omstilling.celery import app as celery_app
-from omstilling.forms import OwnPasswordChangeForm, PlanChoiceForm
+from omstilling.forms import OwnPasswordChangeForm, OwnSetPasswordForm, PlanChoiceForm
 from omstilling.models import Plan, Role, User
 from omstilling.plan_export import dump_plan_file
 
@@ -99,6 +101,20 @@ def password_change(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Din adgangskode er skiftet."))
         return redirect("password_change")
     return render(request, "account/password_change.html", {"form": form})
+
+
+class InvitationView(auth_views.PasswordResetConfirmView):
+    """The link of an invitation: the new user chooses a first password (Django's validators),
+    then logs in. A used, expired or altered link says so and sets nothing."""
+
+    template_name = "registration/invitation.html"
+    success_url = reverse_lazy("invitation_complete")
+    form_class = OwnSetPasswordForm
+
+
+@require_GET
+def invitation_complete(request: HttpRequest) -> HttpResponse:
+    return render(request, "registration/invitation_complete.html")
 
 
 @require_GET

@@ -10,6 +10,7 @@ and marker), a legend with text, and the numbers are in the chart's text alterna
 "Vis som tabel" table.
 """
 
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Callable, Sequence
@@ -624,9 +625,10 @@ def quarter_columns(
 
 # --- Lines and columns over periods: the Nøgletal page -------------------------------------------
 
-# A wide chart at a fixed size: on a narrow screen the page scrolls it sideways rather than
-# shrinking its text. Its gridlines are fainter than the columns' because there are more of them
-# and the lines and their markers must stand out.
+# A wide chart at a fixed size, with every period. A phone gets a narrow twin (`narrow`) with
+# the newest periods that fit it, drawn at about the screen's width so that its text keeps its
+# size (the page shows one or the other, static/css/phones.css). The gridlines are fainter than
+# the columns' because there are more of them and the lines and their markers must stand out.
 PERIOD_WIDTH, PERIOD_HEIGHT = 720, 300
 PERIOD_LEFT, PERIOD_RIGHT, PERIOD_TOP, PERIOD_BOTTOM = 56, 40, 20, 44  # margins
 PERIOD_GRID_COLOUR = "#d9d9d9"
@@ -634,6 +636,26 @@ PERIOD_SIZE = 13
 PERIOD_COLUMN_COLOUR = "#0059b3"
 # Every label fits up to this many periods; beyond it every other one (the table has them all).
 PERIOD_LABELS_MAX = 12
+
+
+@dataclass(frozen=True)
+class PeriodFrame:
+    """Where a period chart draws: its viewBox width, the margins beside the plot, text size."""
+
+    width: int
+    left: int
+    right: int
+    font_size: int
+
+    @property
+    def plot_width(self) -> int:
+        return self.width - self.left - self.right
+
+
+WIDE_FRAME = PeriodFrame(PERIOD_WIDTH, PERIOD_LEFT, PERIOD_RIGHT, PERIOD_SIZE)
+# A phone's screen is about 360 CSS px wide: one unit of the viewBox is about one pixel there.
+NARROW_FRAME = PeriodFrame(360, 44, 28, 12)
+NARROW_PERIODS_MAX = 8
 
 
 @dataclass(frozen=True)
@@ -731,6 +753,10 @@ class PeriodChart:
     x_labels: list[AxisLabel]
     lines: list[Line] = field(default_factory=list)
     columns: list[PeriodColumn] = field(default_factory=list)
+    # The phone's chart: the newest periods that fit, and a note saying which they are when
+    # older ones were left out.
+    narrow: "PeriodChart | None" = None
+    note: str = ""
     width: int = PERIOD_WIDTH
     height: int = PERIOD_HEIGHT
     plot_left: int = PERIOD_LEFT
@@ -762,14 +788,41 @@ def _period_scale(maximum: float) -> tuple[list[Tick], Callable[[float], float]]
     return ticks, y
 
 
-def _period_xs(count: int, *, centred: bool) -> list[float]:
+def _period_xs(count: int, *, centred: bool, frame: PeriodFrame = WIDE_FRAME) -> list[float]:
     """Where each period stands: a line runs from edge to edge, columns sit in equal slots."""
-    plot_width = PERIOD_WIDTH - PERIOD_LEFT - PERIOD_RIGHT
     if centred or count == 1:
-        step = plot_width / max(count, 1)
-        return [round(PERIOD_LEFT + step * (i + 0.5), 1) for i in range(count)]
-    step = plot_width / (count - 1)
-    return [round(PERIOD_LEFT + step * i, 1) for i in range(count)]
+        step = frame.plot_width / max(count, 1)
+        return [round(frame.left + step * (i + 0.5), 1) for i in range(count)]
+    step = frame.plot_width / (count - 1)
+    return [round(frame.left + step * i, 1) for i in range(count)]
+
+
+def _narrow_count(periods: Sequence[str], *, centred: bool) -> int:
+    """How many of the newest periods the phone's chart shows: as many as have room for their
+    label (a line's first and last label stand on the plot's edges, a column's in its slot)."""
+    label = max((text_width(p, NARROW_FRAME.font_size) for p in periods), default=0) + 8
+    room = int(NARROW_FRAME.plot_width // label) + (0 if centred else 1)
+    return max(1, min(len(periods), room, NARROW_PERIODS_MAX))
+
+
+def _newest_note(periods: Sequence[str], count: int, *, end: int | None = None) -> str:
+    """What the phone's chart leaves out, when it does: it shows `count` periods up to `end`."""
+    end = len(periods) if end is None else end
+    if count >= len(periods):
+        return ""
+    return _("Grafen viser %(first)s–%(last)s. Alle perioder står i tabellen.") % {
+        "first": periods[end - count],
+        "last": periods[end - 1],
+    }
+
+
+def _frame_fields(frame: PeriodFrame) -> dict:
+    return {
+        "width": frame.width,
+        "plot_left": frame.left,
+        "plot_right": frame.width - frame.right,
+        "font_size": frame.font_size,
+    }
 
 
 def _period_labels(xs: list[float], periods: Sequence[str]) -> list[AxisLabel]:
@@ -805,11 +858,36 @@ def _describe_run(name: str, periods: Sequence[str], values: Sequence[float | No
 def period_lines(
     *, id: str, title: str, periods: Sequence[str], lines: Sequence[LineInput]
 ) -> PeriodChart:
-    """Lines over `periods`, each with a marker per value that carries it in a tooltip."""
+    """Lines over `periods`, each with a marker per value that carries it in a tooltip; with
+    its phone twin over the newest periods up to the newest value of the first line (the
+    measured one: the targets may run on into the future, the wide chart shows them)."""
+    chart = _period_lines(id=id, title=title, periods=periods, lines=lines, frame=WIDE_FRAME)
+    measured = [i for i, v in enumerate(lines[0].values) if v is not None] if lines else []
+    end = measured[-1] + 1 if measured else len(periods)
+    count = _narrow_count(periods[:end], centred=False)
+    chart.narrow = _period_lines(
+        id=f"{id}-narrow",
+        title=title,
+        periods=periods[end - count : end],
+        lines=[dataclasses.replace(line, values=line.values[end - count : end]) for line in lines],
+        frame=NARROW_FRAME,
+    )
+    chart.narrow.note = _newest_note(periods, count, end=end)
+    return chart
+
+
+def _period_lines(
+    *,
+    id: str,
+    title: str,
+    periods: Sequence[str],
+    lines: Sequence[LineInput],
+    frame: PeriodFrame,
+) -> PeriodChart:
     ticks, y = _period_scale(
         max((v for line in lines for v in line.values if v is not None), default=0)
     )
-    xs = _period_xs(len(periods), centred=False)
+    xs = _period_xs(len(periods), centred=False, frame=frame)
     drawn = []
     desc = [title + "."]
     for line in lines:
@@ -835,19 +913,38 @@ def period_lines(
         ticks=ticks,
         x_labels=_period_labels(xs, periods),
         lines=drawn,
+        **_frame_fields(frame),
     )
 
 
 def period_columns(
     *, id: str, title: str, name: str, columns: Sequence[ColumnInput]
 ) -> PeriodChart:
-    """A column per period of the counts named `name`, with its text above it. The scale and
-    the text alternative use only the counts that may be shown, and a hidden count gets no
-    column: the chart never tells more than the table."""
+    """A column per period of the counts named `name`, with its text above it; with its phone
+    twin over the newest periods. The scale and the text alternative use only the counts that
+    may be shown, and a hidden count gets no column: the chart never tells more than the
+    table."""
+    chart = _period_columns(id=id, title=title, name=name, columns=columns, frame=WIDE_FRAME)
+    periods = [c.label for c in columns]
+    count = _narrow_count(periods, centred=True)
+    chart.narrow = _period_columns(
+        id=f"{id}-narrow",
+        title=title,
+        name=name,
+        columns=columns[len(columns) - count :],
+        frame=NARROW_FRAME,
+    )
+    chart.narrow.note = _newest_note(periods, count)
+    return chart
+
+
+def _period_columns(
+    *, id: str, title: str, name: str, columns: Sequence[ColumnInput], frame: PeriodFrame
+) -> PeriodChart:
     values = [float(c.value) if c.value is not None else None for c in columns]
     ticks, y = _period_scale(max((v for v in values if v is not None), default=0))
-    xs = _period_xs(len(columns), centred=True)
-    slot = (PERIOD_WIDTH - PERIOD_LEFT - PERIOD_RIGHT) / max(len(columns), 1)
+    xs = _period_xs(len(columns), centred=True, frame=frame)
+    slot = frame.plot_width / max(len(columns), 1)
     width = round(min(slot * 0.6, 56), 1)
     base = PERIOD_HEIGHT - PERIOD_BOTTOM
     drawn = []
@@ -874,4 +971,5 @@ def period_columns(
         ticks=ticks,
         x_labels=_period_labels(xs, periods),
         columns=drawn,
+        **_frame_fields(frame),
     )

@@ -1,9 +1,11 @@
-"""Reports to BFU and the leaders: documents of record, and the reminders sent about milestones.
+"""Reports to the committee and the leaders: documents of record, and the reminders sent about
+milestones.
 
 A Report row is created when a report is asked for (by a person or by the schedule) and filled in
 once by the compile task: the snapshot of the data at that moment, the PDF rendered from it and
-the PDF's SHA-256. What BFU was told on a date stays what it was told: nothing changes a finished
-report, and no view deletes one. A new version of a period is a new row; the old one stays.
+the PDF's SHA-256. What the committee was told on a date stays what it was told: nothing changes
+a finished report, and no view deletes one. A new version of a period is a new row; the old one
+stays.
 """
 
 from django.conf import settings
@@ -15,7 +17,9 @@ from reports.archive.periods import MONTHLY, QUARTERLY
 
 
 class ReportKind(models.TextChoices):
-    KVARTALSRAPPORT = QUARTERLY, _("Kvartalsrapport til BFU")
+    # The committee a quarterly report goes to is the plan's: the pages and the paper name it
+    # ("Kvartalsrapport til BFU"), the kind itself does not.
+    KVARTALSRAPPORT = QUARTERLY, _("Kvartalsrapport")
     MAANEDSRAPPORT = MONTHLY, _("Månedsrapport")
 
 
@@ -83,7 +87,7 @@ class Report(models.Model):
         indexes = [
             # the archive, newest period first, filtered by year and kind
             models.Index(fields=["period_start", "kind"], name="report_period_idx"),
-            # "since the last BFU report" on the dashboard and in the quarterly report
+            # "since the last quarterly report" on the dashboard and in the quarterly report
             models.Index(fields=["kind", "state", "finished_at"], name="report_last_idx"),
         ]
 

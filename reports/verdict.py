@@ -35,6 +35,7 @@ from omstilling.quarters import Quarter
 from reports.disclosure import Cell, Reason, share_text
 from reports.kpis.page import Headline, KpiPage, kpi_page
 from reports.reminders.selectors import quarter_began
+from tracks import selectors as tracks_selectors
 from tracks.models import Health, Initiative, Milestone, WorkState
 from visitation.models import PERCENT_INDICATORS, KpiIndicator
 
@@ -209,7 +210,7 @@ def _note(initiative: Initiative) -> InitiativeNote:
 def _initiatives(plan: Plan, condition: Q, limit: int) -> list[InitiativeNote]:
     """One query: the first `limit` tiltag meeting `condition`, in the plan's order."""
     rows = (
-        Initiative.objects.filter(condition, plan=plan)
+        Initiative.objects.filter(condition, plan=plan, archived_on__isnull=True)
         .select_related("spor", "owner", "owner_body", "current_status")
         .order_by("spor__number", "order", "pk")[:limit]
     )
@@ -221,9 +222,8 @@ def _initiative_conditions(today: dt.date) -> dict[str, Q]:
     return {
         "red": active & Q(current_status__health=Health.ROED),
         "yellow": active & Q(current_status__health=Health.GUL),
-        "without_owner": active & Q(owner__isnull=True, owner_body__isnull=True),
-        "without_update": active
-        & (Q(current_status__isnull=True) | Q(current_status__created_at__lt=quarter_began(today))),
+        "without_owner": tracks_selectors.without_owner_condition(),
+        "without_update": tracks_selectors.without_update_condition(quarter_began(today)),
     }
 
 
@@ -355,7 +355,7 @@ def plan_verdict(
     decisions (a count only when the list is full), and the KPI page's own when `kpis` is not
     given."""
     conditions = _initiative_conditions(today)
-    counts = Initiative.objects.filter(plan=plan).aggregate(
+    counts = Initiative.objects.filter(plan=plan, archived_on__isnull=True).aggregate(
         active=Count("pk", filter=~Q(current_status__state__in=CLOSED)),
         **{name: Count("pk", filter=condition) for name, condition in conditions.items()},
     )

@@ -108,7 +108,7 @@ _FORLOEB = [
         "DEMO-0003",
         AgeGroup.BOERNEHAVE,
         90,
-        [("move", 1, 10, ""), ("move", 2, 25, "Åben Rådgivning er inddraget.")],
+        [("move", 1, 10, ""), ("move", 2, 25, "Det eksterne støttesystem er inddraget.")],
     ),
     (
         "Børnehave A (demo)",

@@ -14,6 +14,7 @@ from tracks.models import Initiative, Milestone, Recommendation, RecommendationT
 PROGRESS_FIELDS = {
     "id",
     "version",
+    "edit_version",
     "current_status",
     "completed_on",
     "completed_by",

@@ -1,18 +1,30 @@
+import datetime as dt
+
 from django import forms
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from omstilling.bounds import NOTE_LENGTH, SEARCH_LENGTH, STATUS_LENGTH, VERSION_MAX
+from omstilling.bounds import (
+    DESCRIPTION_LENGTH,
+    NOTE_LENGTH,
+    SEARCH_LENGTH,
+    STATUS_LENGTH,
+    TITLE_LENGTH,
+    VERSION_MAX,
+)
 from omstilling.fields import (
     BoundedDateField,
     BoundedIntegerField,
     BoundedModelChoiceField,
+    BoundedModelMultipleChoiceField,
     FreeTextField,
 )
 from omstilling.forms import HiddenFieldsMixin
-from omstilling.models import Area, User
+from omstilling.models import Area, GovernanceBody, Institution, User
 from omstilling.quarters import Quarter, quarter_range
-from tracks.models import Health, Spor, WorkState
+from tracks.models import Health, Recommendation, Spor, Theme, WorkState
+from tracks.selectors import owner_candidates
 
 _PROGRESS_RANGE = _("Fremdriften skal være et tal mellem 0 og 100 %%.")
 
@@ -131,3 +143,254 @@ class InitiativeFilterForm(forms.Form):
     def clean_quarter(self) -> Quarter | None:
         value = self.cleaned_data.get("quarter")
         return Quarter.parse(value) if value else None
+
+
+# --- Editing the plan in the portal ------------------------------------------------------------
+
+
+def plan_quarter_choices(plan) -> list[tuple[str, str]]:
+    """The plan's quarters as choices ("2. kvartal 2025"): quarters are chosen, never typed as
+    dates, and a quarter outside the plan is not on offer."""
+    quarters = quarter_range(Quarter.of(plan.start_quarter), Quarter.of(plan.end_quarter))
+    return [(q.code, q.label) for q in quarters]
+
+
+class QuarterChoiceField(forms.ChoiceField):
+    """One of the plan's quarters; cleaned to the quarter's first day (how quarters are stored)."""
+
+    def __init__(self, *, plan, blank_label=None, **kwargs):
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "required": _("Vælg et kvartal."),
+                "invalid_choice": _("Vælg et af planens kvartaler."),
+            },
+        )
+        super().__init__(**kwargs)
+        choices = plan_quarter_choices(plan)
+        self.choices = [("", blank_label)] + choices if blank_label else choices
+
+    def clean(self, value):
+        value = super().clean(value)
+        return Quarter.parse(value).first_day if value else None
+
+    def prepare_value(self, value):
+        if isinstance(value, dt.date):
+            return Quarter.of(value).code
+        return value
+
+
+class VersionedForm(HiddenFieldsMixin, forms.Form):
+    """An edit form: the version of the row it was opened at goes back hidden and is checked by
+    the service (a second editor gets a conflict, with their input kept)."""
+
+    expected_version = BoundedIntegerField(
+        widget=forms.HiddenInput, min_value=0, max_value=VERSION_MAX
+    )
+
+
+def _title_field() -> FreeTextField:
+    return FreeTextField(
+        label=_("Titel"),
+        max_length=TITLE_LENGTH,
+        error_messages={"required": _("Skriv en titel.")},
+    )
+
+
+def _description_field() -> FreeTextField:
+    return FreeTextField(
+        label=_("Beskrivelse"),
+        required=False,
+        max_length=DESCRIPTION_LENGTH,
+        multiline=True,
+        rows=5,
+    )
+
+
+def _reason_field(label, help_text) -> FreeTextField:
+    return FreeTextField(
+        label=label,
+        max_length=NOTE_LENGTH,
+        multiline=True,
+        rows=3,
+        help_text=help_text,
+        error_messages={"required": _("Skriv en begrundelse.")},
+    )
+
+
+class SporForm(forms.Form):
+    title = _title_field()
+    description = _description_field()
+
+
+class SporEditForm(SporForm, VersionedForm):
+    pass
+
+
+class ThemeForm(forms.Form):
+    title = _title_field()
+    description = _description_field()
+
+
+class ThemeEditForm(ThemeForm, VersionedForm):
+    pass
+
+
+class CheckboxesField(BoundedModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+
+class InitiativeForm(forms.Form):
+    """Every field of a tiltag, for chefgruppen (its spor is chosen where it is created)."""
+
+    title = _title_field()
+    description = _description_field()
+    theme = BoundedModelChoiceField(
+        label=_("Tema"), queryset=Theme.objects.none(), required=False, empty_label=_("Intet tema")
+    )
+    lead_area = BoundedModelChoiceField(
+        label=_("Ledende område"),
+        queryset=Area.objects.none(),
+        empty_label=_("Vælg område"),
+        error_messages={"required": _("Vælg det ledende område.")},
+    )
+    owner = BoundedModelChoiceField(
+        label=_("Ansvarlig ejer"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Ingen ejer"),
+        help_text=_("Den person, der står til ansvar for tiltaget."),
+    )
+    owner_body = BoundedModelChoiceField(
+        label=_("Ejergruppe"),
+        queryset=GovernanceBody.objects.none(),
+        required=False,
+        empty_label=_("Ingen gruppe"),
+    )
+    start_quarter = forms.ChoiceField(label=_("Startkvartal"))
+    end_quarter = forms.ChoiceField(label=_("Slutkvartal"), required=False)
+    institutions = CheckboxesField(
+        label=_("Berørte institutioner"), queryset=Institution.objects.none(), required=False
+    )
+    recommendations = CheckboxesField(
+        label=_("Anbefalinger, som tiltaget udmønter"),
+        queryset=Recommendation.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args, spor, **kwargs):
+        super().__init__(*args, **kwargs)
+        plan = spor.plan
+        self.fields["theme"].queryset = spor.themes.active().order_by("order", "pk")
+        self.fields["lead_area"].queryset = Area.objects.filter(plan=plan).order_by("name")
+        self.fields["owner"].queryset = owner_candidates()
+        self.fields["owner"].label_from_instance = _candidate_label
+        self.fields["owner_body"].queryset = GovernanceBody.objects.filter(plan=plan).order_by(
+            "name"
+        )
+        self.fields["start_quarter"] = QuarterChoiceField(plan=plan, label=_("Startkvartal"))
+        self.fields["end_quarter"] = QuarterChoiceField(
+            plan=plan,
+            label=_("Slutkvartal"),
+            required=False,
+            blank_label=_("Løber planen ud"),
+        )
+        self.fields["institutions"].queryset = Institution.objects.order_by("name")
+        self.fields["recommendations"].queryset = Recommendation.objects.filter(
+            theme__plan=plan
+        ).order_by("number")
+        self.fields["recommendations"].label_from_instance = lambda r: str(
+            _("Anbefaling %(number)s: %(text)s")
+            % {"number": r.number, "text": Truncator(r.text).chars(120)}
+        )
+
+
+class InitiativeEditForm(InitiativeForm, VersionedForm):
+    pass
+
+
+class InitiativeDescriptionForm(VersionedForm):
+    """What an owner edits of their own tiltag (the rest is chefgruppen's)."""
+
+    description = _description_field()
+
+
+class MilestoneForm(forms.Form):
+    title = _title_field()
+    description = _description_field()
+    quarter = forms.ChoiceField(label=_("Kvartal"))
+    institution = BoundedModelChoiceField(
+        label=_("Institution"),
+        queryset=Institution.objects.none(),
+        required=False,
+        empty_label=_("Hele planen (ingen bestemt institution)"),
+        help_text=_("Vælg en institution, hvis milepælen er en enkelt institutions egen."),
+    )
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quarter"] = QuarterChoiceField(
+            plan=plan, label=_("Kvartal"), help_text=_("Det kvartal, milepælen skal nås i.")
+        )
+        self.fields["institution"].queryset = Institution.objects.order_by("name")
+
+
+class MilestoneEditForm(VersionedForm):
+    """A milestone's text and institution; its quarter moves only by re-planning."""
+
+    title = _title_field()
+    description = _description_field()
+    institution = BoundedModelChoiceField(
+        label=_("Institution"),
+        queryset=Institution.objects.none(),
+        required=False,
+        empty_label=_("Hele planen (ingen bestemt institution)"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = Institution.objects.order_by("name")
+
+
+class MilestoneReplanForm(VersionedForm):
+    quarter = forms.ChoiceField(label=_("Nyt kvartal"))
+    reason = _reason_field(
+        _("Begrundelse"), _("Hvorfor flyttes milepælen? Begrundelsen vises ved milepælen.")
+    )
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quarter"] = QuarterChoiceField(
+            plan=plan, label=_("Nyt kvartal"), blank_label=_("Vælg kvartal")
+        )
+
+
+class MilestoneCancelForm(VersionedForm):
+    reason = _reason_field(
+        _("Begrundelse"), _("Hvorfor aflyses milepælen? Begrundelsen vises ved milepælen.")
+    )
+
+
+class ArchiveForm(VersionedForm):
+    """Archive (never delete): only the version the page showed."""
+
+
+class AssignOwnerForm(VersionedForm):
+    """ "Tildel ejer": the tiltag's accountable owner, versioned like every edit of a tiltag."""
+
+    owner = BoundedModelChoiceField(
+        label=_("Ansvarlig ejer"),
+        queryset=User.objects.none(),
+        empty_label=_("Vælg en person"),
+        help_text=_("Ejeren får tiltagets milepæle under Mine milepæle og påmindelserne om dem."),
+        error_messages={"required": _("Vælg den person, der skal eje tiltaget.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owner_candidates()
+        self.fields["owner"].label_from_instance = _candidate_label
+
+
+def _candidate_label(user: User) -> str:
+    return f"{user} ({user.get_role_display()})"

@@ -48,14 +48,37 @@ def _plan_period(first: dt.date, last: dt.date) -> str:
     return f"{Quarter.of(first).label} – {Quarter.of(last).label}"
 
 
-class Spor(models.Model):
+class ArchivableQuerySet(models.QuerySet):
+    def active(self):
+        """Not archived: what lists and figures count. Archived rows stay readable."""
+        return self.filter(archived_on__isnull=True)
+
+
+class Editable(models.Model):
+    """Plan content edited in the portal: archived (never deleted) and guarded by a version
+    number that every edit checks and raises (two editors never overwrite each other)."""
+
+    archived_on = BoundedDateModelField(_("arkiveret den"), null=True, blank=True, editable=False)
+    edit_version = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = ArchivableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_on is not None
+
+
+class Spor(Editable):
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="spor")
     number = models.PositiveSmallIntegerField(_("nummer"))
     slug = models.SlugField(_("nøgle"))
     title = ScreenedCharField(_("titel"), max_length=TITLE_LENGTH)
     description = ScreenedTextField(_("beskrivelse"), max_length=DESCRIPTION_LENGTH, blank=True)
     lead_areas = models.ManyToManyField(Area, verbose_name=_("ledende områder"), blank=True)
-    history = HistoricalRecords(m2m_fields=[lead_areas])
+    history = HistoricalRecords(m2m_fields=[lead_areas], excluded_fields=["edit_version"])
 
     class Meta:
         ordering = ["plan", "number"]
@@ -70,13 +93,13 @@ class Spor(models.Model):
         return _("Spor %(number)s: %(title)s") % {"number": self.number, "title": self.title}
 
 
-class Theme(models.Model):
+class Theme(Editable):
     spor = models.ForeignKey(Spor, on_delete=models.PROTECT, related_name="themes")
     slug = models.SlugField(_("nøgle"))
     title = ScreenedCharField(_("titel"), max_length=TITLE_LENGTH)
     description = ScreenedTextField(_("beskrivelse"), max_length=DESCRIPTION_LENGTH, blank=True)
     order = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(ORDER_MAX)])
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["edit_version"])
 
     class Meta:
         ordering = ["spor", "order"]
@@ -90,7 +113,7 @@ class Theme(models.Model):
         return self.title
 
 
-class Initiative(models.Model):
+class Initiative(Editable):
     """A tiltag. Its current status is the newest StatusUpdate (`version` guards edits)."""
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="initiatives")
@@ -148,7 +171,7 @@ class Initiative(models.Model):
     # The institutions concerned are plan content too: their changes are history (and an edit
     # a new load of the plan file would replace is named before it does).
     history = HistoricalRecords(
-        excluded_fields=["version", "current_status"], m2m_fields=[institutions]
+        excluded_fields=["version", "edit_version", "current_status"], m2m_fields=[institutions]
     )
 
     class Meta:
@@ -249,21 +272,25 @@ class MilestoneState(models.TextChoices):
     """Where a milestone stands on a day: the one home of these words (pages, reports, mails)."""
 
     PLANNED = "planlagt", _("Planlagt")
+    REPLANNED = "flyttet", _("Flyttet")
     OVERDUE = "forsinket", _("Forsinket")
     DONE = "naaet", _("Nået")
     DONE_LATE = "naaet_for_sent", _("Nået for sent")
+    CANCELLED = "aflyst", _("Aflyst")
 
 
-class MilestoneQuerySet(models.QuerySet):
+class MilestoneQuerySet(ArchivableQuerySet):
     def overdue(self, today: dt.date) -> "MilestoneQuerySet":
         return self.filter(Milestone.overdue_condition(today))
 
 
-class Milestone(models.Model):
+class Milestone(Editable):
     """A milepæl. Plan-wide when `institution` is empty, otherwise one institution's own.
 
     Its state on a day (`state_on`) is decided here and nowhere else; `overdue_condition` and
-    `not_yet_due_condition` say the same in SQL for aggregates."""
+    `not_yet_due_condition` say the same in SQL for aggregates. Re-planned to another quarter,
+    it keeps the quarter it was first planned for (`original_quarter`), so slippage stays
+    visible; cancelled (with a reason), it is never due nor overdue."""
 
     initiative = models.ForeignKey(Initiative, on_delete=models.PROTECT, related_name="milestones")
     slug = models.SlugField(_("nøgle"), max_length=120)
@@ -271,6 +298,18 @@ class Milestone(models.Model):
     description = ScreenedTextField(_("beskrivelse"), max_length=DESCRIPTION_LENGTH, blank=True)
     planned_quarter = models.DateField(_("planlagt kvartal"), validators=[validate_quarter_start])
     planned_date = BoundedDateModelField(_("planlagt dato"), null=True, blank=True)
+    # Set on the first re-plan and never again: the quarter in the plan as first made.
+    original_quarter = models.DateField(
+        _("oprindeligt kvartal"),
+        null=True,
+        blank=True,
+        editable=False,
+        validators=[validate_quarter_start],
+    )
+    cancelled_on = BoundedDateModelField(_("aflyst den"), null=True, blank=True, editable=False)
+    cancel_reason = ScreenedTextField(
+        _("begrundelse for aflysning"), max_length=NOTE_LENGTH, blank=True, editable=False
+    )
     institution = models.ForeignKey(
         Institution,
         verbose_name=_("institution"),
@@ -295,7 +334,13 @@ class Milestone(models.Model):
         _("note"), max_length=NOTE_LENGTH, blank=True, editable=False
     )
     history = HistoricalRecords(
-        excluded_fields=["completed_on", "completed_by", "completed_at", "completion_note"]
+        excluded_fields=[
+            "completed_on",
+            "completed_by",
+            "completed_at",
+            "completion_note",
+            "edit_version",
+        ]
     )
 
     objects = MilestoneQuerySet.as_manager()
@@ -306,6 +351,10 @@ class Milestone(models.Model):
         verbose_name_plural = _("milepæle")
         constraints = [
             models.UniqueConstraint(fields=["initiative", "slug"], name="milestone_unique_slug"),
+            models.CheckConstraint(
+                condition=Q(cancelled_on__isnull=True) | ~Q(cancel_reason=""),
+                name="milestone_cancel_reason_required",
+            ),
         ]
         indexes = [
             # "Mine milepæle" and overdue lists: open milestones by due quarter
@@ -357,9 +406,24 @@ class Milestone(models.Model):
     def is_done(self) -> bool:
         return self.completed_on is not None
 
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_on is not None
+
+    @property
+    def is_replanned(self) -> bool:
+        return self.original_quarter is not None and self.original_quarter != self.planned_quarter
+
+    @property
+    def original(self) -> Quarter | None:
+        return Quarter.of(self.original_quarter) if self.original_quarter else None
+
     def is_overdue(self, today: dt.date | None = None) -> bool:
+        """Open, past its due date, and neither cancelled nor archived (`overdue_condition`)."""
         today = today or timezone.localdate()
-        return not self.is_done and self.due_date < today
+        if self.is_done or self.is_cancelled or self.is_archived:
+            return False
+        return self.due_date < today
 
     @property
     def days_late(self) -> int:
@@ -372,27 +436,37 @@ class Milestone(models.Model):
         return self.is_done and self.completed_on > self.due_date
 
     def state_on(self, today: dt.date) -> MilestoneState:
+        if self.is_cancelled:
+            return MilestoneState.CANCELLED
         if self.is_done:
             return MilestoneState.DONE_LATE if self.is_done_late else MilestoneState.DONE
-        return MilestoneState.OVERDUE if self.is_overdue(today) else MilestoneState.PLANNED
+        if self.is_overdue(today):
+            return MilestoneState.OVERDUE
+        return MilestoneState.REPLANNED if self.is_replanned else MilestoneState.PLANNED
 
     @property
     def state(self) -> MilestoneState:
         return self.state_on(timezone.localdate())
 
     @staticmethod
+    def open_condition() -> Q:
+        """Neither reached, cancelled nor archived: still work to do, in SQL."""
+        return Q(completed_on__isnull=True, cancelled_on__isnull=True, archived_on__isnull=True)
+
+    @staticmethod
     def overdue_condition(today: dt.date) -> Q:
         """`is_overdue` in SQL: open and past its due date (the planned date if there is one,
-        otherwise the last day of the planned quarter, i.e. any quarter before today's)."""
-        return Q(completed_on__isnull=True) & (
+        otherwise the last day of the planned quarter, i.e. any quarter before today's); a
+        cancelled or archived milestone is never overdue."""
+        return Milestone.open_condition() & (
             Q(planned_date__lt=today)
             | Q(planned_date__isnull=True, planned_quarter__lt=Quarter.of(today).first_day)
         )
 
     @staticmethod
     def not_yet_due_condition(today: dt.date) -> Q:
-        """Open and not yet past its due date, in SQL."""
-        return Q(completed_on__isnull=True) & (
+        """Open and not yet past its due date, in SQL (cancelled and archived ones are not)."""
+        return Milestone.open_condition() & (
             Q(planned_date__gte=today)
             | Q(planned_date__isnull=True, planned_quarter__gte=Quarter.of(today).first_day)
         )
@@ -404,10 +478,19 @@ class MilestoneEvent(models.Model):
     class Kind(models.TextChoices):
         COMPLETED = "afsluttet", _("Markeret som afsluttet")
         REOPENED = "genaabnet", _("Afslutning fortrudt")
+        REPLANNED = "flyttet", _("Flyttet til et andet kvartal")
+        CANCELLED = "aflyst", _("Aflyst")
 
     milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("hændelse"), max_length=20, choices=Kind.choices)
     completed_on = BoundedDateModelField(_("afsluttet den"), null=True, blank=True)
+    # A re-plan: from which quarter to which (the note is the required reason).
+    from_quarter = models.DateField(
+        _("fra kvartal"), null=True, blank=True, validators=[validate_quarter_start]
+    )
+    to_quarter = models.DateField(
+        _("til kvartal"), null=True, blank=True, validators=[validate_quarter_start]
+    )
     note = ScreenedTextField(_("note"), max_length=NOTE_LENGTH, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("af"), on_delete=models.PROTECT, related_name="+"
@@ -418,9 +501,35 @@ class MilestoneEvent(models.Model):
         ordering = ["-at", "-pk"]
         verbose_name = _("milepælshændelse")
         verbose_name_plural = _("milepælshændelser")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="flyttet")
+                | (Q(from_quarter__isnull=False, to_quarter__isnull=False) & ~Q(note="")),
+                name="milestone_event_replan_complete",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="aflyst") | ~Q(note=""),
+                name="milestone_event_cancel_reason",
+            ),
+        ]
+        indexes = [
+            # "Flyttede milepæle" this quarter: re-plans by time (dashboard, report)
+            models.Index(fields=["kind", "at"], name="milestone_event_kind_at_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.milestone}: {self.get_kind_display()}"
+
+    @property
+    def moved_text(self) -> str:
+        """ "flyttet fra 2. kvartal 2025 til 4. kvartal 2025: <reason>" (re-plans only)."""
+        if self.kind != self.Kind.REPLANNED or not (self.from_quarter and self.to_quarter):
+            return ""
+        return gettext("flyttet fra %(from)s til %(to)s: %(reason)s") % {
+            "from": Quarter.of(self.from_quarter).label,
+            "to": Quarter.of(self.to_quarter).label,
+            "reason": self.note,
+        }
 
 
 class RecommendationTheme(models.Model):

@@ -31,6 +31,13 @@ class MilestoneIn(Strict):
     description: str = ""
     # A local milestone: one institution's own (by name). Left out: as it is.
     institution: Name | None = None
+    # Re-planned in the portal: the quarter it was first planned for.
+    original_quarter: QuarterStart | None = None
+    # Cancelled in the portal (the day), with the reason (required then).
+    cancelled: PlanDate | None = None
+    cancel_reason: str = ""
+    # Archived in the portal (the day): out of lists and figures, still readable.
+    archived: PlanDate | None = None
 
 
 class InitiativeIn(Strict):
@@ -44,6 +51,7 @@ class InitiativeIn(Strict):
     end: QuarterStart | None = None
     # The institutions concerned (by name). Left out: as they are.
     institutions: list[Name] | None = None
+    archived: PlanDate | None = None
     milestones: list[MilestoneIn] = []
 
 
@@ -51,6 +59,7 @@ class ThemeIn(Strict):
     slug: Slug
     title: Text
     description: str = ""
+    archived: PlanDate | None = None
 
 
 class SporIn(Strict):
@@ -59,6 +68,7 @@ class SporIn(Strict):
     title: Text
     lead_areas: list[Slug] = []
     description: str = ""
+    archived: PlanDate | None = None
     themes: list[ThemeIn] = []
     initiatives: list[InitiativeIn] = []
 
@@ -118,6 +128,13 @@ def check_spor(spor: list[SporIn], validated: dict[str, Any]) -> list[Problem]:
                     institutions,
                     "en institution",
                 )
+                if milestone.cancelled and not milestone.cancel_reason:
+                    problems.append(
+                        (
+                            (*path, "milestones", m_index, "cancel_reason"),
+                            "en aflyst milepæl skal have en begrundelse",
+                        )
+                    )
     return problems
 
 
@@ -193,7 +210,12 @@ def load_spor(spor: list[SporIn], context: LoadContext) -> None:
         spor_row = context.upsert(
             Spor,
             {"plan": plan, "slug": s.slug},
-            {"number": s.number, "title": s.title, "description": s.description},
+            {
+                "number": s.number,
+                "title": s.title,
+                "description": s.description,
+                "archived_on": s.archived,
+            },
         )
         context.sync_m2m(spor_row, "lead_areas", [context.areas[a] for a in s.lead_areas])
         themes = {}
@@ -201,7 +223,12 @@ def load_spor(spor: list[SporIn], context: LoadContext) -> None:
             themes[theme.slug] = context.upsert(
                 Theme,
                 {"spor": spor_row, "slug": theme.slug},
-                {"title": theme.title, "description": theme.description, "order": order},
+                {
+                    "title": theme.title,
+                    "description": theme.description,
+                    "order": order,
+                    "archived_on": theme.archived,
+                },
             )
         for order, initiative in enumerate(s.initiatives):
             row = context.upsert(
@@ -219,6 +246,7 @@ def load_spor(spor: list[SporIn], context: LoadContext) -> None:
                     "start_quarter": initiative.start,
                     "end_quarter": initiative.end,
                     "order": order,
+                    "archived_on": initiative.archived,
                 },
             )
             if initiative.institutions is not None:
@@ -232,6 +260,10 @@ def load_spor(spor: list[SporIn], context: LoadContext) -> None:
                     "planned_quarter": milestone.quarter,
                     "planned_date": milestone.date,
                     "order": m_order,
+                    "original_quarter": milestone.original_quarter,
+                    "cancelled_on": milestone.cancelled,
+                    "cancel_reason": milestone.cancel_reason if milestone.cancelled else "",
+                    "archived_on": milestone.archived,
                 }
                 if "institution" in milestone.model_fields_set:
                     values["institution"] = (
@@ -285,6 +317,11 @@ def _milestone_out(milestone: Milestone) -> dict:
     _set(data, "description", milestone.description)
     if milestone.institution_id:
         data["institution"] = milestone.institution.name
+    if milestone.original_quarter:
+        data["original_quarter"] = Quarter.of(milestone.original_quarter).code
+    _set(data, "cancelled", milestone.cancelled_on)
+    _set(data, "cancel_reason", milestone.cancel_reason)
+    _set(data, "archived", milestone.archived_on)
     return data
 
 
@@ -297,6 +334,7 @@ def _initiative_out(initiative: Initiative) -> dict:
     data["start"] = Quarter.of(initiative.start_quarter).code
     _set(data, "end", Quarter.of(initiative.end_quarter).code if initiative.end_quarter else None)
     _set(data, "institutions", sorted(i.name for i in initiative.institutions.all()))
+    _set(data, "archived", initiative.archived_on)
     _set(data, "milestones", [_milestone_out(m) for m in initiative.milestones.all()])
     return data
 
@@ -323,10 +361,12 @@ def export_spor(plan: Plan) -> list[dict]:
         data = {"number": spor.number, "slug": spor.slug, "title": spor.title}
         _set(data, "lead_areas", sorted(area.slug for area in spor.lead_areas.all()))
         _set(data, "description", spor.description)
+        _set(data, "archived", spor.archived_on)
         themes = []
         for theme in spor.themes.all():
             theme_data = {"slug": theme.slug, "title": theme.title}
             _set(theme_data, "description", theme.description)
+            _set(theme_data, "archived", theme.archived_on)
             themes.append(theme_data)
         _set(data, "themes", themes)
         data["initiatives"] = [_initiative_out(i) for i in spor.initiatives.all()]

@@ -46,7 +46,7 @@ MILESTONE_TITLES = [
     "Materiale til forældre er udsendt",
     "Temadag for medarbejdere er afholdt",
     "Fælles værktøjer er taget i brug",
-    "Status forelagt BFU",
+    "Status forelagt udvalget",
     "Lokal handleplan er udarbejdet",
     "Opfølgning med institutionerne er gennemført",
     "Erfaringer er samlet og delt",
@@ -155,7 +155,7 @@ def copy_initiatives(
 def link_recommendations(
     *, originals: list[Initiative], copies: list[tuple[Initiative, Initiative]]
 ) -> None:
-    """A copy carries out the same §17.4 recommendations as its original."""
+    """A copy carries out the same recommendations as its original."""
     through = Recommendation.initiatives.through
     links: dict[int, list[int]] = {}
     for initiative_id, recommendation_id in (

@@ -1,14 +1,26 @@
 """Reads of the plan's content that take more than one query."""
 
 import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
 
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from omstilling.models import Plan, Role, User
-from omstilling.quarters import Quarter
-from tracks.models import Initiative, Milestone, Recommendation, Spor, StatusUpdate, WorkState
+from omstilling.access import MILESTONE_ROLES
+from omstilling.models import GovernanceBody, Plan, Role, User
+from omstilling.quarters import Quarter, quarter_began
+from tracks.models import (
+    Initiative,
+    Milestone,
+    MilestoneEvent,
+    Recommendation,
+    Spor,
+    StatusUpdate,
+    Theme,
+    WorkState,
+)
 
 # Shown on screen next to every spor's progress, so the roll-up is never a mystery (the Danish
 # source text; translate it with gettext where it is shown).
@@ -30,25 +42,50 @@ def spor_overview(*, plan: Plan) -> list[Spor]:
     Three queries whatever the size of the plan: spor with aggregates, initiatives, lead areas.
     """
     counted = ~Q(initiatives__current_status__state=WorkState.OPGIVET) & Q(
-        initiatives__current_status__isnull=False
+        initiatives__current_status__isnull=False, initiatives__archived_on__isnull=True
     )
     return list(
         Spor.objects.filter(plan=plan)
+        .active()
         .annotate(
             progress=Avg("initiatives__current_status__progress", filter=counted),
             counted_initiatives=Count("initiatives", filter=counted, distinct=True),
         )
         .prefetch_related(
-            Prefetch("initiatives", queryset=initiatives_with_status().order_by("order", "pk")),
+            Prefetch(
+                "initiatives",
+                queryset=initiatives_with_status().active().order_by("order", "pk"),
+            ),
+            Prefetch("themes", queryset=Theme.objects.active().order_by("order", "pk")),
             "lead_areas",
         )
         .order_by("number")
     )
 
 
+# The archive listed on the overview is bounded: the newest this many of each kind, with counts.
+ARCHIVE_LIMIT = 20
+
+
+def archived_content(*, plan: Plan) -> dict:
+    """Archived spor, themes and tiltag of a plan, newest first (readable, out of the figures):
+    at most ARCHIVE_LIMIT of each, three queries (and a count for a kind with more)."""
+    result = {}
+    for key, queryset in (
+        ("spor", Spor.objects.filter(plan=plan)),
+        ("themes", Theme.objects.filter(spor__plan=plan).select_related("spor")),
+        ("initiatives", Initiative.objects.filter(plan=plan)),
+    ):
+        archived = queryset.filter(archived_on__isnull=False).order_by("-archived_on", "-pk")
+        rows = list(archived[: ARCHIVE_LIMIT + 1])
+        result[key] = rows[:ARCHIVE_LIMIT]
+        result[f"{key}_count"] = archived.count() if len(rows) > ARCHIVE_LIMIT else len(rows)
+    return result
+
+
 def initiative_list(*, plan: Plan, filters: dict) -> QuerySet[Initiative]:
     """Initiatives of a plan filtered by the list page's cleaned filter values."""
-    qs = initiatives_with_status().filter(plan=plan)
+    qs = initiatives_with_status().filter(plan=plan).active()
     if filters.get("spor"):
         qs = qs.filter(spor=filters["spor"])
     status = filters.get("status")
@@ -77,17 +114,38 @@ def initiative_list(*, plan: Plan, filters: dict) -> QuerySet[Initiative]:
 
 
 def initiative_detail(*, initiative: Initiative) -> dict:
-    """Milestones, status history and recommendations of one initiative (three queries)."""
-    milestones = list(
-        initiative.milestones.select_related("institution", "completed_by").order_by(
-            "planned_quarter", "planned_date", "order", "pk"
-        )
+    """Milestones (each re-planned one with its latest move), archived milestones apart, status
+    history and recommendations of one initiative (four queries)."""
+    rows = list(
+        initiative.milestones.select_related("institution", "completed_by")
+        .prefetch_related(_moves())
+        .order_by("planned_quarter", "planned_date", "order", "pk")
     )
     history = list(initiative.status_updates.select_related("author").order_by("-version"))
     recommendations = list(
         Recommendation.objects.filter(initiatives=initiative).select_related("theme")
     )
-    return {"milestones": milestones, "history": history, "recommendations": recommendations}
+    return {
+        "milestones": [m for m in rows if not m.is_archived],
+        "archived_milestones": [m for m in rows if m.is_archived],
+        "history": history,
+        "recommendations": recommendations,
+    }
+
+
+def _moves() -> Prefetch:
+    """A milestone's re-plans, newest first, as `milestone.moves` ("flyttet fra … til …")."""
+    moves = MilestoneEvent.objects.filter(kind=MilestoneEvent.Kind.REPLANNED).select_related("by")
+    return Prefetch("events", queryset=moves, to_attr="moves")
+
+
+def milestone_row(*, pk: int) -> Milestone:
+    """One milestone as its row on the tiltag page shows it (two queries)."""
+    return (
+        Milestone.objects.select_related("initiative", "institution", "completed_by")
+        .prefetch_related(_moves())
+        .get(pk=pk)
+    )
 
 
 def status_history(*, initiative: Initiative) -> list[StatusUpdate]:
@@ -97,16 +155,20 @@ def status_history(*, initiative: Initiative) -> list[StatusUpdate]:
 def milestones_for_user(
     *, user: User, plan: Plan | int | None, today: dt.date | None = None
 ) -> list[Milestone]:
-    """ "Mine milepæle": a leader's institutions' milestones and those of initiatives they own,
-    in `plan` (the current one: an earlier plan's milestones are nobody's work any more).
+    """ "Mine milepæle": the milestones `user` answers for (`responsible_condition`: of the
+    tiltag they own, or their group owns, or — for chefgruppen — that nobody else answers for)
+    and a leader's institutions' own, in `plan` (the current one: an earlier plan's milestones
+    are nobody's work any more).
 
     Overdue first, then by due date; completed ones last.
     """
     today = today or timezone.localdate()
-    scope = Q(institution__in=user.institutions.all()) | Q(initiative__owner=user)
-    scope |= Q(initiative__owner_body__members=user)
+    scope = responsible_condition(user, prefix="initiative__")
+    if user.role == Role.LEDER:
+        scope |= Q(institution__in=user.institutions.all())
     milestones = list(
-        Milestone.objects.filter(scope, initiative__plan=plan)
+        Milestone.objects.filter(scope, initiative__plan=plan, cancelled_on__isnull=True)
+        .active()
         .select_related("initiative__spor", "institution", "completed_by")
         .distinct()
     )
@@ -126,6 +188,7 @@ def plan_milestones(*, plan: Plan) -> list[Milestone]:
     """Every milestone of the plan with its institution, in the plan's order (one query)."""
     return list(
         Milestone.objects.filter(initiative__plan=plan)
+        .active()
         .select_related("institution")
         .order_by("initiative_id", "planned_quarter", "planned_date", "order", "pk")
     )
@@ -135,16 +198,16 @@ def _due_by(day: dt.date) -> Q:
     """Open and due on or before `day`: the planned date, else the planned quarter's last day
     (a quarter ends on or before `day` when it begins before the quarter of the day after)."""
     after = Quarter.of(day + dt.timedelta(days=1)).first_day
-    return Q(completed_on__isnull=True) & (
+    return Milestone.open_condition() & (
         Q(planned_date__lte=day) | Q(planned_date__isnull=True, planned_quarter__lt=after)
     )
 
 
 def open_milestones_due_by(*, plan: Plan, day: dt.date) -> list[Milestone]:
     """Open milestones due on or before `day`, overdue ones included, with who answers for
-    them: the initiative's owner, the active members of its owning group
-    (`initiative.owner_body.active_members`) and the active leaders of the milestone's
-    institution (`institution.leaders`). Three queries."""
+    them (`milestone_responsible_people`): the initiative's owner, the active members of its
+    owning group (`initiative.owner_body.active_members`) and the active leaders of the
+    milestone's institution (`institution.leaders`). Three queries."""
     active = User.objects.filter(is_active=True)
     return list(
         Milestone.objects.filter(_due_by(day), initiative__plan=plan)
@@ -163,15 +226,13 @@ def open_milestones_due_by(*, plan: Plan, day: dt.date) -> list[Milestone]:
 
 
 def initiatives_without_status_since(*, plan: Plan, since: dt.datetime) -> list[Initiative]:
-    """Initiatives with an owner (a person or a group) that are not finished or abandoned and
-    have had no status update since `since`, with the owning group's active members
-    (`owner_body.active_members`). Two queries."""
+    """Initiatives that are not finished or abandoned and have had no status update since
+    `since` (`without_update_condition`), with the owning group's active members
+    (`owner_body.active_members`) for `responsible_people`. Two queries."""
     return list(
         initiatives_with_status()
-        .filter(plan=plan)
-        .filter(Q(owner__isnull=False) | Q(owner_body__isnull=False))
-        .exclude(current_status__state__in=[WorkState.AFSLUTTET, WorkState.OPGIVET])
-        .filter(Q(current_status__isnull=True) | Q(current_status__created_at__lt=since))
+        .filter(without_update_condition(since), plan=plan)
+        .active()
         .prefetch_related(
             Prefetch(
                 "owner_body__members",
@@ -181,3 +242,217 @@ def initiatives_without_status_since(*, plan: Plan, since: dt.datetime) -> list[
         )
         .order_by("spor__number", "order", "pk")
     )
+
+
+# --- Who answers for a tiltag or a milestone ---------------------------------------------------
+#
+# The one home of "who is responsible": the tiltag's accountable owner (a person, while active);
+# else the active members of its owning group; else chefgruppen (every active user with that
+# role), so that nothing is nobody's. A milestone is its tiltag's, and an institution's own
+# milestone is also that institution's active leaders' (they mark it done). The reminders
+# (reports/reminders) send to exactly these people, and "Mine milepæle" shows a person exactly
+# the milestones they answer for. `responsible_people` says it in Python for rows already
+# loaded; `responsible_condition` says the same in SQL for one person's lists.
+
+CLOSED_STATES = (WorkState.AFSLUTTET, WorkState.OPGIVET)
+
+
+def chefgruppe_members() -> list[User]:
+    """Chefgruppen: every active user with the role, the last step of the fallback (one query)."""
+    return list(
+        User.objects.filter(role=Role.CHEFGRUPPE, is_active=True).order_by("first_name", "pk")
+    )
+
+
+def responsible_people(initiative: Initiative, *, chefgruppe: list[User]) -> list[User]:
+    """Who answers for `initiative`: its active accountable owner, else its owning group's
+    active members (`owner_body.active_members`, prefetched), else `chefgruppe`."""
+    if initiative.owner_id and initiative.owner.is_active:
+        return [initiative.owner]
+    members = []
+    if initiative.owner_body_id:
+        body = initiative.owner_body
+        members = getattr(body, "active_members", None)
+        if members is None:  # not prefetched: one query
+            members = list(body.members.filter(is_active=True))
+    return list(members) or list(chefgruppe)
+
+
+def milestone_responsible_people(milestone: Milestone, *, chefgruppe: list[User]) -> list[User]:
+    """Who answers for `milestone`: its tiltag's people (`responsible_people`) and, for an
+    institution's own milestone, the institution's active leaders (`institution.leaders`,
+    prefetched). Each person once."""
+    people = responsible_people(milestone.initiative, chefgruppe=chefgruppe)
+    if milestone.institution_id:
+        leaders = getattr(milestone.institution, "leaders", None)
+        if leaders is None:  # not prefetched: one query
+            leaders = milestone.institution.users.filter(is_active=True, role=Role.LEDER)
+        people += list(leaders)
+    return list({person.pk: person for person in people}.values())
+
+
+def _active_members(prefix: str) -> QuerySet:
+    return GovernanceBody.members.through.objects.filter(
+        governancebody_id=OuterRef(f"{prefix}owner_body_id"), user__is_active=True
+    )
+
+
+def responsible_condition(user: User, *, prefix: str = "") -> Q:
+    """`responsible_people` in SQL: the tiltag `user` answers for (`prefix="initiative__"` for
+    milestones by their tiltag). An inactive user answers for nothing."""
+    if not user.is_active:
+        return Q(pk__in=[])
+    no_owner = Q(**{f"{prefix}owner__isnull": True}) | Q(**{f"{prefix}owner__is_active": False})
+    condition = Q(**{f"{prefix}owner": user}) | (
+        no_owner & Q(Exists(_active_members(prefix).filter(user_id=user.pk)))
+    )
+    if user.role == Role.CHEFGRUPPE:
+        condition |= no_owner & ~Q(Exists(_active_members(prefix)))
+    return condition
+
+
+def owner_candidates() -> QuerySet[User]:
+    """Who may be a tiltag's accountable owner: active users of the roles that have "Mine
+    milepæle" and "Mine påmindelser" (where an owner's work reaches them)."""
+    return User.objects.filter(is_active=True, role__in=MILESTONE_ROLES).order_by(
+        "first_name", "last_name", "username"
+    )
+
+
+# --- What needs chefgruppen's attention --------------------------------------------------------
+
+ATTENTION_LIMIT = 10
+
+
+def without_owner_condition() -> Q:
+    """A tiltag neither finished nor given up that neither a person nor a group owns (as the
+    dashboard and the report's verdict count it)."""
+    return ~Q(current_status__state__in=CLOSED_STATES) & Q(
+        owner__isnull=True, owner_body__isnull=True
+    )
+
+
+def without_update_condition(since: dt.datetime) -> Q:
+    """A tiltag neither finished nor given up without a status update since `since` (the start
+    of the quarter), or with none at all."""
+    return ~Q(current_status__state__in=CLOSED_STATES) & (
+        Q(current_status__isnull=True) | Q(current_status__created_at__lt=since)
+    )
+
+
+@dataclass(frozen=True)
+class Counted:
+    """The first rows of a list and how many there are in all."""
+
+    items: list
+    count: int
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.items)
+
+
+@dataclass(frozen=True)
+class Attention:
+    without_owner: Counted
+    overdue: Counted
+    without_update: Counted
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.without_owner.count or self.overdue.count or self.without_update.count)
+
+
+class AttentionList(StrEnum):
+    """The three lists, by the name in the full list's URL (`?liste=`)."""
+
+    WITHOUT_OWNER = "uden-ejer"
+    OVERDUE = "forsinkede"
+    WITHOUT_UPDATE = "uden-status"
+
+
+def attention_rows(*, plan: Plan, kind: AttentionList, today: dt.date, since: dt.datetime):
+    """One of the attention lists, in full, as a query (the page slices or pages it): tiltag
+    in the plan's order, overdue milestones longest overdue first."""
+    if kind == AttentionList.OVERDUE:
+        return (
+            Milestone.objects.overdue(today)
+            .filter(initiative__plan=plan)
+            .select_related(
+                "institution", "initiative__spor", "initiative__owner", "initiative__owner_body"
+            )
+            .order_by("planned_quarter", F("planned_date").asc(nulls_last=True), "pk")
+        )
+    condition = (
+        without_owner_condition()
+        if kind == AttentionList.WITHOUT_OWNER
+        else without_update_condition(since)
+    )
+    return (
+        initiatives_with_status()
+        .filter(condition, plan=plan)
+        .active()
+        .order_by("spor__number", "order", "pk")
+    )
+
+
+def _counted(rows, limit: int) -> Counted:
+    items = list(rows[:limit])
+    return Counted(items, rows.count() if len(items) == limit else len(items))
+
+
+def attention(
+    *, plan: Plan, today: dt.date, since: dt.datetime, limit: int = ATTENTION_LIMIT
+) -> Attention:
+    """What needs chefgruppen's attention in `plan`: tiltag without an owner, overdue
+    milestones, tiltag without a status update since `since`; each its first `limit` rows and
+    its count. Three to six queries whatever the size of the plan (a count only when a list
+    is full)."""
+    lists = {
+        kind: _counted(attention_rows(plan=plan, kind=kind, today=today, since=since), limit)
+        for kind in AttentionList
+    }
+    for milestone in lists[AttentionList.OVERDUE].items:
+        milestone.days_overdue = max(0, (today - milestone.due_date).days)
+    return Attention(
+        without_owner=lists[AttentionList.WITHOUT_OWNER],
+        overdue=lists[AttentionList.OVERDUE],
+        without_update=lists[AttentionList.WITHOUT_UPDATE],
+    )
+
+
+def attention_for(user: User, plan: Plan | None = None) -> Attention | None:
+    """What needs chefgruppen's attention in the current plan (or `plan`, the one a page
+    shows), today, for chefgruppen's start page and "Mine" pages; None for other roles (no
+    query) and for an earlier plan (nobody's work any more)."""
+    if user.role != Role.CHEFGRUPPE:
+        return None
+    plan = plan or Plan.objects.current()
+    if plan is None or not plan.is_writable:
+        return None
+    today = timezone.localdate()
+    return attention(plan=plan, today=today, since=quarter_began(today))
+
+
+def replanned_events(*, plan: Plan, since: dt.datetime, until: dt.datetime | None = None):
+    """Re-plans of the plan's milestones made from `since` (to `until`), newest first: the
+    log rows with their milestone and tiltag (a queryset: slice or count it). Archived
+    milestones are left out, as from every figure."""
+    events = MilestoneEvent.objects.filter(
+        kind=MilestoneEvent.Kind.REPLANNED,
+        milestone__initiative__plan=plan,
+        milestone__archived_on__isnull=True,
+        at__gte=since,
+    )
+    if until is not None:
+        events = events.filter(at__lt=until)
+    return events.select_related("milestone__initiative", "by").order_by("-at", "-pk")
+
+
+def replanned_summary(*, plan: Plan, today: dt.date | None = None) -> dict:
+    """The dashboard's line: how many milestones were re-planned this quarter (one query)."""
+    today = today or timezone.localdate()
+    quarter = Quarter.of(today)
+    since = quarter_began(today)
+    count = replanned_events(plan=plan, since=since).values("milestone").distinct().count()
+    return {"quarter": quarter, "count": count}

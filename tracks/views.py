@@ -1,33 +1,91 @@
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from notifications.services import follow, is_following, unfollow
-from omstilling.access import RefusedForbidden, reader_required, viewed_plan_or_404, writer_required
-from tracks import selectors
+from omstilling.access import (
+    RefusedForbidden,
+    current_plan_or_404,
+    reader_required,
+    viewed_plan_or_404,
+    writer_required,
+)
+from omstilling.forms import apply_service_errors
+from omstilling.quarters import Quarter, quarter_began
+from tracks import history, selectors
 from tracks.access import (
+    can_assign_owner,
     can_complete_milestone,
     can_edit_initiative,
+    can_edit_initiative_content,
+    can_edit_plan,
     can_follow_initiative,
+    can_read_initiative_history,
     current_plan_pk,
+    get_initiative_for_editor,
     get_initiative_for_user,
+    get_initiative_to_assign,
+    get_milestone_for_editor,
     get_milestone_for_user,
+    get_spor_for_user,
+    get_theme_for_user,
 )
 from tracks.exports import initiatives_export
-from tracks.forms import InitiativeFilterForm, MilestoneCompleteForm, StatusUpdateForm
+from tracks.forms import (
+    ArchiveForm,
+    AssignOwnerForm,
+    InitiativeDescriptionForm,
+    InitiativeEditForm,
+    InitiativeFilterForm,
+    InitiativeForm,
+    MilestoneCancelForm,
+    MilestoneCompleteForm,
+    MilestoneEditForm,
+    MilestoneForm,
+    MilestoneReplanForm,
+    SporEditForm,
+    SporForm,
+    StatusUpdateForm,
+    ThemeEditForm,
+    ThemeForm,
+    plan_quarter_choices,
+)
+from tracks.models import Initiative, Spor
 from tracks.services import (
+    EditConflict,
     StatusConflict,
     can_undo_completion,
+    initiative_archive,
+    initiative_assign_owner,
+    initiative_create,
+    initiative_edit,
     initiative_update_status,
+    milestone_archive,
+    milestone_cancel,
     milestone_complete,
+    milestone_create,
+    milestone_edit,
+    milestone_replan,
     milestone_undo_completion,
+    spor_archive,
+    spor_create,
+    spor_edit,
+    theme_archive,
+    theme_create,
+    theme_edit,
 )
+
+PAGE_SIZE = 25
 
 
 @reader_required
@@ -40,7 +98,38 @@ def plan_overview(request: HttpRequest) -> HttpResponse:
             "plan": plan,
             "spor_list": selectors.spor_overview(plan=plan),
             "progress_rule": _(selectors.PROGRESS_RULE),
+            "attention": selectors.attention_for(request.user, plan),
+            "can_edit_plan": can_edit_plan(request.user, plan.pk),
+            "archived": selectors.archived_content(plan=plan),
         },
+    )
+
+
+ATTENTION_PAGE_SIZE = 25
+
+
+@reader_required
+@require_GET
+def attention_list(request: HttpRequest) -> HttpResponse:
+    """ "Kræver opmærksomhed" in full: one of the three lists (tiltag without an owner,
+    overdue milestones, tiltag without a status update this quarter), paged."""
+    plan = viewed_plan_or_404(request)
+    try:
+        kind = selectors.AttentionList(request.GET.get("liste") or "uden-ejer")
+    except ValueError:
+        kind = selectors.AttentionList.WITHOUT_OWNER
+    today = timezone.localdate()
+    rows = selectors.attention_rows(plan=plan, kind=kind, today=today, since=quarter_began(today))
+    page = Paginator(rows, ATTENTION_PAGE_SIZE).get_page(request.GET.get("side"))
+    for row in page.object_list:
+        if kind == selectors.AttentionList.OVERDUE:
+            row.days_overdue = max(0, (today - row.due_date).days)
+        else:
+            row.user_can_assign = can_assign_owner(request.user, row)
+    return render(
+        request,
+        "tracks/attention_list.html",
+        {"plan": plan, "kind": kind, "kinds": selectors.AttentionList, "page": page},
     )
 
 
@@ -83,10 +172,14 @@ def _detail_context(request: HttpRequest, initiative) -> dict:
     context = {
         "initiative": initiative,
         "can_edit": can_edit_initiative(request.user, initiative),
+        "can_assign_owner": can_assign_owner(request.user, initiative),
         **_follow_context(request, initiative),
+        "can_edit_content": can_edit_initiative_content(request.user, initiative),
+        "can_edit_plan": can_edit_plan(request.user, initiative.plan_id),
+        "can_read_history": can_read_initiative_history(request.user, initiative),
         **selectors.initiative_detail(initiative=initiative),
     }
-    for milestone in context["milestones"]:
+    for milestone in [*context["milestones"], *context["archived_milestones"]]:
         milestone.initiative = initiative
         milestone.user_can_complete = can_complete_milestone(request.user, milestone)
         milestone.user_can_undo = milestone.user_can_complete and can_undo_completion(milestone)
@@ -216,7 +309,14 @@ def my_milestones(request: HttpRequest) -> HttpResponse:
     for milestone in milestones:
         milestone.user_can_complete = can_complete_milestone(request.user, milestone)
         milestone.user_can_undo = milestone.user_can_complete and can_undo_completion(milestone)
-    return render(request, "tracks/my_milestones.html", {"milestones": milestones})
+    return render(
+        request,
+        "tracks/my_milestones.html",
+        {
+            "milestones": milestones,
+            "attention": selectors.attention_for(request.user),
+        },
+    )
 
 
 def _next_url(request: HttpRequest, default: str) -> str:
@@ -286,3 +386,617 @@ def milestone_undo_view(request: HttpRequest, pk: int) -> HttpResponse:
         return _milestone_row(request, milestone, _("Afslutningen er fortrudt."))
     messages.success(request, _("Afslutningen af “%s” er fortrudt.") % milestone.title)
     return redirect(next_url)
+
+
+@writer_required
+@require_http_methods(["GET", "POST"])
+def initiative_assign_owner_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Tildel ejer": chefgruppen gives a tiltag its accountable owner — as a page, or inline
+    (htmx) in the attention list and on the tiltag's page."""
+    initiative = get_initiative_to_assign(request.user, pk)
+    next_url = _next_url(request, reverse("tracks:initiative_detail", args=[initiative.pk]))
+    conflict = False
+    if request.method == "POST":
+        form = AssignOwnerForm(request.POST)
+        if form.is_valid():
+            try:
+                initiative_assign_owner(
+                    initiative=initiative,
+                    by=request.user,
+                    owner=form.cleaned_data["owner"],
+                    expected_version=form.cleaned_data["expected_version"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            except EditConflict as exc:
+                # Someone saved the tiltag meanwhile: show who owns it now, keep the choice.
+                conflict = True
+                initiative = get_initiative_to_assign(request.user, pk)
+                form = AssignOwnerForm(
+                    {**request.POST.dict(), "expected_version": exc.current.edit_version}
+                )
+                form.is_valid()
+            else:
+                message = _("%(owner)s er nu ansvarlig ejer af “%(title)s”.") % {
+                    "owner": initiative.owner,
+                    "title": initiative.title,
+                }
+                if request.htmx:
+                    response = render(
+                        request,
+                        "tracks/assign_owner.html#assigned",
+                        {"initiative": initiative, "message": message},
+                    )
+                    patch_vary_headers(response, ("HX-Request",))
+                    return response
+                messages.success(request, message)
+                return redirect(next_url)
+    else:
+        form = AssignOwnerForm(
+            initial={"owner": initiative.owner_id, "expected_version": initiative.edit_version}
+        )
+    template = "tracks/assign_owner.html"
+    if request.htmx:
+        template += "#assign-form"
+    status = 409 if conflict and not request.htmx else 200
+    response = render(
+        request,
+        template,
+        {"initiative": initiative, "form": form, "conflict": conflict, "next_url": next_url},
+        status=status,
+    )
+    # The page and its htmx fragment share a URL: caches keep them apart.
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+# --- Editing and re-planning the plan -----------------------------------------------------------
+#
+# One shape for every edit page: access helper → form → service → redirect (post/redirect/get),
+# or the form again with the errors on their fields and the user's input kept. When another
+# editor saved first (EditConflict), the form comes back with what the user typed, the new
+# version to save over, and who saved in between (409 for a page without JavaScript).
+
+
+def _last_change(row) -> dict:
+    """Who saved the row last and when (its newest history record)."""
+    record = row.history.select_related("history_user").order_by("-history_date").first()
+    return {
+        "who": record.history_user if record else None,
+        "at": record.history_date if record else None,
+    }
+
+
+def _edit_page(
+    request: HttpRequest,
+    *,
+    make_form,
+    save,
+    context: dict,
+    success_url: str,
+    success_message: str,
+    inline_milestone=None,
+) -> HttpResponse:
+    """With `inline_milestone`, htmx swaps the form into that milestone's row on the tiltag
+    page and the saved row back in its place; without JavaScript the form is its own page."""
+    inline = bool(request.htmx and inline_milestone is not None)
+    form = make_form(request.POST or None)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except EditConflict as exc:
+            conflict = _last_change(exc.current)
+            data = request.POST.copy()
+            data["expected_version"] = exc.current.edit_version
+            form = make_form(data)
+            form.is_valid()
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            if inline:
+                return _vary_on_htmx(_milestone_item(request, inline_milestone, success_message))
+            messages.success(request, success_message)
+            return redirect(success_url)
+    template = "tracks/edit_form.html#edit-form" if inline else "tracks/edit_form.html"
+    # htmx swaps only 2xx answers: inline, the conflict is shown in the swapped-in form.
+    return _vary_on_htmx(
+        render(
+            request,
+            template,
+            {
+                **context,
+                "form": form,
+                "conflict": conflict,
+                "cancel_url": success_url,
+                "inline": inline,
+            },
+            status=409 if conflict and not inline else 200,
+        )
+    )
+
+
+def _vary_on_htmx(response: HttpResponse) -> HttpResponse:
+    """The same URL answers with a page or a fragment: caches must tell them apart."""
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _milestone_item(request: HttpRequest, milestone, message: str = "") -> HttpResponse:
+    """One milestone's row on the tiltag page, as saved (the fragment htmx swaps back in)."""
+    milestone = selectors.milestone_row(pk=milestone.pk)
+    milestone.user_can_complete = can_complete_milestone(request.user, milestone)
+    milestone.user_can_undo = milestone.user_can_complete and can_undo_completion(milestone)
+    return render(
+        request,
+        "tracks/includes/milestone_item.html",
+        {
+            "milestone": milestone,
+            "can_edit_content": can_edit_initiative_content(request.user, milestone.initiative),
+            "row_message": message,
+        },
+    )
+
+
+def _archive(request: HttpRequest, *, row, archive, success_url: str, message: str):
+    """POST only: archive `row` at the version the page showed; refusals as a message."""
+    form = ArchiveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.non_field_errors()))
+        return redirect(success_url)
+    try:
+        archive(form.cleaned_data["expected_version"])
+    except EditConflict:
+        messages.error(
+            request,
+            _("En anden har ændret den, mens du så på siden. Se ændringen, og prøv igen."),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, message)
+    return redirect(success_url)
+
+
+@writer_required
+@require_http_methods(["GET", "POST"])
+def spor_create_view(request: HttpRequest) -> HttpResponse:
+    plan = current_plan_or_404()
+    if not can_edit_plan(request.user, plan.pk):
+        raise RefusedForbidden(model=Spor._meta.label)
+    overview = reverse("tracks:overview")
+    return _edit_page(
+        request,
+        make_form=lambda data: SporForm(data),
+        save=lambda d: spor_create(
+            plan=plan, by=request.user, title=d["title"], description=d["description"]
+        ),
+        context={"heading": _("Nyt spor"), "submit": _("Opret spor")},
+        success_url=overview,
+        success_message=_("Sporet er oprettet."),
+    )
+
+
+@writer_required
+@require_http_methods(["GET", "POST"])
+def spor_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    spor = get_spor_for_user(request.user, pk, write=True)
+    initial = {"title": spor.title, "description": spor.description}
+    return _edit_page(
+        request,
+        make_form=lambda data: SporEditForm(
+            data, initial={**initial, "expected_version": spor.edit_version}
+        ),
+        save=lambda d: spor_edit(
+            spor=spor,
+            by=request.user,
+            title=d["title"],
+            description=d["description"],
+            expected_version=d["expected_version"],
+        ),
+        context={
+            "heading": _("Redigér spor %(number)s") % {"number": spor.number},
+            "submit": _("Gem spor"),
+            "archive_url": reverse("tracks:spor_archive", args=[spor.pk]),
+            "archive_version": spor.edit_version,
+            "archive_label": _("Arkivér sporet"),
+            "archive_hint": _(
+                "Et arkiveret spor forsvinder fra lister og tal, men kan stadig læses. "
+                "Sporets tiltag skal arkiveres først."
+            ),
+        },
+        success_url=reverse("tracks:overview"),
+        success_message=_("Sporet er gemt."),
+    )
+
+
+@writer_required
+@require_POST
+def spor_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
+    spor = get_spor_for_user(request.user, pk, write=True)
+    return _archive(
+        request,
+        row=spor,
+        archive=lambda version: spor_archive(spor=spor, by=request.user, expected_version=version),
+        success_url=reverse("tracks:overview"),
+        message=_("Sporet er arkiveret."),
+    )
+
+
+@writer_required
+@require_http_methods(["GET", "POST"])
+def theme_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    spor = get_spor_for_user(request.user, pk, write=True)
+    return _edit_page(
+        request,
+        make_form=lambda data: ThemeForm(data),
+        save=lambda d: theme_create(
+            spor=spor, by=request.user, title=d["title"], description=d["description"]
+        ),
+        context={
+            "heading": _("Nyt tema i spor %(number)s") % {"number": spor.number},
+            "submit": _("Opret tema"),
+        },
+        success_url=reverse("tracks:overview"),
+        success_message=_("Temaet er oprettet."),
+    )
+
+
+@writer_required
+@require_http_methods(["GET", "POST"])
+def theme_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    theme = get_theme_for_user(request.user, pk, write=True)
+    initial = {"title": theme.title, "description": theme.description}
+    return _edit_page(
+        request,
+        make_form=lambda data: ThemeEditForm(
+            data, initial={**initial, "expected_version": theme.edit_version}
+        ),
+        save=lambda d: theme_edit(
+            theme=theme,
+            by=request.user,
+            title=d["title"],
+            description=d["description"],
+            expected_version=d["expected_version"],
+        ),
+        context={
+            "heading": _("Redigér tema"),
+            "submit": _("Gem tema"),
+            "archive_url": reverse("tracks:theme_archive", args=[theme.pk]),
+            "archive_version": theme.edit_version,
+            "archive_label": _("Arkivér temaet"),
+            "archive_hint": _(
+                "Et arkiveret tema kan ikke længere vælges, men kan stadig læses. Temaets "
+                "tiltag skal flyttes eller arkiveres først."
+            ),
+        },
+        success_url=reverse("tracks:overview"),
+        success_message=_("Temaet er gemt."),
+    )
+
+
+@writer_required
+@require_POST
+def theme_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
+    theme = get_theme_for_user(request.user, pk, write=True)
+    return _archive(
+        request,
+        row=theme,
+        archive=lambda v: theme_archive(theme=theme, by=request.user, expected_version=v),
+        success_url=reverse("tracks:overview"),
+        message=_("Temaet er arkiveret."),
+    )
+
+
+def _initiative_values(d: dict) -> dict:
+    return {
+        "title": d["title"],
+        "description": d["description"],
+        "theme": d["theme"],
+        "lead_area": d["lead_area"],
+        "owner": d["owner"],
+        "owner_body": d["owner_body"],
+        "start_quarter": d["start_quarter"],
+        "end_quarter": d["end_quarter"],
+        "institutions": list(d["institutions"]),
+        "recommendations": list(d["recommendations"]),
+    }
+
+
+@writer_required
+@require_http_methods(["GET", "POST"])
+def initiative_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    spor = get_spor_for_user(request.user, pk, write=True)
+    created = {}
+
+    def save(d):
+        created["initiative"] = initiative_create(
+            spor=spor, by=request.user, **_initiative_values(d)
+        )
+
+    response = _edit_page(
+        request,
+        make_form=lambda data: InitiativeForm(data, spor=spor),
+        save=save,
+        context={
+            "heading": _("Nyt tiltag i spor %(number)s") % {"number": spor.number},
+            "submit": _("Opret tiltag"),
+        },
+        success_url=reverse("tracks:overview"),
+        success_message=_("Tiltaget er oprettet."),
+    )
+    if "initiative" in created:
+        return redirect("tracks:initiative_detail", pk=created["initiative"].pk)
+    return response
+
+
+@writer_required
+@require_http_methods(["GET", "POST"])
+def initiative_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Chefgruppen edits every field of a tiltag; its owner (or owning group) its description."""
+    initiative = get_initiative_for_editor(request.user, pk)
+    detail = reverse("tracks:initiative_detail", args=[initiative.pk])
+    version = {"expected_version": initiative.edit_version}
+    if can_edit_plan(request.user, initiative.plan_id):
+        initial = {
+            **version,
+            "title": initiative.title,
+            "description": initiative.description,
+            "theme": initiative.theme_id,
+            "lead_area": initiative.lead_area_id,
+            "owner": initiative.owner_id,
+            "owner_body": initiative.owner_body_id,
+            "start_quarter": initiative.start_quarter,
+            "end_quarter": initiative.end_quarter,
+            "institutions": list(initiative.institutions.values_list("pk", flat=True)),
+            "recommendations": list(initiative.recommendations.values_list("pk", flat=True)),
+        }
+
+        def make_form(data):
+            return InitiativeEditForm(data, spor=initiative.spor, initial=initial)
+
+        def save(d):
+            initiative_edit(
+                initiative=initiative,
+                by=request.user,
+                expected_version=d["expected_version"],
+                **_initiative_values(d),
+            )
+
+        archive = {
+            "archive_url": reverse("tracks:initiative_archive", args=[initiative.pk]),
+            "archive_version": initiative.edit_version,
+            "archive_label": _("Arkivér tiltaget"),
+            "archive_hint": _(
+                "Et arkiveret tiltag og dets milepæle forsvinder fra lister, tal og "
+                "påmindelser, men kan stadig læses med hele historikken."
+            ),
+        }
+    else:
+
+        def make_form(data):
+            return InitiativeDescriptionForm(
+                data, initial={**version, "description": initiative.description}
+            )
+
+        def save(d):
+            initiative_edit(
+                initiative=initiative,
+                by=request.user,
+                expected_version=d["expected_version"],
+                description=d["description"],
+            )
+
+        archive = {}
+    return _edit_page(
+        request,
+        make_form=make_form,
+        save=save,
+        context={
+            "heading": _("Redigér tiltag"),
+            "subject": initiative,
+            "submit": _("Gem tiltag"),
+            **archive,
+        },
+        success_url=detail,
+        success_message=_("Tiltaget er gemt."),
+    )
+
+
+@writer_required
+@require_POST
+def initiative_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = get_initiative_for_editor(request.user, pk, structure=True)
+    return _archive(
+        request,
+        row=initiative,
+        archive=lambda v: initiative_archive(
+            initiative=initiative, by=request.user, expected_version=v
+        ),
+        success_url=reverse("tracks:initiative_detail", args=[initiative.pk]),
+        message=_("Tiltaget er arkiveret."),
+    )
+
+
+@writer_required
+@require_http_methods(["GET", "POST"])
+def milestone_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = get_initiative_for_editor(request.user, pk)
+    plan = initiative.plan
+    return _edit_page(
+        request,
+        make_form=lambda data: MilestoneForm(data, plan=plan),
+        save=lambda d: milestone_create(
+            initiative=initiative,
+            by=request.user,
+            title=d["title"],
+            description=d["description"],
+            planned_quarter=d["quarter"],
+            institution=d["institution"],
+        ),
+        context={"heading": _("Ny milepæl"), "subject": initiative, "submit": _("Tilføj milepæl")},
+        success_url=reverse("tracks:initiative_detail", args=[initiative.pk]),
+        success_message=_("Milepælen er tilføjet."),
+    )
+
+
+@writer_required
+@require_http_methods(["GET", "POST"])
+def milestone_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = get_milestone_for_editor(request.user, pk)
+    initiative = milestone.initiative
+    initial = {
+        "expected_version": milestone.edit_version,
+        "title": milestone.title,
+        "description": milestone.description,
+        "institution": milestone.institution_id,
+    }
+    archive = {}
+    if can_edit_plan(request.user, initiative.plan_id):
+        archive = {
+            "archive_url": reverse("tracks:milestone_archive", args=[milestone.pk]),
+            "archive_version": milestone.edit_version,
+            "archive_label": _("Arkivér milepælen"),
+            "archive_hint": _(
+                "En arkiveret milepæl forsvinder fra lister og tal, men kan stadig læses. "
+                "Er milepælen opgivet, så aflys den i stedet, med en begrundelse."
+            ),
+        }
+    return _edit_page(
+        request,
+        make_form=lambda data: MilestoneEditForm(data, initial=initial),
+        save=lambda d: milestone_edit(
+            milestone=milestone,
+            by=request.user,
+            expected_version=d["expected_version"],
+            title=d["title"],
+            description=d["description"],
+            institution=d["institution"],
+        ),
+        context={
+            "heading": _("Redigér milepæl"),
+            "subject": initiative,
+            "milestone": milestone,
+            "submit": _("Gem milepæl"),
+            **archive,
+        },
+        success_url=reverse("tracks:initiative_detail", args=[initiative.pk]),
+        success_message=_("Milepælen er gemt."),
+        inline_milestone=milestone,
+    )
+
+
+@writer_required
+@require_http_methods(["GET", "POST"])
+def milestone_replan_view(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = get_milestone_for_editor(request.user, pk)
+    initiative = milestone.initiative
+    return _edit_page(
+        request,
+        make_form=lambda data: MilestoneReplanForm(
+            data, plan=initiative.plan, initial={"expected_version": milestone.edit_version}
+        ),
+        save=lambda d: milestone_replan(
+            milestone=milestone,
+            by=request.user,
+            to_quarter=d["quarter"],
+            reason=d["reason"],
+            expected_version=d["expected_version"],
+        ),
+        context={
+            "heading": _("Flyt milepæl"),
+            "subject": initiative,
+            "milestone": milestone,
+            "intro": _(
+                "Milepælen er planlagt til %(quarter)s. Det oprindelige kvartal bevares, så "
+                "flytningen kan ses på tiltaget, på overblikket og i rapporten."
+            )
+            % {"quarter": milestone.quarter.label},
+            "submit": _("Flyt milepæl"),
+        },
+        success_url=reverse("tracks:initiative_detail", args=[initiative.pk]),
+        success_message=_("Milepælen er flyttet."),
+        inline_milestone=milestone,
+    )
+
+
+@writer_required
+@require_http_methods(["GET", "POST"])
+def milestone_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = get_milestone_for_editor(request.user, pk)
+    initiative = milestone.initiative
+    return _edit_page(
+        request,
+        make_form=lambda data: MilestoneCancelForm(
+            data, initial={"expected_version": milestone.edit_version}
+        ),
+        save=lambda d: milestone_cancel(
+            milestone=milestone,
+            by=request.user,
+            reason=d["reason"],
+            expected_version=d["expected_version"],
+        ),
+        context={
+            "heading": _("Aflys milepæl"),
+            "subject": initiative,
+            "milestone": milestone,
+            "intro": _(
+                "En aflyst milepæl bliver stående på tiltaget som aflyst, med begrundelsen, og "
+                "tælles aldrig som forsinket."
+            ),
+            "submit": _("Aflys milepæl"),
+        },
+        success_url=reverse("tracks:initiative_detail", args=[initiative.pk]),
+        success_message=_("Milepælen er aflyst."),
+        inline_milestone=milestone,
+    )
+
+
+@writer_required
+@require_POST
+def milestone_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = get_milestone_for_editor(request.user, pk, structure=True)
+    return _archive(
+        request,
+        row=milestone,
+        archive=lambda v: milestone_archive(
+            milestone=milestone, by=request.user, expected_version=v
+        ),
+        success_url=reverse("tracks:initiative_detail", args=[milestone.initiative_id]),
+        message=_("Milepælen er arkiveret."),
+    )
+
+
+@reader_required
+def initiative_history_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Historik": every edit of the tiltag and its milestones, before and after, paged."""
+    initiative = get_initiative_for_user(request.user, pk)
+    if not can_read_initiative_history(request.user, initiative):
+        raise RefusedForbidden(model=Initiative._meta.label, object_id=pk)
+    page = history.initiative_history_page(initiative=initiative, page=request.GET.get("side"))
+    return render(
+        request, "tracks/initiative_history.html", {"initiative": initiative, "page": page}
+    )
+
+
+@reader_required
+def replanned_list(request: HttpRequest) -> HttpResponse:
+    """The milestones re-planned in a quarter (this one by default), newest first, paged."""
+    plan = viewed_plan_or_404(request)
+    quarters = plan_quarter_choices(plan)
+    code = request.GET.get("kvartal") or ""
+    try:
+        quarter = (
+            Quarter.parse(code) if code in dict(quarters) else Quarter.of(timezone.localdate())
+        )
+    except ValueError:
+        quarter = Quarter.of(timezone.localdate())
+    since = timezone.make_aware(dt.datetime.combine(quarter.first_day, dt.time.min))
+    until = timezone.make_aware(dt.datetime.combine(quarter.next().first_day, dt.time.min))
+    events = selectors.replanned_events(plan=plan, since=since, until=until)
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("side"))
+    return render(
+        request,
+        "tracks/replanned_list.html",
+        {"plan": plan, "quarter": quarter, "quarters": quarters, "page": page},
+    )

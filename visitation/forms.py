@@ -185,7 +185,7 @@ class KpiTargetForm(forms.Form):
         label=_("Kilde eller bemærkning"),
         required=False,
         max_length=SHORT_NOTE_LENGTH,
-        help_text=_("Fx hvilket møde i chefgruppen eller BFU målene er besluttet på."),
+        help_text=_("Fx hvilket møde i chefgruppen eller udvalget målene er besluttet på."),
     )
 
     def __init__(self, *args, quarters, percent: bool, **kwargs):

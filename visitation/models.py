@@ -47,7 +47,7 @@ class ExternalSupport(models.TextChoices):
 
     PPR = "ppr", _("PPR")
     PAED_RAADGIVER = "paed_raadgiver", _("Pædagogisk rådgiver (Dagtilbud)")
-    SOCIALFAGLIG = "socialfaglig", _("Socialfaglig rådgiver (Åben Rådgivning, F&F)")
+    SOCIALFAGLIG = "socialfaglig", _("Socialfaglig rådgiver")
     LAERINGSKONSULENT = "laeringskonsulent", _("Læringskonsulent")
     PAED_VEJLEDER = "paed_vejleder", _("Pædagogisk vejleder")
 

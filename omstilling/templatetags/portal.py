@@ -1,15 +1,46 @@
 """Template filters for Danish presentation: quarters and amounts in kroner."""
 
 import datetime as dt
+import functools
+import re
 from decimal import Decimal
 
+import pyphen
 from django import template
 from django.utils.formats import date_format
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from omstilling.numbers import count_text, kr_text, percent_text
 from omstilling.quarters import Quarter
 
 register = template.Library()
+
+# Words at least this long get soft hyphens: shorter ones fit a phone's line whole.
+HYPHENATE_MIN = 12
+_LONG_WORD = re.compile(rf"[^\W\d_]{{{HYPHENATE_MIN},}}")
+SOFT_HYPHEN = "\u00ad"
+
+
+@functools.cache
+def _hyphenator(language: str) -> pyphen.Pyphen | None:
+    fallback = pyphen.language_fallback(language.replace("-", "_"))
+    return pyphen.Pyphen(lang=fallback) if fallback else None
+
+
+@register.filter(needs_autoescape=True)
+def hyphenate(value, autoescape=True) -> str:
+    """A heading's long words with soft hyphens where the page's language breaks them, so that a
+    long Danish compound breaks with a hyphen at a syllable on a phone instead of mid-syllable
+    (CSS `hyphens: auto` needs the browser's own dictionary, which not every browser has)."""
+    text = conditional_escape(value) if autoescape else str(value)
+    hyphenator = _hyphenator(get_language() or "da")
+    if hyphenator is None:
+        return mark_safe(text)
+    return mark_safe(
+        _LONG_WORD.sub(lambda word: hyphenator.inserted(word.group(0), hyphen=SOFT_HYPHEN), text)
+    )
 
 
 @register.filter
@@ -84,16 +115,31 @@ def char_limit(field) -> int | None:
 
 
 @register.simple_tag(takes_context=True)
-def nav_item(context, url: str, label: str) -> str:
-    """A main-menu entry in DKFDS markup, marked current when the page lies under its URL."""
+def nav_section(context, *urls: str) -> str:
+    """Of the main menu's addresses, the longest that the page's address starts with: the
+    section the page belongs to ("" when none does)."""
+    path = context["request"].path
+    return max((url for url in urls if url and path.startswith(url)), key=len, default="")
+
+
+@register.simple_tag(takes_context=True)
+def nav_item(context, url: str, label: str, section: str = "") -> str:
+    """A main-menu entry in DKFDS markup: marked current (aria-current="page") on its own
+    page, active (aria-current="true") on the other pages of its section (`nav_section`)."""
     from django.utils.html import format_html
 
-    path = context["request"].path
-    current = bool(url) and (path == url or (url != "/" and path.startswith(url)))
-    return format_html(
-        '<li{}><a href="{}" class="nav-link"{}><span>{}</span></a></li>',
-        ' class="active current"' if current else "",
-        url,
-        ' aria-current="page"' if current else "",
-        label,
-    )
+    if url and context["request"].path == url:
+        return format_html(
+            '<li class="active current"><a href="{}" class="nav-link" aria-current="page">'
+            "<span>{}</span></a></li>",
+            url,
+            label,
+        )
+    if url and url == section:
+        return format_html(
+            '<li class="active"><a href="{}" class="nav-link" aria-current="true">'
+            "<span>{}</span></a></li>",
+            url,
+            label,
+        )
+    return format_html('<li><a href="{}" class="nav-link"><span>{}</span></a></li>', url, label)

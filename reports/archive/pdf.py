@@ -2,10 +2,11 @@
 
 WeasyPrint fetches what a document links to. A report holds text that people typed into the
 portal, so the fetcher given to WeasyPrint serves our own static files (the style sheet and the
-fonts) from disk and refuses every other URL: no request ever leaves the machine, whatever
-the content says.
+fonts) from disk, and the plan's logo that the snapshot names, and refuses every other URL: no
+request ever leaves the machine, whatever the content says.
 """
 
+import hashlib
 import logging
 import mimetypes
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils._os import safe_join
@@ -33,6 +35,8 @@ APPENDIX = "bilag"  # the id of the appendix's first heading: the main part ends
 # Relative URLs in the report resolve against this base. The host is reserved (RFC 2606) and
 # never asked for: the fetcher maps its static path to files on disk.
 BASE_URL = "https://rapport.invalid/"
+# The plan's logo on the cover (`<img src="logo">`), served from the media storage.
+LOGO_URL = urljoin(BASE_URL, "logo")
 
 
 class RefusedURL(ValueError):
@@ -58,12 +62,16 @@ class StaticFilesOnlyFetcher(URLFetcher):
     """Serves `BASE_URL` + STATIC_URL from our static files on disk; refuses everything else
     (http, https, file, data, ftp …) without opening a connection."""
 
-    def __init__(self):
+    def __init__(self, *, logo: tuple[bytes, str] | None = None):
         super().__init__(timeout=1, allowed_protocols=())
         self.static_prefix = urljoin(BASE_URL, settings.STATIC_URL)
+        self.logo = logo
         self.refused: list[str] = []
 
     def fetch(self, url, headers=None):
+        if url == LOGO_URL and self.logo is not None:
+            content, content_type = self.logo
+            return URLFetcherResponse(url, body=content, headers={"Content-Type": content_type})
         if not url.startswith(self.static_prefix):
             self.refused.append(url)
             logger.warning("Rapport: hentede ikke %s (kun egne statiske filer)", url[:200])
@@ -128,11 +136,35 @@ def html_to_pdf(html: str, *, fetcher: URLFetcher | None = None) -> RenderedPdf:
     )
 
 
-def report_html(snapshot: dict) -> str:
+def report_html(snapshot: dict, *, logo: bool = False) -> str:
+    """The report as HTML; `logo`: the cover shows the plan's logo (served at LOGO_URL)."""
     with translation.override("da"):
-        return render_to_string(TEMPLATE, {"s": snapshot})
+        return render_to_string(TEMPLATE, {"s": snapshot, "logo": logo})
+
+
+def snapshot_logo(snapshot: dict) -> tuple[bytes, str] | None:
+    """The logo the snapshot names, with its media type, if the stored file is still the one
+    the report was compiled with (same SHA-256); else None, and the cover shows no logo."""
+    plan = snapshot.get("plan", {})
+    name, sha256 = plan.get("logo"), plan.get("logo_sha256")
+    if not name or not sha256:
+        return None
+    try:
+        with default_storage.open(name, "rb") as stored:
+            content = stored.read()
+    except OSError:
+        logger.warning("Rapport: logoet %s findes ikke længere", name[:200])
+        return None
+    if hashlib.sha256(content).hexdigest() != sha256:
+        logger.warning("Rapport: logoet %s er ikke det, rapporten blev udarbejdet med", name[:200])
+        return None
+    return content, mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
 def render_report(snapshot: dict) -> RenderedPdf:
-    """The report's PDF, from its snapshot alone."""
-    return html_to_pdf(report_html(snapshot))
+    """The report's PDF, from its snapshot alone (and the logo file it names)."""
+    logo = snapshot_logo(snapshot)
+    return html_to_pdf(
+        report_html(snapshot, logo=logo is not None),
+        fetcher=StaticFilesOnlyFetcher(logo=logo),
+    )

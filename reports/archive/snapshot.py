@@ -10,12 +10,16 @@ kind, every list the first ten with its count), and a compact appendix with one 
 documents of the period (the first few with their count; the summary names their numbers).
 
 Values are plain JSON: dates as ISO strings, amounts as decimal strings, and every label as the
-Danish text it had when the report was compiled. Charts are stored as the SVG markup the
-dashboard draws, their <title> carrying the chart's description (the PDF's alternative text).
+Danish text it had when the report was compiled; the plan's names (committee, approving body,
+advisory committee, department, municipality) and its logo (the stored file's name and
+SHA-256: a new load keeps the old file) are those of that moment. Charts are stored as the SVG
+markup the dashboard draws, their <title> carrying the chart's description (the PDF's
+alternative text).
 """
 
 import dataclasses
 import datetime as dt
+import hashlib
 import re
 from decimal import Decimal
 from html import escape
@@ -27,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from decisions.selectors import decisions_in_period
 from documents.selectors import documents_in_period
+from investments.models import state_label
 from investments.selectors import investment_overview, pool_summary
 from omstilling.models import Plan, User
 from omstilling.quarters import Quarter
@@ -39,9 +44,12 @@ from reports.disclosure import LEGEND
 from reports.kpis.page import KpiPage, kpi_page
 from reports.models import Report, ReportKind, ReportState
 from reports.verdict import LIMIT, Counted, Verdict, plan_verdict
+from tracks import selectors as tracks_selectors
 from tracks.models import Health, Initiative, Milestone, Recommendation, WorkState
 
-SCHEMA = 3
+# 3: the plan's names and logo, and `pool.absent` for a plan without a pool.
+# 4: the decisions and documents of the period.
+SCHEMA = 4
 CHANGES = 5  # the first of each list of changes the main part shows, with its count
 PERIOD_ITEMS = CHANGES  # the decisions (and documents) of the period the main part lists
 KPI_CHART = "specialtilbud"  # the KPI section whose chart the main part shows
@@ -142,6 +150,9 @@ def _verdict(verdict: Verdict) -> dict:
 
 
 def _pool(plan: Plan) -> dict:
+    if not plan.has_pool:
+        # An older snapshot has no `absent`: it had a pool section as every plan then did.
+        return {"absent": True, "schools": []}
     section = investment_section(pool_summary(plan=plan), plan)
     return {
         "funding_title": plan.funding_title,
@@ -313,9 +324,9 @@ def _changes(plan: Plan, previous: Report, rows: list[dict], today: dt.date) -> 
         for c, i in zip(status_changed, changed, strict=True)
         if i.current_status.state == WorkState.AFSLUTTET and i.previous_state != WorkState.AFSLUTTET
     ]
-    milestones = Milestone.objects.filter(initiative__plan=plan).select_related(
-        "institution", "initiative__spor"
-    )
+    milestones = Milestone.objects.filter(
+        initiative__plan=plan, archived_on__isnull=True
+    ).select_related("institution", "initiative__spor")
     reached = milestones.filter(completed_on__gte=since, completed_on__lte=today)
     overdue = milestones.filter(Milestone.overdue_condition(today)).exclude(
         Milestone.overdue_condition(since)
@@ -345,6 +356,25 @@ def _changes(plan: Plan, previous: Report, rows: list[dict], today: dt.date) -> 
     }
 
 
+def _moved(plan: Plan, since: dt.date, now: dt.datetime) -> dict:
+    """Milestones re-planned to another quarter since `since` ("Flyttede milepæle"): the first
+    CHANGES re-plans, newest first, each "flyttet fra … til …: reason", and their count (two
+    queries)."""
+    start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
+    events = tracks_selectors.replanned_events(plan=plan, since=start, until=now)
+    items = [
+        {
+            "id": event.milestone_id,
+            "title": event.milestone.title,
+            "initiative": event.milestone.initiative.title,
+            "moved": event.moved_text,
+            "on": _date(timezone.localdate(event.at)),
+        }
+        for event in events.select_related("milestone__initiative")[:CHANGES]
+    ]
+    return _counted(items, events.count())
+
+
 # --- the appendix ---------------------------------------------------------------------------
 
 
@@ -352,7 +382,9 @@ def _initiative_rows(plan: Plan, today: dt.date) -> list[dict]:
     """One row per tiltag for the appendix, with its milestones counted (two queries)."""
     milestones = {
         row["initiative"]: row
-        for row in Milestone.objects.filter(initiative__plan=plan)
+        for row in Milestone.objects.filter(
+            initiative__plan=plan, archived_on__isnull=True, cancelled_on__isnull=True
+        )
         .values("initiative")
         .annotate(
             total=Count("pk"),
@@ -364,7 +396,7 @@ def _initiative_rows(plan: Plan, today: dt.date) -> list[dict]:
     none = {"total": 0, "done": 0, "overdue": 0}
     rows = []
     for i in (
-        Initiative.objects.filter(plan=plan)
+        Initiative.objects.filter(plan=plan, archived_on__isnull=True)
         .select_related("spor", "owner", "owner_body", "current_status")
         .order_by("spor__number", "order", "pk")
     ):
@@ -410,6 +442,7 @@ def _spor(plan: Plan, rows: list[dict]) -> list[dict]:
 
 
 def _investments(plan: Plan) -> list[dict]:
+    names = plan.names
     return [
         {
             "id": investment.pk,
@@ -417,7 +450,7 @@ def _investments(plan: Plan) -> list[dict]:
             "school": str(investment.development_school.school),
             "amount": _money(investment.amount),
             "spent": _money(investment.spent),
-            "state_label": str(investment.get_state_display()),
+            "state_label": state_label(investment.state, names),
             "treated_on": _date(investment.treated_on),
             "approved_on": _date(investment.approved_on),
         }
@@ -469,6 +502,32 @@ def _documents(plan: Plan, first: dt.date, last: dt.date) -> dict:
     return _counted(items, count, limit=PERIOD_ITEMS)
 
 
+def _logo_sha256(plan: Plan) -> str:
+    try:
+        with plan.logo.open("rb") as logo:
+            return hashlib.sha256(logo.read()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _names(plan: Plan) -> dict:
+    """What the plan called its bodies when the report was compiled, and its logo: the stored
+    file's name and SHA-256 (reports.archive.pdf shows it only if the file is still that)."""
+    names = plan.names
+    logo_sha256 = _logo_sha256(plan) if names.logo else ""
+    return {
+        "municipality": names.municipality,
+        "department": names.department,
+        "committee": names.committee,
+        "committee_short": names.committee_short,
+        "approving_body": names.approving_body,
+        "approving_body_short": names.approving_body_short,
+        "advisory_committee": names.advisory_committee,
+        "logo": names.logo if logo_sha256 else "",
+        "logo_sha256": logo_sha256,
+    }
+
+
 def build_snapshot(*, report: Report, plan: Plan, now: dt.datetime) -> dict:
     """Everything `report` shows, as of `now`. Call it inside one transaction (at REPEATABLE
     READ on PostgreSQL) so that all the reads see the same moment."""
@@ -496,10 +555,7 @@ def build_snapshot(*, report: Report, plan: Plan, now: dt.datetime) -> dict:
         "compiled_at": timezone.localtime(now).isoformat(),
         "plan": {
             "title": plan.title,
-            "municipality": plan.municipality,
-            "department": plan.department,
-            "committee": plan.committee,
-            "advisory_committee": plan.names.advisory_committee,
+            **_names(plan),
             "first_quarter": Quarter.of(plan.start_quarter).label,
             "last_quarter": Quarter.of(plan.end_quarter).label,
         },
@@ -524,4 +580,10 @@ def build_snapshot(*, report: Report, plan: Plan, now: dt.datetime) -> dict:
             "as_of": previous.snapshot["as_of"],
         }
         snapshot["changes"] = _changes(plan, previous, rows, today)
+    since = (
+        dt.date.fromisoformat(previous.snapshot["as_of"])
+        if previous is not None and previous.snapshot
+        else report.period_start
+    )
+    snapshot["moved"] = {"since": since.isoformat(), **_moved(plan, since, now)}
     return snapshot

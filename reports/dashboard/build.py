@@ -28,6 +28,7 @@ from reports.charts import (
 )
 from reports.dashboard import selectors
 from reports.dashboard.selectors import Scope
+from tracks import selectors as tracks_selectors
 from tracks.models import Health, WorkState
 from tracks.selectors import PROGRESS_RULE
 
@@ -325,4 +326,6 @@ def build_dashboard(*, plan: Plan, scope: Scope, today: dt.date) -> dict:
         "milestones": milestones,
         "investments": investments,
         "recommendations": _recommendation_section(recommendations, scope),
+        # Milestones moved to another quarter this quarter (plan-wide), with a link to them.
+        "replanned": tracks_selectors.replanned_summary(plan=plan, today=today),
     }

@@ -48,8 +48,9 @@ class Scope:
         return bool(self.spor or self.area)
 
     def q(self, prefix: str = "") -> Q:
-        """A filter on initiatives, reached from another model through `prefix`."""
-        q = Q()
+        """A filter on initiatives, reached from another model through `prefix`. Archived
+        initiatives are never in scope: they drop out of every figure."""
+        q = Q(**{f"{prefix}archived_on__isnull": True})
         if self.spor:
             q &= Q(**{f"{prefix}spor": self.spor})
         if self.area:
@@ -78,7 +79,7 @@ def spor_status(*, plan: Plan, scope: Scope) -> list[Spor]:
         & Q(initiatives__current_status__isnull=False)
         & ~Q(initiatives__current_status__state=WorkState.OPGIVET)
     )
-    spor = Spor.objects.filter(plan=plan)
+    spor = Spor.objects.filter(plan=plan, archived_on__isnull=True)
     if scope.spor:
         spor = spor.filter(pk=scope.spor.pk)
     return list(
@@ -127,6 +128,7 @@ def milestone_quarters(*, plan: Plan, scope: Scope, today: dt.date) -> dict[Quar
     One query."""
     rows = (
         Milestone.objects.filter(scope.q("initiative__"), initiative__plan=plan)
+        .filter(archived_on__isnull=True)
         .values("planned_quarter")
         .annotate(
             done=Count("pk", filter=Q(completed_on__isnull=False)),
@@ -168,7 +170,9 @@ def recommendation_coverage(*, plan: Plan, scope: Scope) -> list[Recommendation]
     return list(
         Recommendation.objects.filter(theme__plan=plan)
         .select_related("theme")
-        .annotate(n_initiatives=Count("initiatives"))
+        .annotate(
+            n_initiatives=Count("initiatives", filter=Q(initiatives__archived_on__isnull=True))
+        )
         .prefetch_related(Prefetch("initiatives", queryset=carrying, to_attr="carrying"))
         .order_by("theme__number", "number")
     )

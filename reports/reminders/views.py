@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET
 
 from omstilling.access import reader_required
 from reports.reminders.selectors import HORIZON_DAYS, reminders_for
+from tracks.selectors import attention_for
 
 
 @reader_required
@@ -19,5 +20,6 @@ def my_reminders(request: HttpRequest) -> HttpResponse:
             "reminders": reminders_for(user=request.user, today=today),
             "today": today,
             "horizon_days": HORIZON_DAYS,
+            "attention": attention_for(request.user),
         },
     )

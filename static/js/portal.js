@@ -2,6 +2,18 @@
 (function () {
   "use strict";
 
+  // DKFDS's header menu (dkfds.js): below DKFDS's lg breakpoint the "Menu" button opens the
+  // mobile drawer (focus kept inside, Escape and "Luk" close it); on a desktop, entries that do
+  // not fit move under a "more" button. Without this script static/css/phones.css shows the
+  // menu's links in the header instead.
+  if (window.DKFDS && document.querySelector(".js-menu-open")) {
+    new window.DKFDS.Navigation().init();
+    // DKFDS writes the "more" button's text in Danish; the page's own word for it.
+    var more = document.querySelector(".navigation-menu .more-button > span");
+    var moreLabel = document.querySelector(".navigation-menu [data-more-label]");
+    if (more && moreLabel) more.textContent = moreLabel.getAttribute("data-more-label");
+  }
+
   // After htmx swaps content in, move focus to it and announce it, so keyboard and
   // screen-reader users follow the change (WCAG 2.4.3, 4.1.3).
   document.addEventListener("htmx:afterSettle", function (event) {

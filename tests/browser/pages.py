@@ -28,6 +28,10 @@ NOT_PAGES = {
     "notifications:open": "marks the notification read and redirects to the thing",
     "notifications:mark_read": "POST only (htmx row swap on the notification list)",
     "notifications:mark_all_read": "POST only: marks every notification read, redirects",
+    "tracks:spor_archive": "POST only: archives a spor, redirects (the button is on its form)",
+    "tracks:theme_archive": "POST only: archives a theme, redirects (the button is on its form)",
+    "tracks:initiative_archive": "POST only: archives a tiltag, redirects",
+    "tracks:milestone_archive": "POST only: archives a milestone, redirects",
     "investments:export_xlsx": "file download",
     "investments:export_csv": "file download",
     "kpis:export": "file download (.xlsx/.csv)",
@@ -73,7 +77,7 @@ def _ids() -> dict:
     from investments.models import DevelopmentSchool, Investment
     from omstilling.models import User
     from supportsystem.models import Forloeb
-    from tracks.models import Initiative, Milestone, Spor
+    from tracks.models import Initiative, Milestone, Spor, Theme
     from visitation.models import PreReferral, Referral
 
     owner = User.objects.get(username="initiativejer")
@@ -90,12 +94,16 @@ def _ids() -> dict:
         .order_by("pk")
         .first()
     )
+    # A plan without an investment pool has no investments and no udviklingsskoler: their
+    # pages have no id to be visited with (Page.missing).
+    investment = Investment.objects.order_by("pk").first()
+    school = DevelopmentSchool.objects.order_by("pk").first()
     return {
         "initiative": initiative.pk,
         "milestone": milestone.pk,
         "spor": Spor.objects.order_by("number").last().pk,
-        "investment": Investment.objects.order_by("pk").first().pk,
-        "school": DevelopmentSchool.objects.order_by("pk").first().pk,
+        "investment": investment.pk if investment else None,
+        "school": school.pk if school else None,
         "forloeb": Forloeb.objects.filter(institution__in=leader.institutions.all())
         .order_by("pk")
         .first()
@@ -121,6 +129,20 @@ def _ids() -> dict:
         .order_by("pk")
         .first()
         .pk,
+        # The tiltag the demo leaves without an owner ("Kræver opmærksomhed", "Tildel ejer").
+        "unowned": (
+            Initiative.objects.filter(owner=None, owner_body=None).order_by("pk").first()
+            or initiative
+        ).pk,
+        # A theme of the plan (the edit form); none in a plan without themes.
+        "theme": Theme.objects.order_by("pk").values_list("pk", flat=True).first(),
+        # An open milestone of the owner's tiltag: editable, re-plannable, cancellable.
+        "owned_milestone": Milestone.objects.filter(
+            initiative=initiative, completed_on__isnull=True
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first(),
     }
 
 
@@ -132,6 +154,11 @@ class Page:
     query: Callable[[dict], str] = field(default=lambda ids: "")
     path: str = ""
     anonymous: bool = False  # also (or only) audited without logging in
+
+    def missing(self, ids: dict) -> bool:
+        """Whether the page is about an object the data has none of (an investment of a plan
+        without a pool)."""
+        return any(value is None for value in self.kwargs(ids).values())
 
     def url(self, ids: dict) -> str:
         base = reverse(self.url_name, kwargs=self.kwargs(ids)) if self.url_name else self.path
@@ -146,6 +173,13 @@ def _pk(name: str) -> Callable[[dict], dict]:
 PAGES = [
     Page("log ind", "login", anonymous=True),
     Page("skift adgangskode", "password_change"),
+    Page(
+        "invitation: linket virker ikke",
+        "invitation",
+        lambda ids: {"uidb64": "MQ", "token": "forkert-token"},
+        anonymous=True,
+    ),
+    Page("invitation: adgangskoden er gemt", "invitation_complete", anonymous=True),
     Page("404", None, path="/findes-ikke/", anonymous=True),
     Page("plan: oversigt", "tracks:overview"),
     Page("planer (vælg plan)", "plan_list"),
@@ -157,7 +191,26 @@ PAGES = [
     ),
     Page("tiltag: detalje", "tracks:initiative_detail", _pk("initiative")),
     Page("tiltag: statusformular", "tracks:initiative_status", _pk("initiative")),
+    Page("tiltag: tildel ejer", "tracks:initiative_owner", _pk("unowned")),
     Page("mine milepæle", "tracks:my_milestones"),
+    Page("kræver opmærksomhed", "tracks:attention"),
+    Page(
+        "kræver opmærksomhed: forsinkede",
+        "tracks:attention",
+        query=lambda ids: "liste=forsinkede",
+    ),
+    Page("tiltag: redigér", "tracks:initiative_edit", _pk("initiative")),
+    Page("tiltag: historik", "tracks:initiative_history", _pk("initiative")),
+    Page("tiltag: ny milepæl", "tracks:milestone_create", _pk("initiative")),
+    Page("spor: nyt", "tracks:spor_create"),
+    Page("spor: redigér", "tracks:spor_edit", _pk("spor")),
+    Page("spor: nyt tiltag", "tracks:initiative_create", _pk("spor")),
+    Page("spor: nyt tema", "tracks:theme_create", _pk("spor")),
+    Page("tema: redigér", "tracks:theme_edit", _pk("theme")),
+    Page("milepæl: redigér", "tracks:milestone_edit", _pk("owned_milestone")),
+    Page("milepæl: flyt", "tracks:milestone_replan", _pk("owned_milestone")),
+    Page("milepæl: aflys", "tracks:milestone_cancel", _pk("owned_milestone")),
+    Page("milepæle: flyttede", "tracks:replanned_list"),
     Page("milepæl: markér som nået", "tracks:milestone_complete", _pk("milestone")),
     Page("overblik (dashboard)", "reports:dashboard"),
     Page(

@@ -374,6 +374,31 @@ def test_forloeb_step_swaps(open_page, portal_module, ids, record):
     _clean(page, "stoettesystem", "htmx: forløb, skridt gemt", record)
 
 
+def test_milestone_replan_swaps(open_page, portal_module, ids, record):
+    """The re-plan form swapped into a milestone's row, with its errors, and the row saved."""
+    page = open_page("initiativejer", **DESKTOP)
+    page.goto(f"{portal_module.url}/plan/tiltag/{ids['initiative']}/")
+    row = page.locator(f"#milestone-{ids['owned_milestone']}")
+    row.locator("a", has_text="Flyt til et andet kvartal").click()
+    expect(row.locator("form")).to_be_visible()
+    row.locator("button[type=submit]").click()
+    expect(row.locator("#id_reason-error")).to_be_visible()
+    _clean(page, "initiativejer", "htmx: milepæl, flyt med fejl", record)
+
+    from omstilling.quarters import Quarter
+    from tracks.models import Milestone
+
+    milestone = Milestone.objects.select_related("initiative__plan").get(pk=ids["owned_milestone"])
+    tiltag = milestone.initiative
+    last = tiltag.end_quarter or tiltag.plan.end_quarter
+    target = last if last != milestone.planned_quarter else tiltag.start_quarter
+    row.locator("#id_quarter").select_option(Quarter.of(target).code)
+    row.locator("#id_reason").fill("Afventer arbejdsgruppen.")
+    row.locator("button[type=submit]").click()
+    expect(row).to_contain_text("Milepælen er flyttet.")
+    _clean(page, "initiativejer", "htmx: milepæl flyttet", record)
+
+
 def test_investment_panel_swaps(open_page, portal_module, ids, record):
     page = open_page("chefgruppe", **DESKTOP)
     page.goto(f"{portal_module.url}/investeringer/{ids['investment']}/")
@@ -397,6 +422,7 @@ FORMS = [
     (ANONYMOUS, "/log-ind/"),
     ("bfu", "/adgangskode/"),
     ("chefgruppe", "/investeringer/ny/"),
+    ("chefgruppe", "/plan/spor/ny/"),
     ("chefgruppe", "/investeringer/skoler/ny/"),
     ("chefgruppe", "/visitation/bestand/"),
     ("stoettesystem", "/stoettesystem/forloeb/nyt/"),

@@ -25,8 +25,12 @@ STEPS = {
 
 @pytest.fixture
 def plan(db):
-    """Overrides the suite's plan: this one carries the pool, as the Vejle plan file does."""
+    """Overrides the suite's plan: this one carries the pool and names the bodies of its
+    decision path, as the Vejle plan file does."""
     return PlanFactory(
+        committee_short="BFU",
+        approving_body="Økonomiudvalget og gruppeformændene",
+        approving_body_short="ØKU og gruppeformænd",
         funding_title="Folkeskolens fremtid",
         funding_amount=POOL,
         funding_granted_by="Byrådet",

@@ -12,7 +12,7 @@ import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from investments.exports import HEADERS
+from investments.exports import headers
 from tests.factories import InitiativeFactory, SpendingFactory
 from tests.investments.conftest import S
 
@@ -67,8 +67,8 @@ def _download(client, user, name):
     return client.get(reverse(f"investments:{name}"))
 
 
-def test_the_headers_are_danish():
-    assert HEADERS == EXPECTED_HEADERS
+def test_the_headers_are_danish_and_name_the_plans_committee(plan):
+    assert headers(plan.names) == EXPECTED_HEADERS
 
 
 def test_the_xlsx_opens_in_openpyxl_with_the_right_headers_and_rows(client, bfu, overview):

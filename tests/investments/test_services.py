@@ -525,3 +525,15 @@ def test_it_refuses_a_state_that_does_not_exist(make_investment, chef):
         _decide(investment, chef, "vedtaget", decided_on=dt.date(2026, 1, 1), reference="sag 1")
 
     assert exc_info.value.message_dict["to_state"] == ["Ukendt trin i beslutningsforløbet."]
+
+
+def test_a_plan_without_a_pool_gets_no_udviklingsskole_and_no_investment(plan, chef, dev_school):
+    plan.funding_amount = None
+    plan.save(update_fields=["funding_amount"])
+
+    with pytest.raises(ValidationError, match="Planen har ingen investeringspulje"):
+        development_school_create(plan=plan, school=InstitutionFactory(), by=chef)
+    with pytest.raises(ValidationError, match="Planen har ingen investeringspulje"):
+        investment_create(
+            plan=plan, development_school=dev_school, by=chef, title="Kursus", amount=1000
+        )

@@ -16,6 +16,7 @@ from investments.models import (
     InvestmentDecision,
     InvestmentState,
     Spending,
+    state_label,
 )
 from investments.selectors import pool_summary
 from investments.services import spending_record
@@ -25,6 +26,7 @@ from tests.factories import (
     InstitutionFactory,
     InvestmentDecisionFactory,
     InvestmentFactory,
+    PlanFactory,
     SpendingFactory,
     UserFactory,
 )
@@ -236,12 +238,27 @@ def test_it_shows_chefgruppen_the_edit_controls(client, urls, chef, page):
 @pytest.mark.parametrize(
     ("persona", "shown"), [("chef", True), ("bfu", True), ("leader", True), ("support", False)]
 )
-def test_it_links_the_pool_in_the_menu_for_its_readers(client, all_personas, persona, shown):
+def test_it_links_the_pool_in_the_menu_for_its_readers(client, plan, all_personas, persona, shown):
     client.force_login(all_personas[persona])
 
     html = client.get(reverse("tracks:overview")).content.decode()
 
     assert ('href="/investeringer/"' in html) is shown
+
+
+def test_a_plan_without_a_pool_has_none_in_the_menu_and_its_pool_page_says_so(client, chef):
+    PlanFactory(funding_amount=None)
+    client.force_login(chef)
+
+    menu = client.get(reverse("tracks:overview")).content.decode()
+    pool = client.get(reverse("investments:pool"))
+    create = client.get(reverse("investments:investment_create"), follow=True)
+
+    assert 'href="/investeringer/"' not in menu
+    assert "Planen har ingen investeringspulje" in pool.content.decode()
+    assert 'href="/investeringer/ny/"' not in pool.content.decode()
+    assert create.redirect_chain == [(reverse("investments:pool"), 302)]
+    assert "Planen har ingen investeringspulje." in create.content.decode()
 
 
 # --- the pool overview -----------------------------------------------------------------------
@@ -319,9 +336,10 @@ def test_the_pool_page_runs_a_bounded_number_of_queries(
 ):
     # 1 session, 2 user, 3 the plan, pool summary: 4 schools with their sums, 5 their daycares,
     # 6 approved total, 7 spent total; investment overview: 8 investments with their sums and
-    # dates, 9 their initiatives; 10 the menu's plan. Whatever the number of rows.
+    # dates, 9 their initiatives; 10 the menu's plan; 11 the unread notifications in the
+    # header. Whatever the number of rows.
     client.force_login(bfu)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         assert client.get(reverse("investments:pool")).status_code == 200
 
     for school in [dev_school, other_dev_school] + [
@@ -335,7 +353,7 @@ def test_the_pool_page_runs_a_bounded_number_of_queries(
             SpendingFactory(investment=investment, amount=Decimal("1.00"))
     assert Investment.objects.count() >= 10 * 6
 
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("investments:pool"))
     assert response.status_code == 200
     assert len(response.context["investments"]) == Investment.objects.count()
@@ -349,10 +367,10 @@ def test_the_investment_page_runs_a_bounded_number_of_queries(
     client.force_login(chef)
 
     # session, user, the investment, its decisions, its spending, its initiatives, menu's plan,
-    # the current plan's pk (only the current plan's investments are written to); the
-    # "Beslutninger" section (omstilling/panels.py): the decisions, the current plan's pk again
-    # (decisions.access caches it on the user, investments.access does not); the "Bilag"
-    # section: the documents; the header's unread notifications
+    # the current plan's pk (only the current plan's investments are written to), the unread
+    # notifications in the header; the "Beslutninger" section (omstilling/panels.py): the
+    # decisions, the current plan's pk again (decisions.access caches it on the user,
+    # investments.access does not); the "Bilag" section: the documents
     with django_assert_max_num_queries(12):
         assert (
             client.get(reverse("investments:investment_detail", args=[investment.pk])).status_code
@@ -625,9 +643,20 @@ def test_it_says_so_when_no_plan_is_loaded(client, bfu):
     assert client.get(reverse("investments:pool")).status_code == 404
 
 
-def test_a_decision_state_label_is_what_the_issue_names():
-    assert InvestmentState.GODKENDT.label == "Godkendt af ØKU og gruppeformænd"
-    assert InvestmentState.BEHANDLET_BFU.label == "Behandlet i BFU"
+def test_a_decision_state_label_names_the_plans_bodies(plan):
+    assert state_label(InvestmentState.GODKENDT, plan.names) == "Godkendt af ØKU og gruppeformænd"
+    assert state_label(InvestmentState.BEHANDLET_BFU, plan.names) == "Behandlet i BFU"
+    # The labels of the states themselves name no body.
+    assert InvestmentState.GODKENDT.label == "Godkendt"
+    assert InvestmentState.BEHANDLET_BFU.label == "Behandlet i udvalget"
+
+
+def test_without_an_approving_body_the_committee_approves(plan):
+    plan.committee_short = "SDU"
+    plan.approving_body = plan.approving_body_short = ""
+
+    assert state_label(InvestmentState.BEHANDLET_BFU, plan.names) == "Behandlet i SDU"
+    assert state_label(InvestmentState.GODKENDT, plan.names) == "Godkendt af SDU"
 
 
 def test_the_cancel_link_of_an_inline_form_gets_the_panel_back(client, chef, investment):

@@ -114,7 +114,7 @@ def test_nobody_marks_or_opens_anothers_notification(client, initiative, owner, 
     n = _notify(initiative, owner)
     client.force_login(leader)
     assert client.post(reverse("notifications:mark_read", args=[n.pk])).status_code == 404
-    assert client.get(reverse("notifications:open", args=[n.pk])).status_code == 404
+    assert client.post(reverse("notifications:open", args=[n.pk])).status_code == 404
     client.post(reverse("notifications:mark_all_read"))
     n.refresh_from_db()
     assert n.read_at is None
@@ -123,7 +123,10 @@ def test_nobody_marks_or_opens_anothers_notification(client, initiative, owner, 
 def test_opening_marks_read_and_goes_to_the_thing(client, initiative, owner):
     n = _notify(initiative, owner)
     client.force_login(owner)
-    response = client.get(reverse("notifications:open", args=[n.pk]))
+    assert client.get(reverse("notifications:open", args=[n.pk])).status_code == 405
+    n.refresh_from_db()
+    assert n.read_at is None
+    response = client.post(reverse("notifications:open", args=[n.pk]))
     assert response.status_code == 302
     assert response.url == f"/plan/tiltag/{initiative.pk}/"
     n.refresh_from_db()

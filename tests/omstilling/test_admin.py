@@ -63,10 +63,86 @@ def test_it_keeps_chefgruppen_out_of_user_administration(client, chef):
 
 def test_it_lets_administrators_manage_users_but_not_plan_content(client, admin_user, initiative):
     client.force_login(admin_user)
+    change = f"/admin/tracks/initiative/{initiative.pk}/change/"
 
     assert client.get("/admin/omstilling/user/").status_code == 200
     assert client.get("/admin/omstilling/institution/add/").status_code == 200
-    assert client.get(f"/admin/tracks/initiative/{initiative.pk}/change/").status_code == 403
+    # The plan's content is read-only to administrators: shown, never saved.
+    page = client.get(change).content.decode()
+    assert 'name="_save"' not in page and initiative.title in page
+    assert client.post(change, {"title": "Ændret af administrator"}).status_code == 403
+    assert client.get("/admin/tracks/initiative/add/").status_code == 403
+    initiative.refresh_from_db()
+    assert initiative.title != "Ændret af administrator"
+
+
+def test_administrators_read_the_history_of_plan_edits(client, chef, admin_user, initiative):
+    from tracks.services import initiative_assign_owner
+
+    initiative_assign_owner(
+        initiative=initiative, by=chef, owner=chef, expected_version=initiative.version
+    )
+    client.force_login(admin_user)
+
+    for path in (
+        f"/admin/tracks/initiative/{initiative.pk}/history/",
+        f"/admin/omstilling/plan/{initiative.plan_id}/history/",
+    ):
+        response = client.get(path)
+        assert response.status_code == 200, path
+    history = client.get(f"/admin/tracks/initiative/{initiative.pk}/history/").content.decode()
+    assert str(chef) in history  # who changed it
+    entry = initiative.history.first()
+    version = f"/admin/tracks/initiative/{initiative.pk}/history/{entry.history_id}/"
+    assert client.get(version).status_code == 200
+    # A forged revert, with every field the version's form would post, is refused.
+    forged = {
+        "plan": initiative.plan_id,
+        "spor": initiative.spor_id,
+        "slug": initiative.slug,
+        "title": "Tilbageført af administrator",
+        "lead_area": initiative.lead_area_id,
+        "start_quarter": "2025-01-01",
+        "order": 0,
+        "milestones-TOTAL_FORMS": 0,
+        "milestones-INITIAL_FORMS": 0,
+    }
+    assert client.post(version, forged).status_code == 403
+    initiative.refresh_from_db()
+    assert initiative.title != "Tilbageført af administrator" and initiative.owner == chef
+    # Chefgruppen, who edits the plan, may still revert.
+    client.force_login(chef)
+    assert client.post(version, {**forged, "title": "Tilbageført"}).status_code == 302
+
+
+def test_quarters_are_picked_in_words_in_the_admin(client, chef, initiative):
+    client.force_login(chef)
+
+    page = client.get(f"/admin/tracks/initiative/{initiative.pk}/change/").content.decode()
+
+    assert '<option value="2025-01-01" selected>1. kvartal 2025</option>' in page
+    assert 'type="date"' not in page and 'name="start_quarter" type="text"' not in page
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("/admin/omstilling/user/", "q=leder&role=leder&is_active__exact=1"),
+        ("/admin/omstilling/institution/", "q=skole&kind__exact=skole"),
+        ("/admin/omstilling/governancebody/", "q=gruppe"),
+        ("/admin/omstilling/area/", "q=dag"),
+        ("/admin/supportsystem/supportactor/", "q=ppr"),
+        ("/admin/tracks/initiative/", "q=forløb&owner__isempty=1"),
+        ("/admin/tracks/milestone/", "q=møde"),
+    ],
+)
+def test_administrators_filter_and_search_the_lists(client, admin_user, initiative, path, query):
+    client.force_login(admin_user)
+
+    response = client.get(f"{path}?{query}")
+
+    assert response.status_code == 200
+    assert "?e=1" not in response.get("Location", "")  # an unknown filter redirects with e=1
 
 
 @pytest.mark.parametrize("persona", ["bfu", "leader", "owner", "support", "visitation"])

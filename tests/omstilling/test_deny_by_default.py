@@ -16,6 +16,8 @@ ALLOW_ANONYMOUS = {
     "healthz",  # the load balancer's health check
     "favicon",  # the browser's tab icon, also on the log-in page
     "set_language",  # the language choice in the footer, also on the log-in page
+    "invitation",  # a new user's link to choose a first password (a token, not a session)
+    "invitation_complete",  # "your password is saved: log in"
     "admin:login",
     "admin:logout",
     "admin:password_reset",  # not mounted unless configured, kept for safety

@@ -13,10 +13,18 @@ from django.urls import reverse
 from omstilling.models import Area, Institution, Plan
 from omstilling.plan_export import dump_plan_file
 from omstilling.plan_file import PlanEditedError, PlanFileError, load_plan_file
+from omstilling.quarters import Quarter
 from tests.factories import InstitutionFactory, UserFactory
 from tests.plan_content import plan_content
 from tracks.models import Initiative, Milestone
-from tracks.services import milestone_create
+from tracks.services import (
+    initiative_archive,
+    milestone_cancel,
+    milestone_create,
+    milestone_replan,
+    theme_archive,
+    theme_create,
+)
 
 MINI = Path(__file__).parent.parent / "data" / "mini-plan.yaml"
 EKSEMPEL = Path(settings.BASE_DIR) / "omstilling" / "plans" / "eksempel.yaml"
@@ -54,14 +62,42 @@ def _edit_in_the_portal(plan: Plan) -> None:
         planned_date=initiative.start_quarter + dt.timedelta(days=14),
         description="Tilføjet i portalen.",
     )
-    milestone_create(
+    local = milestone_create(
         initiative=initiative,
         by=chef,
         title="Skolens egen milepæl",
         planned_quarter=initiative.start_quarter,
         institution=school,
     )
+    _replan_cancel_archive(plan, initiative, local, chef)
     _edit(plan, chef, committee_short="UDV", advisory_committee="Det rådgivende udvalg")
+
+
+def _replan_cancel_archive(plan: Plan, initiative: Initiative, local: Milestone, chef) -> None:
+    """Re-plan a milestone (its original quarter is kept), cancel one, archive a theme and a
+    tiltag (with its milestones), as chefgruppen does in the portal."""
+    moved = milestone_create(
+        initiative=initiative,
+        by=chef,
+        title="Flyttes i portalen",
+        planned_quarter=initiative.start_quarter,
+    )
+    last = initiative.end_quarter or plan.end_quarter
+    later = Quarter.of(last).first_day if last > initiative.start_quarter else None
+    if later:
+        milestone_replan(
+            milestone=moved, by=chef, to_quarter=later, reason="Forsinket", expected_version=0
+        )
+    milestone_cancel(
+        milestone=local,
+        by=chef,
+        reason="Skolen er med i et andet forløb",
+        expected_version=local.edit_version,
+    )
+    theme = theme_create(spor=initiative.spor, by=chef, title="Et tema, der blev droppet")
+    theme_archive(theme=theme, by=chef, expected_version=0)
+    other = Initiative.objects.filter(plan=plan).exclude(pk=initiative.pk).order_by("-pk").first()
+    initiative_archive(initiative=other, by=chef, expected_version=other.edit_version)
 
 
 @pytest.mark.parametrize("plan_file", [settings.PLAN_FILE, EKSEMPEL], ids=["vejle", "eksempel"])
@@ -84,6 +120,11 @@ def test_load_edit_export_load_into_an_empty_database_is_the_same_plan(tmp_path,
     # What the portal edited is in the file.
     assert "Ny titel, sat i portalen" in text_before
     assert "institution: Nyskolen" in text_before
+    assert "original_quarter:" in text_before
+    assert "cancel_reason: Skolen er med i et andet forløb" in text_before
+    assert "archived:" in text_before
+    assert Milestone.objects.filter(original_quarter__isnull=False).exists()
+    assert Initiative.objects.filter(archived_on__isnull=False).count() == 1
     # And the file written from the second database is the same file.
     assert _without_header(dump_plan_file(plan)) == _without_header(text_before)
 

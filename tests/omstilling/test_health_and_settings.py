@@ -108,6 +108,11 @@ def test_the_demo_command_creates_one_user_per_role(settings, capsys):
         "stoettesystem": Role.STOETTESYSTEM,
         "visitation": Role.VISITATION,
         "admin": Role.ADMIN,
+        # the heads of the lead areas, who own their spor's tiltag (tracks/demo.py)
+        "ejer-dagtilbud": Role.INITIATIVEJER,
+        "ejer-skole": Role.INITIATIVEJER,
+        "ejer-overgang": Role.INITIATIVEJER,
+        "ejer-stoette": Role.INITIATIVEJER,
     }
     assert User.objects.get(username="leder").check_password("demo")
     out = capsys.readouterr().out
@@ -120,7 +125,7 @@ def test_the_demo_command_creates_one_user_per_role(settings, capsys):
     )
     # A second run creates nothing more.
     call_command("seed_demo")
-    assert User.objects.count() == 7
+    assert User.objects.count() == 11
 
 
 def test_it_refuses_to_start_in_production_without_a_case_key_secret():

@@ -1,3 +1,4 @@
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -117,6 +118,16 @@ def test_it_updates_an_edited_file_in_place(tmp_path):
         ),
         ("end: 2026-Q2", "end: 2024-Q1", "ligger før startkvartalet"),
         ("format: 1", "format: 1\nunknown_section: 3", "ukendt afsnit"),
+        (
+            "quarter: 2025-Q1\n",
+            "quarter: 2025-Q1\n            cancelled: 2025-02-01\n",
+            "en aflyst milepæl skal have en begrundelse",
+        ),
+        (
+            "quarter: 2025-Q1\n",
+            "quarter: 2025-Q1\n            archived: 2025-02-30\n",
+            "ikke en dato, der findes",
+        ),
     ],
 )
 def test_it_rejects_a_malformed_file_and_writes_nothing(tmp_path, needle, replacement, expected):
@@ -289,3 +300,28 @@ def test_the_command_says_when_nothing_changed(capsys):
     call_command("load_plan", str(MINI))
 
     assert "ingen ændringer" in capsys.readouterr().out
+
+
+def test_it_loads_what_the_portal_records_of_re_plans_cancellations_and_archiving(tmp_path):
+    text = MINI.read_text(encoding="utf-8").replace(
+        "            quarter: 2025-Q1\n",
+        "            quarter: 2025-Q3\n"
+        "            original_quarter: 2025-Q1\n"
+        "            cancelled: 2025-09-01\n"
+        '            cancel_reason: "Indgår i implementeringen"\n'
+        "            archived: 2025-10-01\n",
+        1,
+    )
+    edited = tmp_path / "plan.yaml"
+    edited.write_text(text, encoding="utf-8")
+
+    load_plan_file(edited)
+
+    from tracks.models import Milestone
+
+    milestone = Milestone.objects.get(slug="bearbejdning")
+    assert milestone.original_quarter == dt.date(2025, 1, 1)
+    assert milestone.planned_quarter == dt.date(2025, 7, 1)
+    assert milestone.cancelled_on == dt.date(2025, 9, 1)
+    assert milestone.cancel_reason == "Indgår i implementeringen"
+    assert milestone.archived_on == dt.date(2025, 10, 1)

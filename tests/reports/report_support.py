@@ -8,6 +8,7 @@ not in conftest.py so that the dashboard's and the KPI page's tests are not touc
 import datetime as dt
 import io
 import time
+from decimal import Decimal
 from unittest import mock
 from zoneinfo import ZoneInfo
 
@@ -97,7 +98,11 @@ def complete(milestone, by, day):
 
 @pytest.fixture(name="small_plan")
 def small_plan_fixture(plan, spor, chef, owner):
-    """Two spor, three initiatives, four milestones, a little status history."""
+    """Two spor, three initiatives, four milestones, a little status history; a pool of
+    50 mio. kr. (with no investments yet), as the Vejle plan has."""
+    plan.funding_title = "Folkeskolens fremtid"
+    plan.funding_amount = Decimal("50000000")
+    plan.save(update_fields=["funding_title", "funding_amount"])
     area = AreaFactory(slug="dagtilbud", name="Dagtilbud")
     spor_2 = SporFactory(plan=plan, number=2, slug="spor-2", title="Det gode skoletilbud")
     a = InitiativeFactory(spor=spor, lead_area=area, owner=owner, title="Fælles kompetenceforløb")

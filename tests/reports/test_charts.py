@@ -14,6 +14,7 @@ from reports.charts import (
     BASELINE_LINE,
     MILESTONE_SERIES,
     MONEY_SERIES,
+    NARROW_FRAME,
     PERIOD_HEIGHT,
     PERIOD_WIDTH,
     PROGRESS_SERIES,
@@ -502,10 +503,84 @@ def test_it_renders_period_charts_as_accessible_svg_with_a_key_to_the_lines():
     assert f'<desc id="l-desc">{chart.desc.replace("&", "&amp;")}</desc>' in html
     assert "<title>Faktisk, K1 2026: 23,5</title>" in html
     assert 'stroke-dasharray="9 5"' in html and 'stroke-dasharray="2 4"' in html
-    assert html.count("<circle") == 2 + 1 and html.count('width="9" height="9"') == 2 + 1
+    # Two markers in the wide chart, two in its phone twin, one in the key.
+    assert html.count("<circle") == 2 + 2 + 1 and html.count('width="9" height="9"') == 2 + 2 + 1
     for text in ["Faktisk (fuld linje, prikker)", "Mål (stiplet linje, firkanter)"]:
         assert text in re.sub(r"\s+", " ", html)
     assert "Baseline (prikket linje)" in re.sub(r"\s+", " ", html)
     assert "<script" not in html
     # Geometry stays in SVG number format even in Danish (no decimal commas in attributes).
     assert not re.search(r'(x|y|cx|cy|width|height|stroke-width)="\d+,\d', html)
+
+
+# --- the phone's twin of a period chart --------------------------------------------------------
+
+QUARTERS = [q.short_label for q in quarter_range(Quarter(2024, 1), Quarter(2027, 4))]  # 16
+
+
+def test_a_phone_gets_the_newest_periods_that_fit_its_width():
+    columns = [ColumnInput(label, i, str(i)) for i, label in enumerate(QUARTERS)]
+
+    chart = period_columns(id="c", title="Henvisninger", name="Henvisninger", columns=columns)
+
+    narrow = chart.narrow
+    assert narrow.id == "c-narrow" and narrow.width == NARROW_FRAME.width
+    labels = [label.text for label in narrow.x_labels]
+    assert labels == QUARTERS[-len(labels) :]  # the newest, each with its label
+    assert 4 <= len(labels) < len(QUARTERS)
+    # Each label has its slot: no two overlap (a label is at most its estimated width).
+    slot = NARROW_FRAME.plot_width / len(labels)
+    assert all(len(text) * NARROW_FRAME.font_size * 0.55 + 8 <= slot for text in labels)
+    assert all(
+        NARROW_FRAME.left <= c.x and c.x + c.width <= narrow.plot_right for c in narrow.columns
+    )
+    assert narrow.note == f"Grafen viser {labels[0]}–{labels[-1]}. Alle perioder står i tabellen."
+    assert narrow.desc.endswith(f"til {len(QUARTERS) - 1} i {QUARTERS[-1]}.")
+    assert chart.narrow.narrow is None and chart.width == PERIOD_WIDTH  # the wide one is as before
+    assert len(chart.x_labels) == len(QUARTERS[::2])
+
+
+def test_a_phones_line_chart_ends_at_the_newest_measured_period():
+    measured = [50 - i for i in range(10)] + [None] * 6  # K1 2024–K2 2026; targets run on
+    chart = period_lines(
+        id="l",
+        title="Børn i alt",
+        periods=QUARTERS,
+        lines=[
+            LineInput("Faktisk", ACTUAL_LINE, measured),
+            LineInput("Mål", TARGET_LINE, [45.0] * 16),
+        ],
+    )
+
+    narrow = chart.narrow
+    labels = [label.text for label in narrow.x_labels]
+    assert labels[-1] == "K2 2026" and labels == QUARTERS[10 - len(labels) : 10]
+    assert len(labels) >= 4
+    actual, target = narrow.lines
+    assert len(actual.markers) == len(labels) and len(target.markers) == len(labels)
+    assert actual.markers[-1].title == "Faktisk, K2 2026: 41"
+    assert actual.markers[-1].x == narrow.plot_right  # the newest stands at the right edge
+    assert narrow.note.startswith(f"Grafen viser {labels[0]}–K2 2026.")
+
+
+def test_a_short_chart_is_drawn_whole_on_a_phone_without_a_note():
+    chart = period_lines(
+        id="l", title="T", periods=PERIODS, lines=[LineInput("F", ACTUAL_LINE, [1, 2, 3, 4])]
+    )
+
+    assert [label.text for label in chart.narrow.x_labels] == PERIODS
+    assert chart.narrow.note == ""
+
+
+def test_the_page_shows_the_wide_chart_and_its_phone_twin_under_ids_of_their_own():
+    columns = [ColumnInput(label, 5, "5") for label in QUARTERS]
+    chart = period_columns(id="c", title="Henvisninger", name="Henvisninger", columns=columns)
+
+    html = render_to_string("reports/includes/kpi_chart.html", {"chart": chart})
+
+    wide, narrow = re.findall(r"<svg[^>]*role=\"img\"[^>]*>", html)
+    assert 'aria-labelledby="c-title"' in wide and f'viewBox="0 0 {PERIOD_WIDTH} ' in wide
+    assert 'aria-labelledby="c-narrow-title"' in narrow
+    assert f'viewBox="0 0 {NARROW_FRAME.width} ' in narrow
+    assert re.search(r'class="[^"]*chart-wide', html) and 'class="chart-narrow"' in html
+    assert chart.narrow.note in html

@@ -5,6 +5,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 from html.parser import HTMLParser
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -485,9 +486,11 @@ def test_changes_are_counted_from_90_days_back_until_there_is_a_report():
 #   school, targets, frozen months, live referrals, før-henvisninger and school starts, open
 #   forløb, stages, median days, and the KPI plan lookups
 #   29. the date of the last quarterly report to BFU (reports.dashboard.selectors.changes_since)
-DASHBOARD_QUERIES = 29
-# A filter adds the lookups that validate it: 30. spor  31. area
-DASHBOARD_FILTERED_QUERIES = 31
+#   30. the unread notifications in the header (notifications.context_processors)
+#   31. the milestones re-planned this quarter (tracks.selectors.replanned_summary)
+DASHBOARD_QUERIES = 31
+# A filter adds the lookups that validate it: 32. spor  33. area
+DASHBOARD_FILTERED_QUERIES = 33
 
 
 def _grow_tenfold(plan, by):
@@ -617,3 +620,26 @@ def test_it_shows_the_kpi_headlines_with_small_counts_suppressed(client, bfu, pl
     assert "Børn og unge i specialtilbud" in section
     assert "&lt;5" in section
     assert ">3<" not in section
+
+
+def test_it_counts_the_milestones_replanned_this_quarter_with_a_link(client, chef, initiative):
+    from tests.factories import MilestoneFactory
+    from tracks.services import initiative_archive, milestone_replan
+
+    moved = MilestoneFactory(initiative=initiative, planned_quarter=dt.date(2025, 4, 1))
+    with time_machine.travel(dt.datetime(2025, 8, 1, 10, tzinfo=ZoneInfo("Europe/Copenhagen"))):
+        milestone_replan(
+            milestone=moved,
+            by=chef,
+            to_quarter=dt.date(2025, 10, 1),
+            reason="Venter på kurset",
+            expected_version=0,
+        )
+        client.force_login(chef)
+        body = client.get(reverse("reports:dashboard")).content.decode()
+        assert "1 milepæl er flyttet til et andet kvartal i 3. kvartal 2025." in body
+        assert reverse("tracks:replanned_list") + "?kvartal=2025-Q3" in body
+
+        initiative_archive(initiative=initiative, by=chef, expected_version=0)
+        body = client.get(reverse("reports:dashboard")).content.decode()
+        assert "0 milepæle er flyttet til et andet kvartal i 3. kvartal 2025." in body

@@ -295,3 +295,29 @@ def test_when_two_runs_overlap_the_first_to_finish_is_kept(small_plan, monkeypat
     assert report.pdf.name == inner["done"].pdf.name
     stored = [path.name for path in Path(report.pdf.path).parent.iterdir()]
     assert stored == [Path(report.pdf.name).name]
+
+
+def test_the_report_lists_the_milestones_moved_to_another_quarter(small_plan, chef):
+    from tracks.services import milestone_replan
+
+    bearbejdning = small_plan["milestones"]["m3"]
+    Initiative.objects.filter(pk=bearbejdning.initiative_id).update(end_quarter=None)
+    bearbejdning.refresh_from_db()
+    with time_machine.travel(at(2026, 11, 10), tick=False):
+        milestone_replan(
+            milestone=bearbejdning,
+            by=chef,
+            to_quarter=dt.date(2027, 1, 1),
+            reason="Arbejdsgruppen er først nedsat i december",
+            expected_version=0,
+        )
+    report = compiled(ReportKind.KVARTALSRAPPORT, "2026-K4", when=at(2027, 1, 4, 6))
+
+    moved = report.snapshot["moved"]
+    assert moved["count"] == 1
+    assert moved["items"][0]["moved"] == (
+        "flyttet fra 4. kvartal 2026 til 1. kvartal 2027: Arbejdsgruppen er først nedsat i december"
+    )
+    text = flat(pdf_text(stored_pdf(report)))
+    assert "Flyttede milepæle" in text
+    assert "flyttet fra 4. kvartal 2026 til 1. kvartal 2027" in text

@@ -72,6 +72,8 @@ def everything_full(plan, spor, chef):
     red and yellow tiltag with long notes, overdue and newly overdue milestones, milestones
     reached since the previous report, investments waiting for the committee, recommendations
     no tiltag carries, and KPI figures over three years."""
+    plan.funding_amount = Decimal("50000000")
+    plan.save(update_fields=["funding_amount"])
     previous_as_of = dt.date(2026, 8, 1)
     for n in range(12):
         for health in ("roed", "gul"):

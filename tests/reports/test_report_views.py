@@ -16,6 +16,7 @@ from reports.archive.compiler import report_compile
 from reports.archive.periods import parse_period
 from reports.archive.services import report_request
 from reports.models import Report, ReportKind, ReportState
+from tests.factories import PlanFactory
 from tests.reports.report_support import (  # noqa: F401 - fixtures
     at,
     media_root_fixture,
@@ -316,6 +317,7 @@ def test_the_filter_answers_htmx_with_the_body_and_a_full_page_otherwise(client,
 
 @time_machine.travel(at(2026, 12, 28), tick=False)
 def test_the_page_names_the_next_scheduled_reports(client, bfu):
+    PlanFactory(committee_short="BFU")
     client.force_login(bfu)
 
     html = client.get(ARCHIVE).content.decode()

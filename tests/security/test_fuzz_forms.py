@@ -87,6 +87,8 @@ NOT_FUZZED = {
     "documents:attach": "an upload of a binary document (PDF, .docx, .xlsx, .odt), not rows: "
     "the wrong files (an .exe renamed .pdf, a zip bomb renamed .docx, damaged or mislabelled "
     "files, CPR numbers in names and titles) are tested in tests/documents",
+    "invitation": "a new user's e-mailed token link (Django's SetPasswordForm behind a valid "
+    "token only): tested in tests/omstilling/test_admin_invitation.py",
 }
 # Django's admin site: Django's own forms, checked by the admin tests of each app.
 NOT_FUZZED_PREFIXES = ("/admin/",)

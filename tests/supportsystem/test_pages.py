@@ -246,8 +246,8 @@ def test_a_case_number_finds_the_childs_forloeb_without_appearing_in_the_url(
 # The forløb list:
 #   1. session  2. user  3. the user's institutions (filters, create button)  4. stages
 #   5. the forløb with institution and stage  6. access-log insert  7. open forløb per stage
-#   8. plan for the page header
-LIST_QUERIES = 8
+#   8. plan for the page header  9. the unread notifications in the header
+LIST_QUERIES = 9
 
 
 def test_the_list_reads_in_a_bounded_number_of_queries(

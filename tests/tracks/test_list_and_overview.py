@@ -285,30 +285,42 @@ def _grow_plan(plan, by, n=30):
 #   1. session  2. user  3. plan (selectors.current_plan)
 #   4. spor with progress aggregates  5. their initiatives with current status, owner, area…
 #   6. spor lead areas  7. plan for the page header (context processor)
-OVERVIEW_QUERIES = 7
+#   8. the unread notifications in the header (notifications.context_processors)
+#   9. the spor's active themes  10. the current plan's pk (may the user edit the plan?)
+#   11–13. archived spor, themes and tiltag (at most ARCHIVE_LIMIT + 1 each; a count only
+#   when there are more)
+OVERVIEW_QUERIES = 13
+# Chefgruppen's start page adds what needs attention (tracks.selectors.attention):
+#   14–16. the first ten tiltag without owner, overdue milestones, tiltag without update
+#   17–19. each list's count, when the list is full
+OVERVIEW_CHEF_QUERIES = OVERVIEW_QUERIES + 6
 
 # The initiative list page:
 #   1. session  2. user  3. plan  4. initiatives with current status, owner, body, area…
 #   5. plan for the page header  6–8. choices of the spor, owner and area filters
-LIST_QUERIES = 8
+#   9. the unread notifications in the header
+LIST_QUERIES = 9
 
 # The list filtered by spor and owner adds the lookups that validate them:
-#   9. spor  10. owner
-LIST_FILTERED_QUERIES = 10
+#   10. spor  11. owner
+LIST_FILTERED_QUERIES = 11
 
 
 def test_it_reads_the_overview_in_a_fixed_number_of_queries(
-    client, chef, plan, spor, initiative, local_milestone, django_assert_max_num_queries
+    client, chef, owner, plan, spor, initiative, local_milestone, django_assert_max_num_queries
 ):
     _status(initiative, chef)
     client.force_login(chef)
     url = reverse("tracks:overview")
 
-    with django_assert_max_num_queries(OVERVIEW_QUERIES):
+    with django_assert_max_num_queries(OVERVIEW_CHEF_QUERIES):
         small = client.get(url)
     _grow_plan(plan, chef)
-    with django_assert_max_num_queries(OVERVIEW_QUERIES):
+    with django_assert_max_num_queries(OVERVIEW_CHEF_QUERIES):
         large = client.get(url)
+    client.force_login(owner)
+    with django_assert_max_num_queries(OVERVIEW_QUERIES):
+        client.get(url)
 
     assert len(small.context["spor_list"]) == 1
     assert sum(len(s.initiatives.all()) for s in large.context["spor_list"]) == 31
@@ -341,11 +353,13 @@ def test_it_reads_the_list_in_a_fixed_number_of_queries(
 #   4. milestones  5. status history  6. recommendations  7. plan for the page header
 # A leader or a non-owner also has their governance bodies (8) and institutions (9) looked up,
 # and the current plan's pk (10: an earlier plan is edited by nobody): once per request, not
-# once per milestone. The sections of the apps above (omstilling/panels.py): the decisions
-# concerning the tiltag (11) and their count when there are more than the page shows (12);
-# the documents (13) and their count (14); the newest comments (15), their count (16) and the
-# milestones with their comment counts (17).
-DETAIL_QUERIES = 17
+# once per milestone. 11. the unread notifications in the header  12. whether the user follows
+# the tiltag ("Følg tiltag"; not for BFU, who follows nothing)  13. the milestones' re-plans
+# ("flyttet fra … til …"). The sections of the apps above (omstilling/panels.py): the decisions
+# concerning the tiltag (14) and their count when there are more than the page shows (15);
+# the documents (16) and their count (17); the newest comments (18), their count (19) and the
+# milestones with their comment counts (20).
+DETAIL_QUERIES = 20
 
 
 @pytest.mark.parametrize("viewer", ["chef", "owner", "other_owner", "leader", "bfu"])
