@@ -31,12 +31,14 @@ def seed_discussion_demo(
         text=f"@{owner.username}: Kan I nå arbejdsplanen til næste møde i udvalget?",
     )
     answer = comment_create(
-        target=initiative, by=owner, text="Ja, vi sender den, når arbejdsgruppen har mødtes."
+        target=initiative,
+        by=owner,
+        text=f"@{chef.username}: Ja, vi sender den, når arbejdsgruppen har mødtes.",
     )
     comment_edit(
         comment=answer,
         by=owner,
-        text="Ja, vi sender den i næste uge, når arbejdsgruppen har mødtes.",
+        text=f"@{chef.username}: Ja, vi sender den i næste uge, når arbejdsgruppen har mødtes.",
         expected_version=answer.version,
     )
     comment_create(

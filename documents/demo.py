@@ -38,7 +38,8 @@ def seed_documents_demo(
         upload=SimpleUploadedFile("Kommissorium (demo).pdf", content),
         title="Kommissorium for arbejdsgruppen (demo)",
     )
-    decision = Decision.objects.current().filter(plan=plan).order_by("pk").first()
+    # The newest decision, the one the register lists first.
+    decision = Decision.objects.current().filter(plan=plan).order_by("-meeting_date", "-at").first()
     if decision is not None:
         document_attach(
             target=decision,
