@@ -87,6 +87,19 @@ def protect(*tables: str, retention: bool = False) -> migrations.RunPython:
     return migrations.RunPython(partial(_run, sql=sql), partial(_run, sql=drop), elidable=False)
 
 
+def refuse_delete(table: str) -> migrations.RunPython:
+    """Migration operation: rows of `table` may change (it holds a current state whose history
+    is kept elsewhere) but are never deleted."""
+    name = f"{table}_no_delete"
+    sql = (
+        f'DROP TRIGGER IF EXISTS "{name}" ON "{table}";'
+        f'CREATE TRIGGER "{name}" BEFORE DELETE ON "{table}" '
+        f"FOR EACH ROW EXECUTE FUNCTION omstilling_append_only('never');"
+    )
+    drop = f'DROP TRIGGER IF EXISTS "{name}" ON "{table}";'
+    return migrations.RunPython(partial(_run, sql=sql), partial(_run, sql=drop), elidable=False)
+
+
 def protect_reports(table: str) -> migrations.RunPython:
     """Migration operation: a report row may change until it is finished; never be deleted."""
     return migrations.RunPython(

@@ -32,6 +32,9 @@ PORTAL_APPS = (
     "visitation",
     "reports",
     "rounds",
+    "decisions",
+    "documents",
+    "discussion",
 )
 
 # Model fields that hold no text a person typed, with why.
@@ -55,6 +58,8 @@ MACHINE_FIELDS = {
     # a notification's portal path and event key, written by the portal itself
     "notifications.Notification.url": "",
     "notifications.Notification.event_key": "",
+    # an attachment's checksum, computed from the file
+    "documents.Document.sha256": "",
     # quarter codes parsed from an import
     "visitation.CountImport.quarters": "",
 }
@@ -70,6 +75,9 @@ FORM_MODULES = (
     "omstilling.forms",
     "notifications.forms",
     "rounds.forms",
+    "decisions.forms",
+    "documents.forms",
+    "discussion.forms",
 )
 
 

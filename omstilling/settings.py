@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "reports",
     "rounds",
     "public",
+    "decisions",
+    "documents",
+    "discussion",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -198,6 +201,36 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
+
+# Attachments (documents/): stored through the storage "documents" under random names and
+# served only by the portal's own view, which checks who may read them (never from MEDIA_URL).
+# The file system under MEDIA_ROOT by default; an S3-compatible store when a bucket is named.
+DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_MB", 20) * 1024 * 1024
+DOCUMENT_MAX_UNCOMPRESSED_BYTES = env_int("DOCUMENT_MAX_UNCOMPRESSED_MB", 100) * 1024 * 1024
+DOCUMENTS_S3_BUCKET = env_str("DOCUMENTS_S3_BUCKET")
+# How long the author of a comment may still correct it (discussion/).
+COMMENT_EDIT_MINUTES = env_int("COMMENT_EDIT_MINUTES", 15)
+if DOCUMENTS_S3_BUCKET:
+    STORAGES["documents"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": DOCUMENTS_S3_BUCKET,
+            "endpoint_url": env_str("DOCUMENTS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("DOCUMENTS_S3_REGION") or None,
+            # Empty: boto3's own chain (AWS_* variables, an instance role).
+            "access_key": env_str("DOCUMENTS_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("DOCUMENTS_S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("DOCUMENTS_S3_PREFIX", "dokumenter"),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+else:
+    STORAGES["documents"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT / "dokumenter"},
+    }
 
 # Security: secure by default whenever DEBUG is off (`manage.py check --deploy` passes).
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)

@@ -35,6 +35,9 @@ urlpatterns = [
     path("noegletal/", include("reports.kpis.urls")),
     path("notifikationer/", include("notifications.urls")),
     path("", include("rounds.urls")),  # /runder/, /opgaver/
+    path("beslutninger/", include("decisions.urls")),
+    path("bilag/", include("documents.urls")),
+    path("droeftelse/", include("discussion.urls")),
     path("", include("reports.archive.urls")),  # /rapporter/, /mine-paamindelser/
     path("admin/", admin.site.urls),
     # Public, without log-in (the allow-list in settings): the progress page and the open data.

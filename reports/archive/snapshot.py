@@ -6,7 +6,8 @@ The report is a committee paper: a main part of a bounded size whatever the size
 (the verdict of reports/verdict.py, the KPIs against their targets, the pool, the
 recommendations no tiltag carries, and what changed since the previous report of the same
 kind, every list the first ten with its count), and a compact appendix with one table per spor
-(a row per tiltag), the pool's investments and the KPIs in detail.
+(a row per tiltag), the pool's investments and the KPIs in detail, and the decisions and
+documents of the period (the first few with their count; the summary names their numbers).
 
 Values are plain JSON: dates as ISO strings, amounts as decimal strings, and every label as the
 Danish text it had when the report was compiled; the plan's names (committee, approving body,
@@ -28,10 +29,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from decisions.selectors import decisions_in_period
+from documents.selectors import documents_in_period
 from investments.models import state_label
 from investments.selectors import investment_overview, pool_summary
 from omstilling.models import Plan, User
 from omstilling.quarters import Quarter
+from reports.archive.periods import parse_period
 from reports.charts import STATE_SERIES
 from reports.dashboard import selectors
 from reports.dashboard.build import investment_section
@@ -45,8 +49,10 @@ from tracks.models import Health, Initiative, Milestone, Recommendation, WorkSta
 from tracks.selectors import changed_since
 
 # 3: the plan's names and logo, and `pool.absent` for a plan without a pool.
-SCHEMA = 3
+# 4: the decisions and documents of the period.
+SCHEMA = 4
 CHANGES = 5  # the first of each list of changes the main part shows, with its count
+PERIOD_ITEMS = CHANGES  # the decisions (and documents) of the period the main part lists
 KPI_CHART = "specialtilbud"  # the KPI section whose chart the main part shows
 
 
@@ -455,6 +461,50 @@ def _investments(plan: Plan) -> list[dict]:
     ]
 
 
+def _decisions(plan: Plan, first: dt.date, last: dt.date) -> dict:
+    """The report's "Beslutninger i perioden": the current decisions of the period's
+    meetings, oldest first, with the bodies as the plan names them (the first PERIOD_ITEMS,
+    and their count)."""
+    names = plan.names
+    queryset = decisions_in_period(plan=plan, first=first, last=last)
+    rows = list(queryset[:PERIOD_ITEMS])
+    count = len(rows) if len(rows) < PERIOD_ITEMS else queryset.count()
+    items = [
+        {
+            "id": decision.pk,
+            "meeting_date": _date(decision.meeting_date),
+            "body": decision.body_name(names),
+            "case_number": decision.case_number,
+            "title": decision.title,
+            "text": decision.text,
+            "initiatives": [i.title for i in decision.initiatives.all()],
+            "investments": [i.title for i in decision.investments.all()],
+            "recommendations": [r.number for r in decision.recommendations.all()],
+        }
+        for decision in rows
+    ]
+    return _counted(items, count, limit=PERIOD_ITEMS)
+
+
+def _documents(plan: Plan, first: dt.date, last: dt.date) -> dict:
+    """The documents attached in the period and not withdrawn, oldest first, with what each
+    belongs to (the first PERIOD_ITEMS, and their count)."""
+    queryset = documents_in_period(plan_id=plan.pk, first=first, last=last)
+    rows = list(queryset[:PERIOD_ITEMS])
+    count = len(rows) if len(rows) < PERIOD_ITEMS else queryset.count()
+    items = [
+        {
+            "id": document.pk,
+            "title": document.title,
+            "kind_label": str(document.get_kind_display()),
+            "added_on": _date(timezone.localdate(document.at)),
+            "belongs_to": document.target.title,
+        }
+        for document in rows
+    ]
+    return _counted(items, count, limit=PERIOD_ITEMS)
+
+
 def _logo_sha256(plan: Plan) -> str:
     try:
         with plan.logo.open("rb") as logo:
@@ -485,6 +535,7 @@ def build_snapshot(*, report: Report, plan: Plan, now: dt.datetime) -> dict:
     """Everything `report` shows, as of `now`. Call it inside one transaction (at REPEATABLE
     READ on PostgreSQL) so that all the reads see the same moment."""
     today = timezone.localdate(now)
+    period = parse_period(report.kind, report.period)
     page = kpi_page(today=today)
     rows = _initiative_rows(plan, today)
     kpis = _kpis(page)
@@ -521,6 +572,8 @@ def build_snapshot(*, report: Report, plan: Plan, now: dt.datetime) -> dict:
         "kpis": kpis,
         "previous": None,
         "changes": None,
+        "decisions": _decisions(plan, period.first_day, period.last_day),
+        "documents": _documents(plan, period.first_day, period.last_day),
     }
     previous = previous_report(report=report)
     if previous is not None and previous.snapshot:

@@ -50,6 +50,10 @@ NOT_PAGES = {
     "publishing:plan": "POST only: switches the plan's public page on or off",
     "publishing:report": "POST only: publishes or withdraws a report",
     "publishing:officeholder": "POST only: marks a public officeholder",
+    "documents:download": "file download (an attachment, served as a download)",
+    "discussion:withdraw": "POST only: withdraws a comment, redirects to the thread",
+    "discussion:mark": "POST only: shows a comment to the committee (or not), redirects",
+    "discussion:suggestions": "htmx fragment: the @-mention suggestions under a comment field",
 }
 # Django's own admin site (/admin/): its templates are Django's, not ours.
 NOT_PAGES_NAMESPACES = {
@@ -76,6 +80,9 @@ def url_names() -> list[str]:
 
 def _ids() -> dict:
     """Real ids from the demo data (queried once the data is loaded)."""
+    from decisions.models import Decision
+    from discussion.models import Comment
+    from documents.models import Document
     from investments.models import DevelopmentSchool, Investment
     from omstilling.models import User
     from rounds.models import UpdateRound
@@ -115,6 +122,24 @@ def _ids() -> dict:
         "referral": Referral.objects.order_by("pk").first().pk,
         "area": initiative.lead_area_id,
         "plan_slug": initiative.plan.slug,
+        "decision": Decision.objects.current().order_by("pk").values_list("pk", flat=True).first(),
+        "document": Document.objects.order_by("pk").values_list("pk", flat=True).first(),
+        "comment_edited": Comment.objects.filter(version__gt=1, withdrawn_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first(),
+        "comment_initiative": Comment.objects.filter(initiative__isnull=False)
+        .order_by("pk")
+        .values_list("initiative_id", flat=True)
+        .first(),
+        "comment_milestone": Comment.objects.filter(milestone__isnull=False)
+        .order_by("pk")
+        .values_list("milestone_id", flat=True)
+        .first(),
+        "decision_corrected": Decision.objects.filter(correction__isnull=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first(),
         # The tiltag the demo leaves without an owner ("Kræver opmærksomhed", "Tildel ejer").
         "unowned": (
             Initiative.objects.filter(owner=None, owner_body=None).order_by("pk").first()
@@ -276,6 +301,45 @@ PAGES = [
         anonymous=True,
     ),
     Page("offentliggørelse (chefgruppen)", "publishing:settings"),
+    Page("beslutninger", "decisions:list"),
+    Page(
+        "beslutninger om et tiltag",
+        "decisions:list",
+        query=lambda ids: f"tiltag={ids['initiative']}",
+    ),
+    Page("beslutning: ny", "decisions:create"),
+    Page("beslutning: detalje", "decisions:detail", _pk("decision")),
+    Page("beslutning: rettet registrering", "decisions:detail", _pk("decision_corrected")),
+    Page("beslutning: ret", "decisions:correct", _pk("decision")),
+    Page(
+        "bilag: tilføj til tiltag",
+        "documents:attach",
+        lambda ids: {"target": "tiltag", "pk": ids["initiative"]},
+    ),
+    Page(
+        "bilag: tilføj til investering",
+        "documents:attach",
+        lambda ids: {"target": "investering", "pk": ids["investment"]},
+    ),
+    Page("bilag: træk tilbage", "documents:withdraw", _pk("document")),
+    Page(
+        "tiltag: detalje med drøftelse",
+        "tracks:initiative_detail",
+        _pk("comment_initiative"),
+    ),
+    Page(
+        "drøftelse af tiltag",
+        "discussion:thread",
+        lambda ids: {"target": "tiltag", "pk": ids["comment_initiative"]},
+    ),
+    Page(
+        "drøftelse af milepæl",
+        "discussion:thread",
+        lambda ids: {"target": "milepael", "pk": ids["comment_milestone"]},
+    ),
+    # The author's edit form (a 403 page for the others, and for the author after the window).
+    Page("kommentar: redigér", "discussion:edit", _pk("comment_edited")),
+    Page("kommentar: historik", "discussion:history", _pk("comment_edited")),
 ]
 
 PAGE_KEYS = [page.key for page in PAGES]

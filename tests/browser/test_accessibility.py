@@ -312,6 +312,27 @@ def test_milestone_row_swaps(open_page, portal_module, record):
     _clean(page, "leder", "htmx: milepæl fortrudt", record)
 
 
+def test_comment_thread_swaps(open_page, portal_module, ids, record):
+    page = open_page("initiativejer", **DESKTOP)
+    page.goto(f"{portal_module.url}/droeftelse/tiltag/{ids['comment_initiative']}/")
+
+    page.locator("#id_text").press_sequentially("Spørg @led")
+    expect(page.locator(".mention-suggestions")).to_contain_text("@leder")
+    _clean(page, "initiativejer", "htmx: drøftelse, forslag til @omtale", record)
+
+    page.fill("#id_text", "")
+    page.click("text=Gem kommentar")
+    expect(page.locator("#id_text-error")).to_be_visible()
+    assert "id_text-error" in page.get_attribute("#id_text", "aria-describedby")
+    _clean(page, "initiativejer", "htmx: drøftelse, kommentar med fejl", record)
+
+    page.fill("#id_text", "@leder kan du tage det med på næste møde?")
+    page.click("text=Gem kommentar")
+    expect(page.locator("#thread")).to_contain_text("kan du tage det med på næste møde?")
+    expect(page.locator(":focus")).to_have_id("thread-heading")
+    _clean(page, "initiativejer", "htmx: drøftelse, kommentar gemt", record)
+
+
 def test_dashboard_filter_swap(open_page, portal_module, record):
     page = open_page("bfu", **DESKTOP)
     page.goto(f"{portal_module.url}/dashboard/")

@@ -369,8 +369,10 @@ def test_the_investment_page_runs_a_bounded_number_of_queries(
 
     # session, user, the investment, its decisions, its spending, its initiatives, menu's plan,
     # the current plan's pk (only the current plan's investments are written to), the unread
-    # notifications in the header
-    with django_assert_max_num_queries(9):
+    # notifications in the header; the "Beslutninger" section (omstilling/panels.py): the
+    # decisions, the current plan's pk again (decisions.access caches it on the user,
+    # investments.access does not); the "Bilag" section: the documents
+    with django_assert_max_num_queries(12):
         assert (
             client.get(reverse("investments:investment_detail", args=[investment.pk])).status_code
             == 200

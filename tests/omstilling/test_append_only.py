@@ -47,6 +47,11 @@ APPEND_ONLY = [
     "reports.ReminderSent",
     "reports.Report",
     "reports.ReportPublication",
+    "decisions.Decision",
+    "documents.Document",
+    "documents.DocumentWithdrawal",
+    "discussion.CommentRevision",
+    "discussion.Mention",
 ]
 
 

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from pdfua import validate
 
+from decisions.services import decision_record
 from investments.services import development_school_create, investment_create
 from omstilling.bounds import NOTE_LENGTH, STATUS_LENGTH, TITLE_LENGTH
 from reports.archive.compiler import report_compile
@@ -108,6 +109,17 @@ def everything_full(plan, spor, chef):
     theme = RecommendationThemeFactory(plan=plan, number=1)
     for n in range(1, 13):
         RecommendationFactory(theme=theme, number=n, text=LONG[:STATUS_LENGTH])
+    # The committee's decisions of both periods, more than the report lists, the longest texts.
+    with time_machine.travel(NOW, tick=False):
+        for n, day in enumerate(
+            [dt.date(2026, 8, 5 + i) for i in range(6)]
+            + [dt.date(2026, 11, 2 + i) for i in range(6)]
+        ):
+            decision_record(
+                plan=plan, by=chef, body="udvalg", meeting_date=day, case_number=f"sag {n}",
+                title=_title(n, "Beslutning")[:TITLE_LENGTH], text=LONG[:STATUS_LENGTH],
+                initiatives=list(plan.initiatives.all()[:3]),
+            )  # fmt: skip
     for year in (2024, 2025, 2026):
         for month in (1, 4, 7, 10):
             quarter = dt.date(year, month, 1)
@@ -169,6 +181,7 @@ def test_the_main_part_is_at_most_8_pages_whatever_the_data_size(everything_full
     assert changes["milestones_reached"]["count"] == 24
     assert changes["newly_overdue"]["count"] == 24
     assert changes["status_changed"]["count"] == 24
+    assert snapshot["decisions"]["count"] == 6 and len(snapshot["decisions"]["items"]) == 5
     assert rendered.main_pages <= 8, rendered.main_pages
     assert rendered.pages > rendered.main_pages  # the rest is the appendix
     assert _findings(rendered.content) == []  # PDF/UA-1, checked by pdfua

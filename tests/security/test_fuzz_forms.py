@@ -94,6 +94,11 @@ NOT_FUZZED = {
     "tracks:theme_archive": "refused while the theme has active tiltag (tests/tracks covers it)",
     "logout": "logging out takes no input",
     "set_language": "Django's language switch: a cookie checked against LANGUAGES",
+    "documents:attach": "an upload of a binary document (PDF, .docx, .xlsx, .odt), not rows: "
+    "the wrong files (an .exe renamed .pdf, a zip bomb renamed .docx, damaged or mislabelled "
+    "files, CPR numbers in names and titles) are tested in tests/documents",
+    "discussion:mark": "a button with hidden fields only (the version it was shown at and the "
+    "choice), no input: who may press it and a stale version are tested in tests/discussion",
     "invitation": "a new user's e-mailed token link (Django's SetPasswordForm behind a valid "
     "token only): tested in tests/omstilling/test_admin_invitation.py",
 }

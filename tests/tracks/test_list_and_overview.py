@@ -361,8 +361,11 @@ def test_it_reads_the_list_in_a_fixed_number_of_queries(
 # and the current plan's pk (11: an earlier plan is edited by nobody): once per request, not
 # once per milestone. 12. the unread notifications in the header  13. whether the user follows
 # the tiltag ("Følg tiltag"; not for BFU, who follows nothing)  14. the milestones' re-plans
-# ("flyttet fra … til …").
-DETAIL_QUERIES = 14
+# ("flyttet fra … til …"). The sections of the apps above (omstilling/panels.py): the decisions
+# concerning the tiltag (15) and their count when there are more than the page shows (16);
+# the documents (17) and their count (18); the newest comments (19), their count (20) and the
+# milestones with their comment counts (21).
+DETAIL_QUERIES = 21
 
 
 @pytest.mark.parametrize("viewer", ["chef", "owner", "other_owner", "leader", "bfu"])
