@@ -17,3 +17,13 @@ def tab_to(page, text: str, limit: int = 60) -> None:
         if page.evaluate("document.activeElement.textContent.trim()") == text:
             return
     raise AssertionError(f"{text} cannot be reached with Tab")
+
+
+def open_menu_item(page, name: str) -> None:
+    """Follow a main-menu link as a user would: DKFDS moves the entries that do not fit the
+    width under "Mere", so open that first when the link is not shown."""
+    menu = page.locator(".navigation-menu").first
+    link = menu.get_by_role("link", name=name, exact=True).first
+    if not link.is_visible():
+        menu.locator(".more-button").first.click()
+    link.click()

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from reports.models import Report, ReportKind, ReportState
+from tests.browser.actions import open_menu_item
 from tests.celery_worker import celery_worker_thread
 
 # A monthly report of the Vejle plan compiles in a few seconds; the worker may be slower on a
@@ -54,7 +55,7 @@ def test_chefgruppe_issues_a_monthly_report_and_downloads_the_pdf(
     login, portal, report_worker, shot
 ):
     page = login("chefgruppe")
-    page.get_by_role("link", name="Rapporter", exact=True).first.click()
+    open_menu_item(page, "Rapporter")
     expect(page).to_have_url(re.compile(r"/rapporter/$"))
     expect(page.locator("h1")).to_have_text("Rapporter")
     expect(page.locator("#archive-body")).to_contain_text("Der er endnu ingen rapporter.")
@@ -103,7 +104,7 @@ def test_bfu_downloads_the_latest_report_and_cannot_issue_one(login, portal, rep
     )
     page = login("bfu")
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
-    page.get_by_role("link", name="Rapporter", exact=True).first.click()
+    open_menu_item(page, "Rapporter")
     expect(page.locator("h1")).to_have_text("Rapporter")
 
     for report in (first, latest):

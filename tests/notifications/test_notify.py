@@ -17,6 +17,18 @@ from tests.factories import UserFactory
 from tracks.services import initiative_update_status
 
 
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """The e-mail task runs in-process, as with no broker (`make run`), even where CI configures
+    Redis: these tests read what was sent."""
+    from omstilling.celery import app
+
+    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
 def _notify(recipients, initiative, *, key="test:1", actor=None, text=""):
     return notify(
         recipients,
