@@ -178,21 +178,6 @@ def status_review(
     return review
 
 
-def _notify_status_published(update: StatusUpdate) -> None:
-    """The followers of the tiltag learn of a status update once it is published."""
-    notify_followers(
-        target=update.initiative,
-        actor=update.author,
-        event_key=f"status-published:{update.pk}",
-        text=_("Ny status: %(state)s, %(health)s, %(progress)s %%.")
-        % {
-            "state": update.get_state_display(),
-            "health": update.get_health_display(),
-            "progress": update.progress,
-        },
-    )
-
-
 @transaction.atomic
 def milestone_complete(
     *, milestone: Milestone, by: User, completed_on: dt.date, note: str = ""
