@@ -24,6 +24,7 @@ for `manage.py runserver` but not for several gunicorn workers, where a write in
 would not reach the values another worker keeps until they expire (`TIMEOUT`).
 """
 
+import hashlib
 import time
 from collections.abc import Callable, Iterable
 from enum import StrEnum
@@ -33,6 +34,7 @@ from django.apps import apps
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 T = TypeVar("T")
@@ -104,6 +106,8 @@ def cached(*, name: str, families: Iterable[str], build: Callable[[], T], **part
     is always part of the key, for the values hold translated text."""
     current = generations(families)
     described = ",".join(f"{k}={v}" for k, v in sorted(parts.items()))
+    if len(described) > 64:  # filters from a URL: a key of bounded length, whatever they hold
+        described = hashlib.sha256(described.encode()).hexdigest()
     stamps = ",".join(f"{f}{current[f]}" for f in sorted(current))
     key = f"aggregate:{name}:{get_language()}:{described}:{stamps}"
     value = cache.get(key)
@@ -151,3 +155,45 @@ def connect_signals() -> None:
         post_delete.connect(_on_delete, sender=model, dispatch_uid=f"{uid}.delete")
         # Auto-created through models (tiltag ↔ anbefalinger) change through m2m_changed.
         m2m_changed.connect(_on_m2m, sender=model, dispatch_uid=f"{uid}.m2m")
+
+
+# --- rendered fragments ---------------------------------------------------------------------
+
+# A form with a CSRF token belongs to one session: it must be rendered for each request.
+_PER_REQUEST_MARKERS = ("csrfmiddlewaretoken",)
+
+
+class PerRequestContent(ValueError):
+    """A fragment meant for the cache holds what belongs to one request (a CSRF token)."""
+
+
+def cached_fragment(
+    request, *, name: str, families: Iterable[str], render: Callable[[], str], **parts
+) -> SafeString:
+    """The HTML `render()` makes, from the cache while nothing in `families` was written.
+
+    For the read pages' expensive parts (the dashboard's sections, the plan, the lists): the
+    view renders the page's frame (header, menu, messages, forms with their CSRF token) for
+    every request and puts the cached fragment inside it, so a page that did not change costs
+    little more than the frame. `render` must build its context itself, so nothing is queried
+    on a hit.
+
+    The fragment is shared by everyone whose request gives the same key: the viewer's role is
+    always part of it (what a role may do shows in the HTML: edit links, menus), `parts` must
+    name everything else it depends on (the plan, the filters, the day, the page number; the
+    user when it shows the viewer's own things). Forms that POST are never inside a fragment:
+    a CSRF token found in one is an error, not a cached secret."""
+    user = getattr(request, "user", None)
+    role = getattr(user, "role", "") or ""
+
+    def build() -> str:
+        html = str(render())
+        if any(marker in html for marker in _PER_REQUEST_MARKERS):
+            raise PerRequestContent(
+                f"The fragment {name!r} holds a CSRF token: render its forms outside it."
+            )
+        return html
+
+    return mark_safe(  # noqa: S308 - our own templates' output, escaped when rendered
+        cached(name=f"fragment:{name}", families=families, build=build, role=role, **parts)
+    )

@@ -3,6 +3,7 @@ what they are built from (that each family's write is visible on the very next r
 tested with the pages, in tests/reports/test_cache_invalidation.py)."""
 
 import datetime as dt
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
@@ -95,3 +96,56 @@ def test_a_log_in_does_not_make_the_aggregates_stale(client, bfu):
     client.force_login(bfu)
 
     assert generations([Family.CORE])[Family.CORE] == before
+
+
+# --- rendered fragments --------------------------------------------------------------------
+
+
+def test_a_fragment_is_rendered_once_per_role_and_again_after_a_write(rf, bfu, chef):
+    from omstilling.cache import cached_fragment
+
+    renders = []
+
+    def render():
+        renders.append(1)
+        return f"<p>{len(renders)}</p>"
+
+    def fragment(user):
+        request = rf.get("/")
+        request.user = user
+        return cached_fragment(request, name="t", families=[Family.PLAN], render=render, plan=1)
+
+    assert fragment(bfu) == fragment(bfu) == "<p>1</p>"
+    # Another role never gets the first role's HTML (edit links, menus differ by role).
+    assert fragment(chef) == "<p>2</p>"
+    bump(Family.PLAN)
+    assert fragment(bfu) == "<p>3</p>"
+    assert len(renders) == 3
+
+
+def test_a_fragment_with_a_csrf_token_is_refused_not_cached(rf, bfu):
+    from omstilling.cache import PerRequestContent, cached_fragment
+
+    request = rf.get("/")
+    request.user = bfu
+
+    def render():
+        return '<form method="post"><input name="csrfmiddlewaretoken" value="x"></form>'
+
+    with pytest.raises(PerRequestContent):
+        cached_fragment(request, name="t", families=[Family.PLAN], render=render)
+
+
+def test_long_parts_make_a_key_of_bounded_length(rf, bfu):
+    from omstilling.cache import cached_fragment
+
+    request = rf.get("/")
+    request.user = bfu
+    with mock.patch.object(cache, "set", wraps=cache.set) as stored:
+        html = cached_fragment(
+            request, name="t", families=[Family.PLAN], render=lambda: "x", query="q=" + "ø" * 5000
+        )
+    assert html == "x"
+    (key, value), _ = stored.call_args
+    assert value == "x"
+    assert len(key) < 250
