@@ -6,11 +6,12 @@ it by hand, on a machine as quiet as you can get:
 For each factor it builds a fresh PostgreSQL database (`<name>_x1`: migrate, load_plan,
 seed_demo; `<name>_xN`: a copy of that, then `seed_scale --factor N`; VACUUM ANALYZE after,
 as a database in use has its statistics), serves it with gunicorn as production does (2 sync
-workers, DEBUG off, no broker, the local-memory cache), logs in the users it needs (the demo
-users, password `demo`, one attempt each: django-axes locks a name after 5 failures) and
-loads every main page side by side with the floor: the same stack serving the cheapest full
-page, the base layout with an empty main (`/floor/`, in `benchmarks.urls`, which only the
-benchmark's settings serve).
+workers, DEBUG off, no broker, persistent database connections and the Redis cache as
+docker-compose.yml configures them; `--redis-url ""` for the local-memory cache), logs in
+the users it needs (the demo users, password `demo`, one attempt each: django-axes locks a
+name after 5 failures) and loads every main page side by side with the floor: the same stack
+serving the cheapest full page, the base layout with an empty main (`/floor/`, in
+`benchmarks.urls`, which only the benchmark's settings serve).
 
 How it measures, and why:
 - The load comes from wrk (Debian's `wrk`), one thread and as many connections as gunicorn
@@ -53,6 +54,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
+import redis
 from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -195,9 +197,10 @@ def longest_history_initiative(url: str) -> int:
 class Server:
     """gunicorn with the benchmark's settings, as production runs it (DEBUG off)."""
 
-    def __init__(self, url: str, port: int):
+    def __init__(self, url: str, port: int, redis_url: str = ""):
         self.url = url
         self.port = port
+        self.redis_url = redis_url
         self.process: subprocess.Popen | None = None
 
     @property
@@ -214,6 +217,8 @@ class Server:
             CASE_KEY_SECRET="dev-only-case-key-secret",  # noqa: S106
             ALLOWED_HOSTS="127.0.0.1",
             DATABASE_URL=self.url,
+            # As production (docker-compose.yml): a worker keeps its database connection.
+            DATABASE_CONN_MAX_AGE="60",
             # Plain HTTP on the loopback: no HTTPS redirect, cookies not marked secure.
             SECURE_SSL_REDIRECT="0",
             SESSION_COOKIE_SECURE="0",
@@ -225,6 +230,10 @@ class Server:
             # No static files are served or collected: the pages only link to them.
             PYTHONWARNINGS="ignore:No directory at",
         )
+        if self.redis_url:
+            # Production's cache, shared by the workers; emptied so a run starts cold.
+            env["REDIS_URL"] = self.redis_url
+            redis.Redis.from_url(self.redis_url).flushdb()
         return env
 
     def __enter__(self) -> "Server":
@@ -406,7 +415,7 @@ class PageResult:
 def measure(url: str, args) -> dict:
     initiative = longest_history_initiative(url)
     pages = [(label, path.format(initiative=initiative), user) for label, path, user in PAGES]
-    with Server(url, args.port) as server:
+    with Server(url, args.port, args.redis_url) as server:
         cookies = {
             user: log_in(server, user) for user in sorted({u for _, _, u in [FLOOR, *pages]})
         }
@@ -518,6 +527,11 @@ def main() -> None:
     )
     parser.add_argument("--port", type=int, default=8711)
     parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12"),
+        help="Redis-database til serverens cache (den tømmes); tom: lokal hukommelse",
+    )
+    parser.add_argument(
         "--reuse", action="store_true", help="brug faktorernes databaser, hvis de findes"
     )
     parser.add_argument("--no-json", action="store_true", help="skriv ikke benchmarks/results/")
@@ -548,6 +562,7 @@ def main() -> None:
             "rounds": args.rounds,
             "connections": args.connections,
             "workers": WORKERS,
+            "cache": "redis" if args.redis_url else "local memory",
         },
         "factors": {
             str(factor): {
