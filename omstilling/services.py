@@ -74,6 +74,29 @@ def _group_for(role: str) -> Group | None:
 
 
 @transaction.atomic
+def role_groups_refresh() -> list[str]:
+    """Give the role groups that exist the permissions their role has in this version of the
+    code (a new page the administrators may view arrives with a new release, and their group
+    was made by an earlier one). Run after every `migrate`; returns the groups refreshed."""
+    refreshed = []
+    for role in ADMIN_PERMISSIONS:
+        if Group.objects.filter(name=Role(role).label).exists():
+            _group_for(role)
+            refreshed.append(str(Role(role).label))
+    return refreshed
+
+
+def refresh_role_groups_after_migrate(sender, **kwargs) -> None:
+    """post_migrate receiver: once, after the last app's permissions have been created."""
+    from django.apps import apps
+
+    # The signal is sent for each app with models, in INSTALLED_APPS order.
+    with_models = [config for config in apps.get_app_configs() if config.models_module]
+    if sender.label == with_models[-1].label:
+        role_groups_refresh()
+
+
+@transaction.atomic
 def user_apply_role(*, user: User) -> None:
     """Give a user the admin access and groups their role implies (and remove other roles').
 

@@ -373,3 +373,22 @@ def test_an_administrator_manages_other_members_of_a_body(client, admin_user, ow
 
     assert response.status_code == 302
     assert list(body.members.all()) == [owner]
+
+
+def test_migrate_gives_an_existing_role_group_the_permissions_of_this_release(admin_user):
+    """A group made by an earlier release lacks what a later release lets the role view; the
+    next `migrate` (every deployment runs it) brings it up to date, with no re-save of users."""
+    from django.contrib.auth.models import Group, Permission
+    from django.core.management import call_command
+
+    from omstilling.models import Role
+
+    group = Group.objects.get(name=Role.ADMIN.label)
+    view_plan = Permission.objects.get(codename="view_initiative", content_type__app_label="tracks")
+    assert view_plan in group.permissions.all()
+    group.permissions.remove(view_plan)  # as an earlier release made it
+
+    call_command("migrate", verbosity=0)
+
+    assert view_plan in group.permissions.all()
+    assert admin_user.has_perm("tracks.view_initiative")
