@@ -21,6 +21,7 @@ from omstilling.access import child_data_view, role_required
 from omstilling.cache import Family, PerRequestContent, cached
 from omstilling.exports import table_response
 from omstilling.models import Plan, Role
+from omstilling.pages import paginate
 from omstilling.privacy import case_key_from_number
 from omstilling.quarters import Quarter, quarter_range
 from visitation import selectors
@@ -368,7 +369,11 @@ def counts(request: HttpRequest) -> HttpResponse:
             "imports": selectors.recent_imports(),
             "counted": counted,
             "latest": latest,
-            "latest_rows": selectors.counts_for_quarter(quarter=latest) if show_rows else [],
+            "latest_rows": (
+                paginate(request, selectors.counts_for_quarter(quarter=latest))
+                if show_rows
+                else None
+            ),
             "show_rows": show_rows,
         },
         status=400 if file_errors or form.errors else 200,
