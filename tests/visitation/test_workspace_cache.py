@@ -11,7 +11,7 @@ from omstilling.cache import Family, bump
 from omstilling.models import AccessLog, Role
 from tests.factories import PreReferralFactory, ReferralFactory, UserFactory
 from visitation.models import PreReferral, Referral
-from visitation.services import referral_decide, referral_record
+from visitation.services import child_rows_purge, referral_decide, referral_record
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +87,20 @@ def test_a_renamed_institution_shows_on_the_next_request(logged_in, school, refe
     page = logged_in.get(URL).content.decode()
     assert "Skole Omdøbt (demo)" in page
     assert "Skole A (demo)" not in page
+
+
+def test_a_case_deleted_by_retention_is_gone_on_the_next_request(logged_in, visitation, referral):
+    referral_decide(
+        by=visitation,
+        referral=referral,
+        decision="almen_med_stoette",
+        decided_on=dt.date(2026, 11, 3),
+    )
+    assert _detail(referral) in logged_in.get(URL).content.decode()
+
+    child_rows_purge(cutoff=dt.date(2026, 11, 4))
+
+    assert _detail(referral) not in logged_in.get(URL).content.decode()
 
 
 # --- no leak across viewers -------------------------------------------------------------------
