@@ -47,6 +47,21 @@ def get_referral_for_user(user: User, pk: int, *, path: str = "") -> Referral:
 
 
 def log_listed(user: User, rows, *, path: str) -> None:
-    """A list shows child-level rows: one LIST entry per row shown."""
+    """A list shows child-level rows: one LIST entry per row shown, written in one INSERT
+    (a page of 40 rows would otherwise cost 40 round trips). `rows` are the rows themselves
+    or (model label, pk) pairs, for a list whose HTML came from the cache."""
+    entries = []
     for row in rows:
-        access_log_record(user=user, action=AccessLog.Action.LIST, obj=row, path=path)
+        model, object_id = (row._meta.label, row.pk) if hasattr(row, "_meta") else row
+        entries.append(
+            AccessLog(
+                user=user,
+                username=user.username,
+                action=AccessLog.Action.LIST,
+                model=model[:100],
+                object_id=str(object_id)[:64],
+                path=path[:300],
+            )
+        )
+    if entries:
+        AccessLog.objects.bulk_create(entries)

@@ -65,11 +65,13 @@ def recent_imports(*, limit: int = 10) -> list[CountImport]:
     return list(CountImport.objects.select_related("imported_by")[:limit])
 
 
-def counts_for_quarter(*, quarter: Quarter) -> list[SpecialOfferCount]:
-    return list(
+def counts_for_quarter(*, quarter: Quarter) -> QuerySet[SpecialOfferCount]:
+    """A quarter's counts per institution and level, for a paged table (a row per institution
+    and level: it grows with the municipality)."""
+    return (
         SpecialOfferCount.objects.filter(quarter=quarter.first_day)
         .select_related("institution")
-        .order_by("level", "institution__name")
+        .order_by("level", "institution__name", "pk")
     )
 
 

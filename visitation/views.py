@@ -1,19 +1,27 @@
 """Visitation's pages. Those with child-level rows are for visitation staff only, are never
-cached (child_data_view) and are kept out of htmx's history (hx-history="false")."""
+stored by a browser or proxy (child_data_view) and are kept out of htmx's history
+(hx-history="false"). The workspace's paged lists are kept in the server's cache
+(_workspace_lists), behind the view's permission check, with every row shown still logged."""
+
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from omstilling.access import child_data_view, role_required
+from omstilling.cache import Family, PerRequestContent, cached
 from omstilling.exports import table_response
 from omstilling.models import Plan, Role
+from omstilling.pages import paginate
 from omstilling.privacy import case_key_from_number
 from omstilling.quarters import Quarter, quarter_range
 from visitation import selectors
@@ -56,13 +64,79 @@ def _add_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+def _page_number(request: HttpRequest, param: str) -> int:
+    """The page a list is asked for, as the paginator reads it (not a number: the first page),
+    so that `?side_h=2` and `?side_h=02` share one cache entry."""
+    try:
+        return int(request.GET.get(param, 1))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _workspace_lists(
+    request: HttpRequest, *, mine: bool, pre_number: int, ref_number: int
+) -> tuple[str, list[tuple[str, int]]]:
+    """The two paged lists of the workspace: their HTML and the rows they show (for the access
+    log, which records every row shown, also when the HTML comes from the cache).
+
+    Kept until a visitation row or an institution changes (OUTCOMES, CORE). The key holds the
+    role (only CASE_ROLES reach this view, which checks the permission before every hit), the
+    page numbers, and the user when the list is "kun dem, jeg har registreret". Child-level
+    rows are in it by their case key only (no name, no CPR), and a deletion (retention) makes
+    the entry unreachable at once."""
+    by = request.user if mine else None
+
+    def build() -> dict:
+        pre_page = Paginator(selectors.pre_referrals_for_workspace(recorded_by=by), PAGE_SIZE)
+        ref_page = Paginator(selectors.referrals_for_workspace(recorded_by=by), PAGE_SIZE)
+        pre_page = pre_page.get_page(pre_number)
+        ref_page = ref_page.get_page(ref_number)
+        # The pagination links keep the list's own parameters only (page_url reads them from
+        # `request.GET`): the fragment depends on nothing else in the query string.
+        query = QueryDict(mutable=True)
+        if mine:
+            query["mine"] = "1"
+        if pre_page.number != 1:
+            query["side_f"] = pre_page.number
+        if ref_page.number != 1:
+            query["side_h"] = ref_page.number
+        html = render_to_string(
+            "visitation/workspace.html#lists",
+            {
+                "request": SimpleNamespace(GET=query, path=request.path),
+                "searching": False,
+                "pre_referrals": pre_page.object_list,
+                "referrals": ref_page.object_list,
+                "pre_page": pre_page,
+                "ref_page": ref_page,
+            },
+        )
+        if "csrfmiddlewaretoken" in html:  # as cached_fragment: forms stay outside
+            raise PerRequestContent("The workspace's lists hold a CSRF token.")
+        rows = [(row._meta.label, row.pk) for row in [*pre_page, *ref_page]]
+        return {"html": html, "rows": rows}
+
+    value = cached(
+        name="fragment:visitation-workspace",
+        families=[Family.OUTCOMES, Family.CORE],
+        build=build,
+        role=request.user.role,
+        user=request.user.pk if mine else "",
+        pre=pre_number,
+        ref=ref_number,
+    )
+    return mark_safe(value["html"]), value["rows"]  # noqa: S308 - our own template's output
+
+
 @role_required(*CASE_ROLES)
 @child_data_view
 @require_http_methods(["GET", "POST"])
 def workspace(request: HttpRequest) -> HttpResponse:
     """The visitation's own records: før-henvisninger and henvisninger, newest first.
 
-    POST is the search by case number, so the number never appears in a URL or a log.
+    POST is the search by case number, so the number never appears in a URL or a log. The
+    search's results are rendered for each request; the paged lists of a GET come from the
+    cache while nothing in them changed (_workspace_lists).
     """
     search = CaseSearchForm(request.POST or None)
     key = None
@@ -73,6 +147,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
             _add_errors(search, exc)
     mine = request.GET.get("mine") == "1"
     by = request.user if mine else None
+    found = 0
     if request.method == "POST":
         pre_referrals = (
             list(selectors.pre_referrals_for_workspace(case_key=key, recorded_by=by)) if key else []
@@ -80,16 +155,20 @@ def workspace(request: HttpRequest) -> HttpResponse:
         referrals = (
             list(selectors.referrals_for_workspace(case_key=key, recorded_by=by)) if key else []
         )
-        pre_page = ref_page = None
-    else:
-        pre_page = Paginator(
-            selectors.pre_referrals_for_workspace(recorded_by=by), PAGE_SIZE
-        ).get_page(request.GET.get("side_f"))
-        ref_page = Paginator(selectors.referrals_for_workspace(recorded_by=by), PAGE_SIZE).get_page(
-            request.GET.get("side_h")
+        found = len(pre_referrals) + len(referrals)
+        lists = render_to_string(
+            "visitation/workspace.html#lists",
+            {"searching": True, "pre_referrals": pre_referrals, "referrals": referrals},
         )
-        pre_referrals, referrals = list(pre_page), list(ref_page)
-    log_listed(request.user, [*pre_referrals, *referrals], path=request.path)
+        listed = [*pre_referrals, *referrals]
+    else:
+        lists, listed = _workspace_lists(
+            request,
+            mine=mine,
+            pre_number=_page_number(request, "side_f"),
+            ref_number=_page_number(request, "side_h"),
+        )
+    log_listed(request.user, listed, path=request.path)
     template = "visitation/workspace.html"
     if request.htmx and request.htmx.target == "results":
         template += "#results"
@@ -99,12 +178,9 @@ def workspace(request: HttpRequest) -> HttpResponse:
         {
             "search": search,
             "searching": request.method == "POST",
-            "found": len(pre_referrals) + len(referrals),
+            "found": found,
             "mine": mine,
-            "pre_referrals": pre_referrals,
-            "referrals": referrals,
-            "pre_page": pre_page,
-            "ref_page": ref_page,
+            "lists": lists,
         },
     )
 
@@ -293,7 +369,11 @@ def counts(request: HttpRequest) -> HttpResponse:
             "imports": selectors.recent_imports(),
             "counted": counted,
             "latest": latest,
-            "latest_rows": selectors.counts_for_quarter(quarter=latest) if show_rows else [],
+            "latest_rows": (
+                paginate(request, selectors.counts_for_quarter(quarter=latest))
+                if show_rows
+                else None
+            ),
             "show_rows": show_rows,
         },
         status=400 if file_errors or form.errors else 200,
