@@ -139,25 +139,46 @@ def plan_overview(request: HttpRequest) -> HttpResponse:
 @require_GET
 def attention_list(request: HttpRequest) -> HttpResponse:
     """ "Kræver opmærksomhed" in full: one of the three lists (tiltag without an owner,
-    overdue milestones, tiltag without a status update this quarter), paged."""
+    overdue milestones, tiltag without a status update this quarter), paged. The list is a
+    cached fragment keyed on the list, its page and the day ("Tildel ejer" is chefgruppen's
+    in the current plan: the role and the plan are in the key)."""
     plan = viewed_plan_or_404(request)
+    user = request.user
     try:
         kind = selectors.AttentionList(request.GET.get("liste") or "uden-ejer")
     except ValueError:
         kind = selectors.AttentionList.WITHOUT_OWNER
+    seen = _list_request(request, [])
+    seen.GET = seen.GET.copy()
+    seen.GET["liste"] = kind.value
     today = timezone.localdate()
-    rows = selectors.attention_rows(plan=plan, kind=kind, today=today, since=quarter_began(today))
-    page = paginate(request, rows)
-    for row in page.object_list:
-        if kind == selectors.AttentionList.OVERDUE:
-            row.days_overdue = max(0, (today - row.due_date).days)
-        else:
-            row.user_can_assign = can_assign_owner(request.user, row)
-    return render(
+
+    def render_list() -> str:
+        rows = selectors.attention_rows(
+            plan=plan, kind=kind, today=today, since=quarter_began(today)
+        )
+        page = paginate(seen, rows)
+        for row in page.object_list:
+            if kind == selectors.AttentionList.OVERDUE:
+                row.days_overdue = max(0, (today - row.due_date).days)
+            else:
+                row.user_can_assign = can_assign_owner(user, row)
+        return render_to_string(
+            "tracks/attention_list.html#main",
+            {"kind": kind, "kinds": selectors.AttentionList, "page": page},
+            request=seen,
+        )
+
+    main = cached_fragment(
         request,
-        "tracks/attention_list.html",
-        {"plan": plan, "kind": kind, "kinds": selectors.AttentionList, "page": page},
+        name="tracks.attention_list",
+        families=[Family.PLAN, Family.CORE],
+        render=render_list,
+        plan=plan.pk,
+        today=today.isoformat(),
+        query=seen.GET.urlencode(),
     )
+    return render(request, "tracks/attention_list.html", {"plan": plan, "main": main})
 
 
 def _filtered_initiatives(request: HttpRequest, plan=None):
@@ -245,18 +266,28 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def milestone_list(request: HttpRequest) -> HttpResponse:
     """Every milestone of the plan, filtered (the dashboard's "se alle" for the overdue ones
-    links here), 50 to a page."""
+    links here), 50 to a page: the filter form and the results are cached fragments (what is
+    overdue depends on the day, which is in the key)."""
     plan = viewed_plan_or_404(request)
-    form = MilestoneFilterForm(request.GET or None, plan=plan)
-    filters = form.cleaned_data if (form.is_valid() or form.is_bound) else {}
-    today = timezone.localdate()
-    page = paginate(request, selectors.milestone_list(plan=plan, filters=filters, today=today))
-    template = "tracks/milestone_list.html"
-    if request.htmx and request.htmx.target == "results":
-        template += "#results"
-    return _vary(
-        render(request, template, {"plan": plan, "form": form, "page": page, "today": today})
+
+    def build(seen: HttpRequest) -> dict:
+        form = MilestoneFilterForm(seen.GET or None, plan=plan)
+        filters = form.cleaned_data if (form.is_valid() or form.is_bound) else {}
+        today = timezone.localdate()
+        rows = selectors.milestone_list(plan=plan, filters=filters, today=today)
+        return {"form": form, "page": paginate(seen, rows), "today": today}
+
+    parts = _list_fragments(
+        request,
+        plan=plan,
+        name="tracks.milestone_list",
+        template="tracks/milestone_list.html",
+        fields=MilestoneFilterForm.base_fields,
+        build=build,
     )
+    if "filters" not in parts:  # htmx asks for the results only
+        return _vary(HttpResponse(parts["results"]))
+    return _vary(render(request, "tracks/milestone_list.html", {"plan": plan, **parts}))
 
 
 @reader_required

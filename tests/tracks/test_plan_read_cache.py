@@ -21,6 +21,8 @@ from tracks.models import Initiative
 
 OVERVIEW = reverse("tracks:overview")
 LIST = reverse("tracks:initiative_list")
+MILESTONES = reverse("tracks:milestone_list")
+ATTENTION = reverse("tracks:attention")
 
 # A hit: 1. session  2. user  3. the viewed plan  4. plan for the page header
 #   5. the unread notifications in the header. Nothing of the fragment is queried.
@@ -173,3 +175,66 @@ def test_the_html_stays_bounded_as_the_plan_grows(client, chef, plan, spor, area
 
     # The figures that change: "Se alle 121 tiltag", "361 tiltag fundet", the page numbers.
     assert grown - full < 1024, (full, grown)
+
+
+# --- the milestone and attention lists --------------------------------------------------------
+
+
+def test_a_milestone_write_shows_on_the_next_request(client, chef, initiative):
+    milestone = MilestoneFactory(initiative=initiative, title="Før navneskiftet")
+    client.force_login(chef)
+    assert "Før navneskiftet" in client.get(MILESTONES).content.decode()
+    client.get(MILESTONES)
+
+    milestone.title = "Efter navneskiftet"
+    milestone.save()
+
+    assert "Efter navneskiftet" in client.get(MILESTONES).content.decode()
+
+
+def test_an_owner_given_leaves_the_attention_list_on_the_next_request(
+    client, chef, initiative, owner
+):
+    initiative.owner = None
+    initiative.save()
+    client.force_login(chef)
+    assert initiative.title in client.get(ATTENTION).content.decode()
+
+    initiative.owner = owner
+    initiative.save()
+
+    assert initiative.title not in client.get(ATTENTION).content.decode()
+
+
+@pytest.mark.parametrize("first", ["chef", "bfu"])
+def test_the_attention_list_offers_tildel_ejer_to_chefgruppen_only(
+    client, chef, bfu, initiative, first
+):
+    assign = reverse("tracks:initiative_owner", args=[initiative.pk])
+    initiative.owner = None
+    initiative.save()
+    viewers = {"chef": chef, "bfu": bfu}
+    for name in [first, *(v for v in viewers if v != first)]:
+        client.force_login(viewers[name])
+        html = client.get(ATTENTION).content.decode()
+        assert initiative.title in html
+        assert (assign in html) == (name == "chef")
+
+
+@pytest.mark.parametrize(
+    "url", [MILESTONES, MILESTONES + "?state=forsinket", ATTENTION + "?liste=forsinkede"]
+)
+def test_the_lists_hit_costs_the_same_queries_whatever_the_size(
+    client, chef, initiative, url, django_assert_num_queries
+):
+    MilestoneFactory(initiative=initiative, planned_quarter=dt.date(2024, 1, 1))
+    client.force_login(chef)
+    client.get(url)
+    with django_assert_num_queries(HIT_QUERIES):
+        client.get(url)
+
+    for _ in range(60):
+        MilestoneFactory(initiative=initiative, planned_quarter=dt.date(2024, 1, 1))
+    client.get(url)
+    with django_assert_num_queries(HIT_QUERIES):
+        client.get(url)
