@@ -120,6 +120,22 @@ def test_the_list_keeps_only_its_own_parameters(client, chef, initiative):
     assert initiative.title not in other.split('id="results"')[1]
 
 
+def test_a_new_member_of_the_owning_group_shows_in_the_owner_filter_next(client, chef, spor):
+    """The owner filter counts the owning group's members: a member added (an m2m write of
+    the core) shows on the next request of the cached list."""
+    from tests.factories import GovernanceBodyFactory
+
+    body = GovernanceBodyFactory()
+    grouped = InitiativeFactory(spor=spor, owner=None, owner_body=body)
+    member = UserFactory(first_name="Nynne", last_name="Nytilkommen")
+    client.force_login(chef)
+    assert grouped.title not in client.get(LIST, {"owner": "Nytilkommen"}).content.decode()
+
+    body.members.add(member)
+
+    assert grouped.title in client.get(LIST, {"owner": "Nytilkommen"}).content.decode()
+
+
 def test_the_owner_filter_searches_owners_and_their_groups(client, chef, initiative, owner):
     from tests.factories import GovernanceBodyFactory
 
