@@ -44,7 +44,7 @@ TIMEOUT = 60 * 60
 
 
 class Family(StrEnum):
-    CORE = "core"  # the plan itself, areas, institutions, bodies, users' names
+    CORE = "core"  # the plan itself, areas, institutions, bodies and their members, users' names
     PLAN = "plan"  # spor, tiltag, milestones and their events, status updates, recommendations
     INVESTMENTS = "investments"  # udviklingsskoler, investments, decisions, spending
     OUTCOMES = "outcomes"  # counts, referrals, før-henvisninger, decisions, forløb, KPI targets
@@ -60,7 +60,7 @@ APP_FAMILIES = {
     "supportsystem": Family.OUTCOMES,
     "reports": Family.REPORTS,
 }
-CORE_MODELS = {"plan", "area", "institution", "governancebody", "user"}
+CORE_MODELS = {"plan", "area", "institution", "governancebody", "user", "governancebody_members"}
 # A user's log-in stamps these; no aggregate shows them.
 _IGNORED_USER_FIELDS = {"last_login"}
 

@@ -116,8 +116,12 @@ class InitiativeFilterForm(forms.Form):
     )
     status = forms.ChoiceField(label=_("Arbejdsstatus"), required=False)
     health = forms.ChoiceField(label=_("Sundhed"), required=False)
-    owner = BoundedModelChoiceField(
-        label=_("Ejer"), queryset=User.objects.none(), required=False, empty_label=_("Alle ejere")
+    # A name to search for, not a list of every owner: the owners grow with the plan.
+    owner = forms.CharField(
+        label=_("Ejer"),
+        required=False,
+        max_length=SEARCH_LENGTH,
+        help_text=_("Navnet på en person eller en gruppe, der ejer tiltaget."),
     )
     area = BoundedModelChoiceField(
         label=_("Ledende område"),
@@ -156,9 +160,6 @@ class InitiativeFilterForm(forms.Form):
             ("ingen", _("Ingen status endnu")),
         ]
         self.fields["health"].choices = [("", _("Alle")), *Health.choices]
-        self.fields["owner"].queryset = (
-            User.objects.filter(owned_initiatives__plan=plan).distinct().order_by("first_name")
-        )
         self.fields["area"].queryset = Area.objects.filter(
             pk__in=plan.initiatives.values("lead_area")
         )

@@ -196,6 +196,23 @@ def archived_content(*, plan: Plan) -> dict:
     return result
 
 
+def owner_matches(text: str) -> Q:
+    """The tiltag whose owner is named `text`: each word in the owner's first or last name (or
+    the whole word as the user name), in the owning group's name, or in the name of one of the
+    group's members (as the owner filter always counted the group's tiltag as theirs)."""
+    condition = Q()
+    for word in text.split():
+        condition &= (
+            Q(owner__first_name__icontains=word)
+            | Q(owner__last_name__icontains=word)
+            | Q(owner__username__iexact=word)
+            | Q(owner_body__name__icontains=word)
+            | Q(owner_body__members__first_name__icontains=word)
+            | Q(owner_body__members__last_name__icontains=word)
+        )
+    return condition
+
+
 def initiative_list(*, plan: Plan, filters: dict) -> QuerySet[Initiative]:
     """Initiatives of a plan filtered by the list page's cleaned filter values."""
     qs = initiatives_with_status().filter(plan=plan).active()
@@ -208,9 +225,8 @@ def initiative_list(*, plan: Plan, filters: dict) -> QuerySet[Initiative]:
         qs = qs.filter(current_status__state=status)
     if filters.get("health"):
         qs = qs.filter(current_status__health=filters["health"])
-    if filters.get("owner"):
-        owner = filters["owner"]
-        qs = qs.filter(Q(owner=owner) | Q(owner_body__members=owner)).distinct()
+    if owner := (filters.get("owner") or "").strip():
+        qs = qs.filter(owner_matches(owner)).distinct()
     if filters.get("area"):
         qs = qs.filter(lead_area=filters["area"])
     quarter = filters.get("quarter")

@@ -1,10 +1,12 @@
+import copy
 import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -21,9 +23,10 @@ from omstilling.access import (
     viewed_plan_or_404,
     writer_required,
 )
+from omstilling.cache import Family, cached_fragment
 from omstilling.forms import apply_service_errors
 from omstilling.models import Role
-from omstilling.pages import paginate
+from omstilling.pages import PAGE_PARAM, paginate
 from omstilling.quarters import Quarter, quarter_began
 from tracks import history, selectors
 from tracks.access import (
@@ -99,48 +102,87 @@ HISTORY_PARAM = "historik"
 
 @reader_required
 def plan_overview(request: HttpRequest) -> HttpResponse:
+    """The plan with its spor, each with its first ten tiltag; chefgruppen's "Kræver
+    opmærksomhed" above. Everything below the header is one cached fragment: it shows the
+    plan's content and areas (the families), what the role may do (edit links, "Tildel ejer":
+    the role is in the key, and whether the plan is the current one comes from the plan, a
+    CORE write) and, for chefgruppen, what is overdue or quiet today (the day is in the key)."""
     plan = viewed_plan_or_404(request)
-    return render(
+    user = request.user
+
+    def render_main() -> str:
+        return render_to_string(
+            "tracks/overview.html#main",
+            {
+                "plan": plan,
+                "spor_list": selectors.spor_overview(plan=plan),
+                "progress_rule": _(selectors.PROGRESS_RULE),
+                "attention": selectors.attention_for(user, plan),
+                "can_edit_plan": can_edit_plan(user, plan.pk),
+                "archived": selectors.archived_content(plan=plan),
+            },
+            request=request,
+        )
+
+    main = cached_fragment(
         request,
-        "tracks/overview.html",
-        {
-            "plan": plan,
-            "spor_list": selectors.spor_overview(plan=plan),
-            "progress_rule": _(selectors.PROGRESS_RULE),
-            "attention": selectors.attention_for(request.user, plan),
-            "can_edit_plan": can_edit_plan(request.user, plan.pk),
-            "archived": selectors.archived_content(plan=plan),
-        },
+        name="tracks.overview",
+        families=[Family.PLAN, Family.CORE],
+        render=render_main,
+        plan=plan.pk,
+        today=timezone.localdate().isoformat(),
     )
+    return render(request, "tracks/overview.html", {"plan": plan, "main": main})
 
 
 @reader_required
 @require_GET
 def attention_list(request: HttpRequest) -> HttpResponse:
     """ "Kræver opmærksomhed" in full: one of the three lists (tiltag without an owner,
-    overdue milestones, tiltag without a status update this quarter), paged."""
+    overdue milestones, tiltag without a status update this quarter), paged. The list is a
+    cached fragment keyed on the list, its page and the day ("Tildel ejer" is chefgruppen's
+    in the current plan: the role and the plan are in the key)."""
     plan = viewed_plan_or_404(request)
+    user = request.user
     try:
         kind = selectors.AttentionList(request.GET.get("liste") or "uden-ejer")
     except ValueError:
         kind = selectors.AttentionList.WITHOUT_OWNER
+    seen = _list_request(request, [])
+    seen.GET = seen.GET.copy()
+    seen.GET["liste"] = kind.value
     today = timezone.localdate()
-    rows = selectors.attention_rows(plan=plan, kind=kind, today=today, since=quarter_began(today))
-    page = paginate(request, rows)
-    for row in page.object_list:
-        if kind == selectors.AttentionList.OVERDUE:
-            row.days_overdue = max(0, (today - row.due_date).days)
-        else:
-            row.user_can_assign = can_assign_owner(request.user, row)
-    return render(
+
+    def render_list() -> str:
+        rows = selectors.attention_rows(
+            plan=plan, kind=kind, today=today, since=quarter_began(today)
+        )
+        page = paginate(seen, rows)
+        for row in page.object_list:
+            if kind == selectors.AttentionList.OVERDUE:
+                row.days_overdue = max(0, (today - row.due_date).days)
+            else:
+                row.user_can_assign = can_assign_owner(user, row)
+        return render_to_string(
+            "tracks/attention_list.html#main",
+            {"kind": kind, "kinds": selectors.AttentionList, "page": page},
+            request=seen,
+        )
+
+    main = cached_fragment(
         request,
-        "tracks/attention_list.html",
-        {"plan": plan, "kind": kind, "kinds": selectors.AttentionList, "page": page},
+        name="tracks.attention_list",
+        families=[Family.PLAN, Family.CORE],
+        render=render_list,
+        plan=plan.pk,
+        today=today.isoformat(),
+        query=seen.GET.urlencode(),
     )
+    return render(request, "tracks/attention_list.html", {"plan": plan, "main": main})
 
 
-def _filtered_initiatives(request: HttpRequest):
-    plan = viewed_plan_or_404(request)
+def _filtered_initiatives(request: HttpRequest, plan=None):
+    plan = plan or viewed_plan_or_404(request)
     form = InitiativeFilterForm(request.GET or None, plan=plan)
     # A bad value (e.g. a hand-edited URL) is shown as an error on its field; the other
     # filters still apply.
@@ -148,37 +190,104 @@ def _filtered_initiatives(request: HttpRequest):
     return plan, form, selectors.initiative_list(plan=plan, filters=filters)
 
 
+def _list_request(request: HttpRequest, fields) -> HttpRequest:
+    """The request as a cached list sees it: its query string holds only the list's filters
+    (`fields`) and page number, so the fragments' links (pages, downloads) are the same for
+    every request with the same key, and a stray parameter neither enters the key nor the
+    HTML."""
+    query = QueryDict(mutable=True)
+    for name in [*fields, PAGE_PARAM]:
+        values = [v for v in request.GET.getlist(name) if v]
+        if values:
+            query.setlist(name, values)
+    seen = copy.copy(request)
+    seen.GET = query
+    return seen
+
+
+def _list_fragments(
+    request: HttpRequest, *, plan, name: str, template: str, fields, build
+) -> dict[str, str]:
+    """A filtered list's filter form and results as two cached fragments, keyed on the list's
+    query string (its filters and page, as `_list_request` keeps them: the form shows them and
+    their errors, the results are what they select), the plan and the day (what is overdue,
+    this quarter, the newest date a filter takes); the role is always in the key.
+
+    `build(seen)` gives the context of both (the form and the page of rows), made once and
+    only when a fragment is not in the cache. The form is a GET form: no CSRF token."""
+    seen = _list_request(request, fields)
+    built: dict = {}
+
+    def context() -> dict:
+        if not built:
+            built.update(build(seen))
+        return built
+
+    def fragment(part: str) -> str:
+        return cached_fragment(
+            request,
+            name=f"{name}.{part}",
+            families=[Family.PLAN, Family.CORE],
+            render=lambda: render_to_string(f"{template}#{part}", context(), request=seen),
+            plan=plan.pk,
+            today=timezone.localdate().isoformat(),
+            query=seen.GET.urlencode(),
+        )
+
+    if request.htmx and request.htmx.target == "results":
+        return {"results": fragment("results")}
+    return {"filters": fragment("filters"), "results": fragment("results")}
+
+
 @reader_required
 def initiative_list(request: HttpRequest) -> HttpResponse:
-    plan, form, queryset = _filtered_initiatives(request)
-    template = "tracks/initiative_list.html"
-    if request.htmx and request.htmx.target == "results":
-        template += "#results"
-    return _vary(
-        render(
-            request,
-            template,
-            {"plan": plan, "form": form, "page": paginate(request, queryset)},
-        )
+    """The plan's tiltag, filtered, 50 to a page: the filter form and the results are cached
+    fragments, the page around them is rendered for every request."""
+    plan = viewed_plan_or_404(request)
+
+    def build(seen: HttpRequest) -> dict:
+        _plan, form, queryset = _filtered_initiatives(seen, plan)
+        return {"form": form, "page": paginate(seen, queryset)}
+
+    parts = _list_fragments(
+        request,
+        plan=plan,
+        name="tracks.initiative_list",
+        template="tracks/initiative_list.html",
+        fields=InitiativeFilterForm.base_fields,
+        build=build,
     )
+    if "filters" not in parts:  # htmx asks for the results only
+        return _vary(HttpResponse(parts["results"]))
+    return _vary(render(request, "tracks/initiative_list.html", {"plan": plan, **parts}))
 
 
 @reader_required
 @require_GET
 def milestone_list(request: HttpRequest) -> HttpResponse:
     """Every milestone of the plan, filtered (the dashboard's "se alle" for the overdue ones
-    links here), 50 to a page."""
+    links here), 50 to a page: the filter form and the results are cached fragments (what is
+    overdue depends on the day, which is in the key)."""
     plan = viewed_plan_or_404(request)
-    form = MilestoneFilterForm(request.GET or None, plan=plan)
-    filters = form.cleaned_data if (form.is_valid() or form.is_bound) else {}
-    today = timezone.localdate()
-    page = paginate(request, selectors.milestone_list(plan=plan, filters=filters, today=today))
-    template = "tracks/milestone_list.html"
-    if request.htmx and request.htmx.target == "results":
-        template += "#results"
-    return _vary(
-        render(request, template, {"plan": plan, "form": form, "page": page, "today": today})
+
+    def build(seen: HttpRequest) -> dict:
+        form = MilestoneFilterForm(seen.GET or None, plan=plan)
+        filters = form.cleaned_data if (form.is_valid() or form.is_bound) else {}
+        today = timezone.localdate()
+        rows = selectors.milestone_list(plan=plan, filters=filters, today=today)
+        return {"form": form, "page": paginate(seen, rows), "today": today}
+
+    parts = _list_fragments(
+        request,
+        plan=plan,
+        name="tracks.milestone_list",
+        template="tracks/milestone_list.html",
+        fields=MilestoneFilterForm.base_fields,
+        build=build,
     )
+    if "filters" not in parts:  # htmx asks for the results only
+        return _vary(HttpResponse(parts["results"]))
+    return _vary(render(request, "tracks/milestone_list.html", {"plan": plan, **parts}))
 
 
 @reader_required

@@ -408,7 +408,7 @@ def test_the_log_in_page_comes_out_in_english(english_client):
             "tracks:overview",
             ["How a track’s progress is calculated:", "A track’s progress is the average"],
         ),
-        ("tracks:initiative_list", ["Show initiatives", "Lead area", "All owners"]),
+        ("tracks:initiative_list", ["Show initiatives", "Lead area", "All areas"]),
         ("reports:dashboard", ["Overview of the transition plan", "Milestones per quarter"]),
         ("kpis:overview", ["Key figures", "Download the tables:"]),
         ("supportsystem:directory", ["Who can help with what"]),
