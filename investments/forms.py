@@ -258,3 +258,30 @@ class DevelopmentSchoolForm(forms.Form):
             self.fields["school"].disabled = True
             self.fields["school"].help_text = _("En udviklingsskole kan ikke skifte skole.")
         self.fields["school"].queryset = schools
+
+
+class InvestmentFilterForm(forms.Form):
+    """The filters of "Alle investeringer" (GET, kept in the URL): udviklingsskole and status.
+    The schools are the plan's few udviklingsskoler, so a select stays short."""
+
+    is_filter = True
+
+    skole = BoundedModelChoiceField(
+        label=_("Udviklingsskole"),
+        queryset=DevelopmentSchool.objects.none(),
+        required=False,
+        empty_label=_("Alle udviklingsskoler"),
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["skole"].queryset = (
+            DevelopmentSchool.objects.filter(plan=plan)
+            .select_related("school")
+            .order_by("order", "pk")
+        )
+        self.fields["status"].choices = [
+            ("", _("Alle")),
+            *((state, state_label(state, plan.names)) for state in InvestmentState.values),
+        ]

@@ -16,7 +16,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 
 from investments.models import (
     AMOUNT_DECIMAL_PLACES,
@@ -146,6 +146,57 @@ def investment_overview(*, plan: Plan) -> QuerySet[Investment]:
     and `approved_on`/`approved_reference` (ØKU and gruppeformænd), initiatives prefetched.
     Two queries."""
     return _overview_queryset().filter(plan=plan)
+
+
+def investment_list(
+    *, plan: Plan, development_school: DevelopmentSchool | None = None, state: str = ""
+) -> QuerySet[Investment]:
+    """The plan's investments for the paged list ("Alle investeringer"), by udviklingsskole,
+    annotated as in `investment_overview` but without the initiatives (the list does not show
+    them): one query for a page, one for the count."""
+    rows = _overview_queryset().prefetch_related(None).filter(plan=plan)
+    if development_school is not None:
+        rows = rows.filter(development_school=development_school)
+    if state:
+        rows = rows.filter(state=state)
+    return rows
+
+
+def recently_changed_investments(*, plan: Plan, limit: int) -> list[Investment]:
+    """The `limit` investments created or moved along the decision path most recently, newest
+    first, annotated as in `investment_list` plus `changed_at` (one query)."""
+    last_decision = Subquery(
+        InvestmentDecision.objects.filter(investment=OuterRef("pk"))
+        .order_by("-at", "-pk")
+        .values("at")[:1]
+    )
+    return list(
+        _overview_queryset()
+        .prefetch_related(None)
+        .filter(plan=plan)
+        .annotate(changed_at=Greatest("created_at", Coalesce(last_decision, "created_at")))
+        .order_by("-changed_at", "-pk")[:limit]
+    )
+
+
+def state_summary(*, plan: Plan) -> list[dict]:
+    """The plan's investments per state of the decision path, in its order: [{"state", "count",
+    "amount": Decimal}], every state with 0 where there is none (one query)."""
+    found = {
+        row["state"]: row
+        for row in Investment.objects.filter(plan=plan)
+        .values("state")
+        .annotate(count=Count("pk"), amount=Sum("amount"))
+        .order_by()
+    }
+    return [
+        {
+            "state": state,
+            "count": found.get(state, {}).get("count", 0),
+            "amount": _kroner(found.get(state, {}).get("amount") or ZERO),
+        }
+        for state in InvestmentState.values
+    ]
 
 
 def development_school_investments(*, development_school: DevelopmentSchool) -> list[Investment]:

@@ -8,6 +8,7 @@ app_name = "investments"
 
 urlpatterns = [
     path("", views.pool, name="pool"),
+    path("alle/", views.investment_list, name="investment_list"),
     path("ny/", views.investment_create_view, name="investment_create"),
     path("<int:pk>/", views.investment_detail, name="investment_detail"),
     path("<int:pk>/rediger/", views.investment_edit, name="investment_edit"),

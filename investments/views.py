@@ -1,7 +1,10 @@
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import reswap, retarget
@@ -14,7 +17,13 @@ from investments.access import (
     investment_reader_required,
     investment_writer_required,
 )
-from investments.forms import DecisionForm, DevelopmentSchoolForm, InvestmentForm, SpendingForm
+from investments.forms import (
+    DecisionForm,
+    DevelopmentSchoolForm,
+    InvestmentFilterForm,
+    InvestmentForm,
+    SpendingForm,
+)
 from investments.models import SPENDABLE_STATES, ZERO, state_label
 from investments.services import (
     InvestmentConflict,
@@ -27,24 +36,86 @@ from investments.services import (
     spending_record,
 )
 from omstilling.access import current_plan_or_404, viewed_plan_or_404
-from omstilling.pages import paginate
+from omstilling.cache import Family, cached_fragment
+from omstilling.pages import list_query, paginate
+
+# The pool page shows the investments changed last; all of them are on the paged list.
+RECENT_INVESTMENTS = 10
+# What the pool's pages show: the pool's own rows, and from the core the plan (its pool, the
+# names of its bodies, whether it is current and so may be written to) and the schools' names.
+POOL_FAMILIES = (Family.INVESTMENTS, Family.CORE)
 
 
 @investment_reader_required
 def pool(request: HttpRequest) -> HttpResponse:
+    """The pool in figures, per udviklingsskole and per status, and the investments changed
+    last; the page's main part is a cached fragment, the same for every viewer of a role."""
     plan = viewed_plan_or_404(request)
-    summary = selectors.pool_summary(plan=plan)
-    return render(
-        request,
-        "investments/pool.html",
-        {
-            "plan": plan,
-            "summary": summary,
-            "counted_investments": sum(row["investments"] for row in summary["schools"]),
-            "investments": paginate(request, selectors.investment_overview(plan=plan)),
-            "can_write": can_write_investments(request.user, plan_id=plan.pk),
-        },
+
+    def render_main() -> str:
+        summary = selectors.pool_summary(plan=plan)
+        states = selectors.state_summary(plan=plan)
+        return render_to_string(
+            "investments/pool.html#main",
+            {
+                "plan": plan,
+                "plan_names": plan.names,
+                "summary": summary,
+                "counted_investments": sum(row["investments"] for row in summary["schools"]),
+                "states": states,
+                "total": sum(row["count"] for row in states),
+                "recent": selectors.recently_changed_investments(
+                    plan=plan, limit=RECENT_INVESTMENTS
+                ),
+                # The role is in the fragment's key; whether the plan is the current one (only
+                # its pool is written to) changes with the core family.
+                "can_write": can_write_investments(request.user, plan_id=plan.pk),
+            },
+        )
+
+    main = cached_fragment(
+        request, name="investments:pool", families=POOL_FAMILIES, render=render_main, plan=plan.pk
     )
+    return render(request, "investments/pool.html", {"plan": plan, "main": main})
+
+
+@investment_reader_required
+def investment_list(request: HttpRequest) -> HttpResponse:
+    """Every investment of the pool, 50 to a page, filtered by udviklingsskole and status (GET,
+    kept in the URL); the filters and the list are a cached fragment keyed on the query."""
+    plan = viewed_plan_or_404(request)
+    query = list_query(request, InvestmentFilterForm.base_fields)
+
+    def render_main() -> str:
+        form = InvestmentFilterForm(query or None, plan=plan)
+        form.is_valid()  # a filter with an error is left out, the others apply
+        filters = form.cleaned_data if form.is_bound else {}
+        rows = selectors.investment_list(
+            plan=plan,
+            development_school=filters.get("skole"),
+            state=filters.get("status") or "",
+        )
+        # The links of the pagination keep these parameters and no others.
+        listed = SimpleNamespace(GET=query, path=request.path)
+        return render_to_string(
+            "investments/investment_list.html#main",
+            {
+                "plan_names": plan.names,
+                "form": form,
+                "investments": paginate(listed, rows),
+                "request": listed,
+            },
+        )
+
+    main = cached_fragment(
+        request,
+        name="investments:list",
+        families=POOL_FAMILIES,
+        render=render_main,
+        plan=plan.pk,
+        query=query.urlencode(),
+    )
+    return render(request, "investments/investment_list.html", {"plan": plan, "main": main})
 
 
 def _detail_context(request: HttpRequest, investment) -> dict:

@@ -3,11 +3,15 @@ page renders a bounded number of rows whatever the data size. The page number li
 query string beside the list's filters (`?spor=2&side=3`), so a page can be linked and the
 filters are kept from page to page (`templates/includes/pagination.html`)."""
 
+from collections.abc import Iterable
+
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 
 PER_PAGE = 50
 PAGE_PARAM = "side"
+# A list's query parameter longer than this is cut (a search box allows far less).
+PARAM_LENGTH = 200
 # The page numbers shown around the current one; the first and last are always shown.
 WINDOW = 2
 
@@ -28,3 +32,19 @@ def page_numbers(current: int, last: int) -> list[int | None]:
             numbers.append(None)
         numbers.append(n)
     return numbers
+
+
+def list_query(request: HttpRequest, names: Iterable[str]) -> QueryDict:
+    """The query string's list parameters only: `names` (the filters) and the page number, the
+    first value of each, cut at PARAM_LENGTH, empty ones left out.
+
+    For a list kept as a cached fragment (omstilling.cache.cached_fragment): the fragment is
+    keyed on these and its links keep these, so another parameter in the URL neither makes a
+    new cache entry nor ends up in links that are served to other viewers."""
+    query = QueryDict(mutable=True)
+    for name in (*names, PAGE_PARAM):
+        value = request.GET.get(name, "").strip()[:PARAM_LENGTH]
+        if value:
+            query[name] = value
+    query._mutable = False
+    return query

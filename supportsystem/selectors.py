@@ -7,7 +7,8 @@ of the reports app first; these numbers are never rendered to BFU as they are.
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 
 from supportsystem.models import (
@@ -33,14 +34,14 @@ class DirectoryGroup:
     label: str
     part: SupportSystemPart | None
     actors: list[SupportActor] = field(default_factory=list)
+    # How many actors of the part match, of which `actors` are the first (or one page).
+    count: int = 0
 
 
-def directory(*, kind: str = "", area_id: int | None = None, q: str = "") -> list[DirectoryGroup]:
-    """The directory's actors grouped by part, from the core outward: internal, external,
-    partners (two queries). Search looks in names, competences, descriptions and institutions."""
-    actors = SupportActor.objects.select_related("area", "institution").order_by(
-        "order", "institution__name", "name"
-    )
+def _directory_actors(*, kind: str, area_id: int | None, q: str) -> QuerySet[SupportActor]:
+    """The actors that match the filters. Search looks in names, competences, descriptions,
+    institutions and areas; every word must be found."""
+    actors = SupportActor.objects.all()
     if kind:
         actors = actors.filter(kind=kind)
     if area_id:
@@ -53,15 +54,61 @@ def directory(*, kind: str = "", area_id: int | None = None, q: str = "") -> lis
             | Q(institution__name__icontains=word)
             | Q(area__name__icontains=word)
         )
+    return actors
+
+
+# The directory's order within a part: as the administrators ordered them, then by institution.
+_DIRECTORY_ORDER = ("order", "institution__name", "name", "pk")
+
+
+def _groups(kind: str) -> dict[str, DirectoryGroup]:
     parts = {part.kind: part for part in SupportSystemPart.objects.all()}
-    groups = {
+    return {
         value: DirectoryGroup(kind=value, label=label, part=parts.get(value))
         for value, label in GROUP_LABELS.items()
         if not kind or value == kind
     }
-    for actor in actors:
-        groups[actor.kind].actors.append(actor)
+
+
+def directory(*, area_id: int | None = None, q: str = "", limit: int) -> list[DirectoryGroup]:
+    """Every part of the support system from the core outward (internal, external, partners),
+    each with how many actors match and the first `limit` of them (three queries: the parts,
+    the counts, the first actors of each part)."""
+    actors = _directory_actors(kind="", area_id=area_id, q=q)
+    groups = _groups("")
+    for row in actors.values("kind").annotate(n=Count("pk")).order_by():
+        if row["kind"] in groups:
+            groups[row["kind"]].count = row["n"]
+    first = (
+        actors.select_related("area", "institution")
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("kind")],
+                order_by=[F(name).asc() for name in _DIRECTORY_ORDER],
+            )
+        )
+        .filter(rank__lte=limit)
+        .order_by(*_DIRECTORY_ORDER)
+    )
+    for actor in first:
+        if actor.kind in groups:
+            groups[actor.kind].actors.append(actor)
     return list(groups.values())
+
+
+def directory_part(
+    *, kind: str, area_id: int | None = None, q: str = ""
+) -> tuple[DirectoryGroup, QuerySet[SupportActor]]:
+    """One part of the support system and its matching actors in the directory's order, for a
+    paged list (one query for the part; the caller pages the actors)."""
+    group = _groups(kind)[kind]
+    actors = (
+        _directory_actors(kind=kind, area_id=area_id, q=q)
+        .select_related("area", "institution")
+        .order_by(*_DIRECTORY_ORDER)
+    )
+    return group, actors
 
 
 def stages() -> list[Stage]:

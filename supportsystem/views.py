@@ -1,16 +1,21 @@
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from omstilling.access import reader_required
+from omstilling.cache import Family, cached_fragment
 from omstilling.models import AccessLog
-from omstilling.pages import paginate
+from omstilling.pages import list_query, paginate
 from omstilling.privacy import case_key_from_number
 from omstilling.services import access_log_record
 from supportsystem import selectors
@@ -34,29 +39,53 @@ from supportsystem.services import forloeb_close, forloeb_move, forloeb_open, fo
 PANEL = "supportsystem/forloeb_detail.html#forloeb-panel"
 
 
+# Actors shown per part of the support system before "Se alle"; a chosen part is paged.
+DIRECTORY_FIRST = 6
+
+
 @reader_required
 def directory(request: HttpRequest) -> HttpResponse:
-    """ "Hvem kan hjælpe med hvad": the support system's actors, for every staff role."""
-    form = DirectoryFilterForm(request.GET or None)
-    filters = form.cleaned_data if (form.is_valid() or form.is_bound) else {}
-    groups = selectors.directory(
-        kind=filters.get("kind") or "",
-        area_id=filters["area"].pk if filters.get("area") else None,
-        q=filters.get("q") or "",
-    )
-    template = "supportsystem/directory.html"
-    if request.htmx and request.htmx.target == "results":
-        template += "#results"
-    return render(
+    """ "Hvem kan hjælpe med hvad": the support system's actors, for every staff role. Every part
+    with its first actors and a link to all of them; a chosen part 50 to a page. The filters and
+    results are a cached fragment keyed on the query (an htmx filter request gets the results)."""
+    query = list_query(request, DirectoryFilterForm.base_fields)
+    partial = bool(request.htmx and request.htmx.target == "results")
+
+    def render_part() -> str:
+        form = DirectoryFilterForm(query or None)
+        form.is_valid()  # a filter with an error is left out, the others apply
+        filters = form.cleaned_data if form.is_bound else {}
+        kind = filters.get("kind") or ""
+        area = filters.get("area")
+        search = {"area_id": area.pk if area else None, "q": filters.get("q") or ""}
+        # The links of the pagination and "Se alle" keep these parameters and no others.
+        listed = SimpleNamespace(GET=query, path=request.path)
+        context = {"form": form, "request": listed, "filtered": any(filters.values())}
+        if kind:
+            group, actors = selectors.directory_part(kind=kind, **search)
+            page = paginate(listed, actors)
+            group.actors, group.count = list(page), page.paginator.count
+            context.update(groups=[group], count=group.count, page=page, paged=True)
+        else:
+            groups = selectors.directory(**search, limit=DIRECTORY_FIRST)
+            context.update(groups=groups, count=sum(group.count for group in groups))
+        template = "supportsystem/directory.html#" + ("results" if partial else "main")
+        return render_to_string(template, context)
+
+    html = cached_fragment(
         request,
-        template,
-        {
-            "form": form,
-            "groups": groups,
-            "count": sum(len(group.actors) for group in groups),
-            "filtered": any(filters.values()),
-        },
+        name="supportsystem:directory" + (":results" if partial else ""),
+        # The actors and parts; from the core the areas' and institutions' names.
+        families=(Family.OUTCOMES, Family.CORE),
+        render=render_part,
+        query=query.urlencode(),
     )
+    if partial:
+        response = HttpResponse(html)
+    else:
+        response = render(request, "supportsystem/directory.html", {"main": html})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _log(request: HttpRequest, action: str, forloeb: Forloeb | None = None) -> None:

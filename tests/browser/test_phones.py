@@ -262,6 +262,7 @@ def test_the_tiltag_list_shows_status_health_and_progress_in_each_card(
     [
         ("chefgruppe", "/investeringer/", ".investment-table"),
         ("bfu", "/investeringer/", ".investment-table"),
+        ("bfu", "/investeringer/alle/", ".investment-table"),
         ("leder", "/stoettesystem/forloeb/", ".forloeb-table"),
         ("chefgruppe", "/rapporter/", ".archive-table"),
         ("bfu", "/rapporter/", ".archive-table"),
@@ -270,6 +271,7 @@ def test_the_tiltag_list_shows_status_health_and_progress_in_each_card(
     ids=[
         "investeringer-chefgruppe",
         "investeringer-bfu",
+        "investeringer-alle-bfu",
         "forloeb-leder",
         "arkiv-chefgruppe",
         "arkiv-bfu",
