@@ -49,7 +49,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     the report's summary page); the filtered sections follow. The verdict, the filter form (a
     GET form: no CSRF token) and the sections are kept rendered (omstilling.cache.cached_fragment)
     until a write changes what they are built from, keyed on the viewer's role, the plan, the
-    day and the *cleaned* filters, never the raw query string. A filter that does not validate
+    day and the *cleaned* filters, never the raw query string: the whole main part for a page,
+    the sections alone for htmx, the verdict for every filter. A filter that does not validate
     (a hand-edited URL) is rendered for the request alone, with its error shown."""
     plan = viewed_plan_or_404(request)
     today = timezone.localdate()
@@ -67,38 +68,41 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "today": today.isoformat(),
     }
 
-    def fragment(name: str, render) -> str:
+    def fragment(name: str, render, families=DASHBOARD_FAMILIES, **parts) -> str:
         if not valid:
             return render()
-        return cached_fragment(
-            request, name=name, families=DASHBOARD_FAMILIES, render=render, **key
+        return cached_fragment(request, name=name, families=families, render=render, **parts)
+
+    def body() -> str:
+        return fragment(
+            "dashboard-body",
+            lambda: _render_body(request, plan=plan, scope=scope, today=today),
+            **key,
         )
 
-    body_html = fragment(
-        "dashboard-body", lambda: _render_body(request, plan=plan, scope=scope, today=today)
-    )
     if request.htmx and request.htmx.target == "dashboard-body":
-        response = HttpResponse(body_html)
+        response = HttpResponse(body())
     else:
-        context = {
-            "plan": plan,
-            "today": today,
+
+        def main() -> str:
             # The verdict is plan-wide and stands above the filters: the body alone lacks it.
-            "verdict_html": cached_fragment(
+            verdict = cached_fragment(
                 request,
                 name="dashboard-verdict",
                 families=VERDICT_FAMILIES,
                 render=lambda: _render_verdict(request, plan=plan, today=today),
                 plan=plan.pk,
                 today=today.isoformat(),
-            ),
-            "filter_html": fragment(
-                "dashboard-filters",
-                lambda: render_to_string(f"{TEMPLATE}#filters", {"form": form}, request=request),
-            ),
-            "body_html": body_html,
-        }
-        response = render(request, TEMPLATE, context)
+            )
+            context = {"verdict_html": verdict, "form": form, "body_html": body()}
+            return render_to_string(f"{TEMPLATE}#main", context, request=request)
+
+        # The whole main part in one entry (one cache read on a hit); built from the verdict's
+        # and the body's own entries, which the htmx body and the other filters share.
+        main_html = fragment(
+            "dashboard-main", main, families={*DASHBOARD_FAMILIES, *VERDICT_FAMILIES}, **key
+        )
+        response = render(request, TEMPLATE, {"today": today, "main_html": main_html})
     # The same URL answers with the whole page or the body: caches must tell them apart.
     patch_vary_headers(response, ("HX-Request", "HX-Target"))
     return response
