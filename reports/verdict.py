@@ -381,13 +381,17 @@ def plan_verdict(
     )
 
 
+# What the verdict is built from: the plan's content, the pool, the outcome figures and the core.
+VERDICT_FAMILIES = (Family.PLAN, Family.INVESTMENTS, *KPI_FAMILIES)
+
+
 def cached_plan_verdict(*, plan: Plan, today: dt.date) -> Verdict:
     """`plan_verdict` with the cached KPI page, itself cached until the plan's content, the
     pool, an outcome figure or the core changes (omstilling.cache). The dashboard's first
     screen reads it on every request."""
     return cached(
         name="verdict",
-        families=(Family.PLAN, Family.INVESTMENTS, *KPI_FAMILIES),
+        families=VERDICT_FAMILIES,
         build=lambda: plan_verdict(plan=plan, today=today, kpis=cached_kpi_page(today=today)),
         plan=plan.pk,
         today=today.isoformat(),

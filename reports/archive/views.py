@@ -14,6 +14,8 @@ import logging
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from omstilling.access import reader_required, role_required
 from omstilling.models import Role
+from omstilling.pages import paginate
 from reports.archive.failure import report_is_stale, stale_reason
 from reports.archive.forms import ArchiveFilterForm
 from reports.archive.periods import current_month
@@ -51,32 +54,36 @@ def _show_stale(report: Report) -> None:
         report.failure_reason = stale_reason()
 
 
-def _filtered(request: HttpRequest) -> tuple[ArchiveFilterForm, list[Report]]:
+def _filtered(request: HttpRequest) -> tuple[ArchiveFilterForm, Page]:
+    """The page of reports the filters and the page number ask for, newest period first, 50 a
+    page (omstilling.pages): the archive grows by some 16 reports a year and their versions.
+    Whether a report is its period's newest version is asked of the database, so that a
+    period whose versions straddle two pages offers a new version on the newest only."""
     form = ArchiveFilterForm(request.GET or None)
-    reports = Report.objects.select_related("requested_by")
+    newer = Report.objects.filter(
+        kind=OuterRef("kind"), period=OuterRef("period"), version__gt=OuterRef("version")
+    )
+    reports = Report.objects.select_related("requested_by").annotate(is_latest=~Exists(newer))
     if form.is_bound and form.is_valid():
         if form.cleaned_data["kind"]:
             reports = reports.filter(kind=form.cleaned_data["kind"])
         if form.cleaned_data["year"]:
             reports = reports.filter(period_start__year=form.cleaned_data["year"])
-    reports = list(reports.order_by("-period_start", "kind", "-version"))
-    seen = set()
-    for report in reports:
+    page = paginate(request, reports.order_by("-period_start", "kind", "-version"))
+    for report in page.object_list:
         _show_stale(report)
-        # Versions of a period are listed newest first: only the newest offers a new version.
-        report.is_latest = (report.kind, report.period) not in seen
-        seen.add((report.kind, report.period))
-    return form, reports
+    return form, page
 
 
 def _context(request: HttpRequest, notice: dict | None = None) -> dict:
-    form, reports = _filtered(request)
+    form, page = _filtered(request)
     today = timezone.localdate()
     month = current_month(today)
     query = request.GET.urlencode()
     return {
         "form": form,
-        "reports": reports,
+        "reports": page.object_list,
+        "page": page,
         "can_issue": request.user.role in ISSUERS,
         "month": month,
         "month_report": Report.objects.filter(kind=ReportKind.MAANEDSRAPPORT, period=month.code)

@@ -193,6 +193,18 @@ def _milestone_section(*, plan: Plan, counts: dict, overdue: list, today: dt.dat
     return {"chart": chart, "totals": totals, "overdue": overdue, "today": today}
 
 
+# The udviklingsskoler named in the dashboard's chart; the rest are counted in its footer.
+SCHOOLS_SHOWN = 10
+
+
+def _largest(schools: list[dict], n: int) -> list[dict]:
+    """The `n` schools with most approved, in their own (the plan's) order."""
+    if len(schools) <= n:
+        return schools
+    keep = {id(row) for row in sorted(schools, key=lambda row: -row["approved"])[:n]}
+    return [row for row in schools if id(row) in keep]
+
+
 def investment_section(summary: dict, plan: Plan) -> dict:
     """The pool in figures and charts: the dashboard's section, also the report's."""
     granted, approved, spent = summary["granted"], summary["approved"], summary["spent"]
@@ -234,15 +246,23 @@ def investment_section(summary: dict, plan: Plan) -> dict:
         % {"granted": kr_text(granted), "approved": kr_text(approved)},
     )
     schools = summary["schools"]
+    # The chart names the schools with most approved (in the plan's order); the footer counts
+    # them all. The pool page lists every school.
+    shown = _largest(schools, SCHOOLS_SHOWN)
     school_table = Table(
-        caption=_("Godkendt og forbrugt pr. udviklingsskole"),
+        caption=_("Godkendt og forbrugt pr. udviklingsskole")
+        if len(shown) == len(schools)
+        else _(
+            "Godkendt og forbrugt for de %(shown)s af %(total)s udviklingsskoler med mest godkendt"
+        )
+        % {"shown": len(shown), "total": len(schools)},
         columns=[_("Udviklingsskole"), _("Investeringer"), _("Godkendt"), _("Forbrugt")],
         rows=[
             (
                 str(row["school"]),
                 [count_text(row["investments"]), kr_text(row["approved"]), kr_text(row["spent"])],
             )
-            for row in schools
+            for row in shown
         ],
         footer=(
             _("Alle udviklingsskoler"),
@@ -263,7 +283,7 @@ def investment_section(summary: dict, plan: Plan) -> dict:
                 total_text=_("%(amount)s godkendt") % {"amount": short_kr(row["approved"])},
                 empty_text=_("Ingen godkendte investeringer"),
             )
-            for row in schools
+            for row in shown
         ],
         series=MONEY_SERIES[:2],
         table=school_table,
@@ -278,6 +298,7 @@ def investment_section(summary: dict, plan: Plan) -> dict:
         "approved_share": share,
         "pool_chart": pool_chart,
         "school_chart": school_chart,
+        "schools_not_shown": len(schools) - len(shown),
     }
 
 

@@ -8,7 +8,7 @@ recovered by subtracting numbers shown in another.
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -64,10 +64,19 @@ class Table:
     columns: list[str]
     rows: list[Row]
     footer: list[Row] = field(default_factory=list)
+    # A row per district school: the page shows the first SCHOOLS_SHOWN (`shown_rows`), the
+    # schools' own page (reports.kpis.views.kpi_schools) all of them, 50 at a time.
+    per_school: bool = False
+    # When the page shows part of the rows: how many rows the whole table has.
+    rows_total: int | None = None
 
     @property
     def is_empty(self) -> bool:
         return not self.rows
+
+    @property
+    def rows_not_shown(self) -> int:
+        return (self.rows_total or 0) - len(self.rows) if self.rows_total is not None else 0
 
 
 @dataclass(frozen=True)
@@ -345,6 +354,7 @@ def _special_offer_sections(plans: dict[str, _Plan]) -> tuple[list[Section], lis
             Row(label=schools[pk], cells=[table.cells[row_of[pk]][c] for c in shown])
             for pk in school_ids
         ],
+        per_school=True,
         footer=[Row(label=_("Alle distriktsskoler"), cells=[skole_cells[c] for c in shown])]
         if school_ids
         else [],
@@ -396,6 +406,7 @@ def _special_offer_sections(plans: dict[str, _Plan]) -> tuple[list[Section], lis
             row_header=_("Distriktsskole"),
             columns=[_("Elever i distriktet"), _("Heraf i specialtilbud"), _("Segregeringsgrad")],
             rows=segregation_rows,
+            per_school=True,
         ),
     ]
     missing = sum(
@@ -737,6 +748,72 @@ def kpi_page(*, today: dt.date) -> KpiPage:
         headlines=special_headlines + referral_headlines,
         sections=[*special_sections, *referral_sections, _forloeb_section()],
     )
+
+
+# --- bounded for the page ----------------------------------------------------------------------
+
+# The district schools named in each per-school table on the page; all are on the schools' page.
+SCHOOLS_SHOWN = 10
+
+
+def _largest_first(row: Row) -> tuple:
+    """Rows by their newest figure (the last column), largest first. Only a figure that may be
+    shown decides the order: rows whose figure is hidden follow, by name, so the order tells
+    nothing about a hidden figure."""
+    value = row.cells[-1].value if row.cells else None
+    return (value is None, -(value or 0), row.label)
+
+
+def top_schools(table: Table, n: int = SCHOOLS_SHOWN) -> Table:
+    """`table` with its `n` schools with the largest newest figure, and how many it has."""
+    if not table.per_school or len(table.rows) <= n:
+        return table
+    return replace(
+        table, rows=sorted(table.rows, key=_largest_first)[:n], rows_total=len(table.rows)
+    )
+
+
+def bounded_page(page: KpiPage) -> KpiPage:
+    """The page as /noegletal/ shows it: the per-school tables bounded (`top_schools`), the
+    rest as it is. The figures are those of `page`, disclosed there: nothing is recomputed."""
+    return replace(
+        page,
+        sections=[
+            replace(section, tables=[top_schools(table) for table in section.tables])
+            for section in page.sections
+        ],
+    )
+
+
+def school_names(page: KpiPage) -> list[str]:
+    """Every district school in the per-school tables, by name: the schools' page's rows."""
+    return sorted(
+        {
+            row.label
+            for section in page.sections
+            for table in section.tables
+            if table.per_school
+            for row in table.rows
+        }
+    )
+
+
+def schools_part(page: KpiPage, names: Sequence[str]) -> list[tuple[Section, list[Table]]]:
+    """The per-school tables of `page` with the rows of the schools in `names` only (a page of
+    the schools' page), each with its section; the footers (all schools) stay."""
+    wanted = set(names)
+    return [
+        (
+            section,
+            [
+                replace(table, rows=[row for row in table.rows if row.label in wanted])
+                for table in section.tables
+                if table.per_school
+            ],
+        )
+        for section in page.sections
+        if any(table.per_school for table in section.tables)
+    ]
 
 
 # What the KPI page is built from: the outcome figures and targets, and the institutions' names.

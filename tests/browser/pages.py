@@ -255,6 +255,7 @@ PAGES = [
         query=lambda ids: f"spor={ids['spor']}&area={ids['area']}",
     ),
     Page("nøgletal", "kpis:overview"),
+    Page("nøgletal: pr. distriktsskole", "kpis:schools"),
     Page("rapporter (arkiv)", "archive:list"),
     Page("mine påmindelser", "archive:reminders"),
     Page("notifikationer", "notifications:list"),
