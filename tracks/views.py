@@ -1,10 +1,13 @@
+import copy
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -21,6 +24,7 @@ from omstilling.access import (
     viewed_plan_or_404,
     writer_required,
 )
+from omstilling.cache import Family, cached_fragment
 from omstilling.forms import apply_service_errors
 from omstilling.models import Role
 from omstilling.pages import paginate
@@ -35,6 +39,7 @@ from tracks.access import (
     can_follow_initiative,
     can_read_initiative_history,
     can_review_status,
+    can_see_drafts,
     current_plan_pk,
     get_initiative_for_editor,
     get_initiative_for_user,
@@ -203,26 +208,95 @@ def _vary(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _detail_context(request: HttpRequest, initiative) -> dict:
-    context = {
-        "initiative": initiative,
-        "can_edit": can_edit_initiative(request.user, initiative),
-        "can_assign_owner": can_assign_owner(request.user, initiative),
-        **_follow_context(request, initiative),
-        "can_edit_content": can_edit_initiative_content(request.user, initiative),
-        "can_edit_plan": can_edit_plan(request.user, initiative.plan_id),
-        "can_read_history": can_read_initiative_history(request.user, initiative),
-        "history": selectors.status_history(
-            initiative=initiative, user=request.user, page=request.GET.get(HISTORY_PARAM)
-        ),
-        **selectors.initiative_detail(initiative=initiative),
-        "can_review": can_review_status(request.user, initiative),
+# The milestones' pages on the tiltag page (?milepaele=2, ?arkiverede=2), beside the history's.
+MILESTONE_PARAM = "milepaele"
+ARCHIVED_MILESTONE_PARAM = "arkiverede"
+_DETAIL_PAGE_PARAMS = (HISTORY_PARAM, MILESTONE_PARAM, ARCHIVED_MILESTONE_PARAM)
+
+
+def _page_number(value: str | None) -> int:
+    """A page number from the query string, as the key of a cached page: anything that is not
+    a positive number is the first page (Paginator.get_page reads it the same way)."""
+    try:
+        number = int(value or 1)
+    except ValueError:
+        return 1
+    return min(max(number, 1), 10**6)
+
+
+def _detail_rights(request: HttpRequest, initiative) -> dict:
+    """What the viewer may do with the tiltag: the page shows it (edit links, the status button,
+    the approve link, drafts in the history), so the cached part of the page is keyed on it."""
+    user = request.user
+    return {
+        "can_edit": can_edit_initiative(user, initiative),
+        "can_edit_content": can_edit_initiative_content(user, initiative),
+        "can_assign_owner": can_assign_owner(user, initiative),
+        "can_read_history": can_read_initiative_history(user, initiative),
+        "can_review": can_review_status(user, initiative),
+        "can_see_drafts": can_see_drafts(user, initiative),
     }
-    for milestone in [*context["milestones"], *context["archived_milestones"]]:
-        milestone.initiative = initiative
-        milestone.user_can_complete = can_complete_milestone(request.user, milestone)
-        milestone.user_can_undo = milestone.user_can_complete and can_undo_completion(milestone)
-    return context
+
+
+def _detail_body(request: HttpRequest, initiative, rights: dict) -> str:
+    """The status with its history, the milestones and the recommendations: from the cache
+    while nothing of the plan (or the users' names) was written since, for every viewer with
+    the same role and the same rights on this tiltag. Drafts are in the history only for those
+    who may see them (`can_see_drafts` is in the key); a leader's "Markér som nået" depends on
+    their own institutions, so a leader's copy is their own. The Følg form and the comment
+    form (CSRF tokens) are rendered outside, for every request."""
+    pages = {param: _page_number(request.GET.get(param)) for param in _DETAIL_PAGE_PARAMS}
+    # The page's links keep only the page numbers (not whatever else the URL held), so that
+    # the same key always gives the same HTML.
+    canonical = copy.copy(request)
+    canonical.GET = QueryDict(
+        urlencode({param: number for param, number in pages.items() if number > 1})
+    )
+    user = request.user
+
+    def render_body() -> str:
+        context = {
+            "initiative": initiative,
+            **rights,
+            "history": selectors.status_history(
+                initiative=initiative, user=user, page=pages[HISTORY_PARAM]
+            ),
+            **selectors.initiative_detail(
+                initiative=initiative,
+                milestone_page=pages[MILESTONE_PARAM],
+                archived_page=pages[ARCHIVED_MILESTONE_PARAM],
+            ),
+        }
+        for milestone in [*context["milestones"], *context["archived_milestones"]]:
+            milestone.initiative = initiative
+            milestone.user_can_complete = can_complete_milestone(user, milestone)
+            milestone.user_can_undo = milestone.user_can_complete and can_undo_completion(milestone)
+        return render_to_string(
+            "tracks/initiative_detail.html#detail-body", context, request=canonical
+        )
+
+    return cached_fragment(
+        request,
+        name="initiative-detail",
+        families=(Family.PLAN, Family.CORE),
+        render=render_body,
+        initiative=initiative.pk,
+        rights="".join("1" if rights[name] else "0" for name in sorted(rights)),
+        viewer=user.pk if user.role == Role.LEDER else "",
+        # "Forsinket 3 dage": the milestones' states are as of today.
+        today=timezone.localdate().isoformat(),
+        **pages,
+    )
+
+
+def _detail_context(request: HttpRequest, initiative) -> dict:
+    rights = _detail_rights(request, initiative)
+    return {
+        "initiative": initiative,
+        **rights,
+        **_follow_context(request, initiative),
+        "detail_body": _detail_body(request, initiative, rights),
+    }
 
 
 def _status_panel_context(request: HttpRequest, initiative, **extra) -> dict:
