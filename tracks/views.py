@@ -31,6 +31,7 @@ from omstilling.pages import paginate
 from omstilling.quarters import Quarter, quarter_began
 from tracks import history, selectors
 from tracks.access import (
+    _related_ids,
     can_assign_owner,
     can_complete_milestone,
     can_edit_initiative,
@@ -243,7 +244,7 @@ def _detail_body(request: HttpRequest, initiative, rights: dict) -> str:
     while nothing of the plan (or the users' names) was written since, for every viewer with
     the same role and the same rights on this tiltag. Drafts are in the history only for those
     who may see them (`can_see_drafts` is in the key); a leader's "Markér som nået" depends on
-    their own institutions, so a leader's copy is their own. The Følg form and the comment
+    their institutions, which are in the key. The Følg form and the comment
     form (CSRF tokens) are rendered outside, for every request."""
     pages = {param: _page_number(request.GET.get(param)) for param in _DETAIL_PAGE_PARAMS}
     # The page's links keep only the page numbers (not whatever else the URL held), so that
@@ -282,7 +283,13 @@ def _detail_body(request: HttpRequest, initiative, rights: dict) -> str:
         render=render_body,
         initiative=initiative.pk,
         rights="".join("1" if rights[name] else "0" for name in sorted(rights)),
-        viewer=user.pk if user.role == Role.LEDER else "",
+        # A leader marks their own institutions' milestones as done: their copy is keyed on
+        # those institutions (a change to them is no write to any family).
+        institutions=(
+            ",".join(map(str, sorted(_related_ids(user, "institutions"))))
+            if user.role == Role.LEDER
+            else ""
+        ),
         # "Forsinket 3 dage": the milestones' states are as of today.
         today=timezone.localdate().isoformat(),
         **pages,

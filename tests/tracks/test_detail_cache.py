@@ -3,7 +3,10 @@ rendered once for every viewer with the same rights and kept in the cache
 (tracks.views._detail_body); a write shows on the next request; nothing leaks from one viewer's
 copy to another's; the queries at a hit and the HTML are bounded whatever the data."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -143,6 +146,19 @@ def test_a_leaders_mark_as_done_is_for_their_own_institutions(
     assert complete not in _html(client, _url(initiative))
 
 
+def test_a_leader_given_an_institution_may_mark_its_milestones_at_once(
+    client, leader, initiative, school
+):
+    """A leader's institutions are in the key: adding one bumps no family."""
+    other = InstitutionFactory(name="Skole C (demo)")
+    milestone = MilestoneFactory(initiative=initiative, institution=other)
+    complete = reverse("tracks:milestone_complete", args=[milestone.pk])
+    client.force_login(leader)
+    assert complete not in _html(client, _url(initiative))
+    leader.institutions.add(other)
+    assert complete in _html(client, _url(initiative))
+
+
 def test_the_follow_form_is_rendered_for_each_request(client, owner, other_owner, initiative):
     """Følg is per user (and a POST form with its CSRF token): never from the cache."""
     follow_url = reverse("tracks:initiative_follow", args=[initiative.pk])
@@ -224,3 +240,19 @@ def test_the_milestones_discussion_is_paged(client, owner, chef, initiative):
     assert thread not in html
     assert "droeftelse=2" in html
     assert thread in _html(client, _url(initiative, droeftelse=3))
+
+
+def test_a_milestone_turns_overdue_the_next_day(client, bfu, initiative):
+    """The milestones' states are as of today ("Forsinket 3 dage"): today is in the key."""
+    MilestoneFactory(
+        initiative=initiative,
+        title="Fristen er i dag",
+        planned_quarter=dt.date(2026, 1, 1),
+        planned_date=dt.date(2026, 3, 10),
+    )
+    with time_machine.travel(dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC)):
+        client.force_login(bfu)
+        assert "Forsinket" not in _html(client, _url(initiative))
+    with time_machine.travel(dt.datetime(2026, 3, 13, 12, tzinfo=dt.UTC)):
+        client.force_login(bfu)
+        assert "Forsinket 3 dage" in _html(client, _url(initiative))
