@@ -256,20 +256,23 @@ def _detail_body(request: HttpRequest, initiative, rights: dict) -> str:
     user = request.user
 
     def render_body() -> str:
+        # Read again after the generations were: the tiltag the frame read before them could
+        # predate a write whose bump the key already holds (its current status, its archiving).
+        fresh = get_initiative_for_user(user, initiative.pk)
         context = {
-            "initiative": initiative,
+            "initiative": fresh,
             **rights,
             "history": selectors.status_history(
-                initiative=initiative, user=user, page=pages[HISTORY_PARAM]
+                initiative=fresh, user=user, page=pages[HISTORY_PARAM]
             ),
             **selectors.initiative_detail(
-                initiative=initiative,
+                initiative=fresh,
                 milestone_page=pages[MILESTONE_PARAM],
                 archived_page=pages[ARCHIVED_MILESTONE_PARAM],
             ),
         }
         for milestone in [*context["milestones"], *context["archived_milestones"]]:
-            milestone.initiative = initiative
+            milestone.initiative = fresh
             milestone.user_can_complete = can_complete_milestone(user, milestone)
             milestone.user_can_undo = milestone.user_can_complete and can_undo_completion(milestone)
         return render_to_string(
