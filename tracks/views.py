@@ -275,8 +275,12 @@ def _detail_body(request: HttpRequest, initiative, rights: dict) -> str:
             milestone.initiative = fresh
             milestone.user_can_complete = can_complete_milestone(user, milestone)
             milestone.user_can_undo = milestone.user_can_complete and can_undo_completion(milestone)
+        # The context processors read the real request (what they look up is kept on it for
+        # the frame); the template's links read the canonical one.
         return render_to_string(
-            "tracks/initiative_detail.html#detail-body", context, request=canonical
+            "tracks/initiative_detail.html#detail-body",
+            {**context, "request": canonical},
+            request=request,
         )
 
     return cached_fragment(
