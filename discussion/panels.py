@@ -9,6 +9,9 @@ from discussion.forms import CommentForm
 from omstilling.models import Role
 from omstilling.panels import register_panel
 
+# The page of the milestones' list in the tiltag page's query string.
+MILESTONE_PAGE_PARAM = "droeftelse"
+
 
 def _context(request: HttpRequest, initiative) -> dict | None:
     user = request.user
@@ -19,7 +22,9 @@ def _context(request: HttpRequest, initiative) -> dict | None:
         "comments": comments,
         "total": total,
         "more": total - len(comments),
-        "milestones": selectors.milestones_with_counts(user=user, initiative=initiative),
+        "milestones": selectors.milestones_with_counts(
+            user=user, initiative=initiative, page=request.GET.get(MILESTONE_PAGE_PARAM)
+        ),
         "form": CommentForm(may_mark=user.role == Role.CHEFGRUPPE) if may_write else None,
         "sees_all": sees_all_comments(user),
     }

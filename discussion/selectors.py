@@ -1,6 +1,7 @@
 """Reading threads: a page of a thread, the newest comments of a tiltag, the milestones'
 counts, a comment's history and the mention suggestions."""
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 
 from discussion.access import visible_comments
@@ -28,17 +29,23 @@ def newest(*, user: User, initiative) -> tuple[list[Comment], int]:
     return rows[::-1], total
 
 
-def milestones_with_counts(*, user: User, initiative) -> list[Milestone]:
-    """The tiltag's milestones, each with the number of comments the user may see (one query)."""
+# The tiltag page's "Drøftelse af milepælene" lists this many milestones to a page.
+MILESTONES_PER_PAGE = 10
+
+
+def milestones_with_counts(*, user: User, initiative, page: int | str | None = 1) -> Page:
+    """A page of the tiltag's milestones, each with the number of comments the user may see
+    (two queries: the count and the page), so the panel stays bounded whatever the plan."""
     visible = Q()
     if user.role == Role.BFU:
         visible = Q(comments__for_committee=True, comments__withdrawn_at__isnull=True)
-    return list(
+    milestones = (
         Milestone.objects.filter(initiative=initiative)
         .annotate(n_comments=Count("comments", filter=visible))
         .order_by("planned_quarter", "order", "pk")
         .only("pk", "title", "planned_quarter", "order")
     )
+    return Paginator(milestones, MILESTONES_PER_PAGE).get_page(page)
 
 
 def history(*, comment: Comment) -> list[CommentRevision]:

@@ -269,21 +269,36 @@ def milestone_list(*, plan: Plan, filters: dict, today: dt.date) -> QuerySet[Mil
     return qs.order_by("planned_quarter", F("planned_date").asc(nulls_last=True), "pk")
 
 
-def initiative_detail(*, initiative: Initiative) -> dict:
-    """Milestones (each re-planned one with its latest move), archived milestones apart, and
-    recommendations of one initiative (three queries); the status history is read a page at a
-    time (`status_history`)."""
-    rows = list(
+# The tiltag page shows this many milestones (and archived milestones) to a page; the rest are
+# on the next pages (?milepaele=2, ?arkiverede=2), so the page stays bounded whatever the plan.
+DETAIL_MILESTONES = 20
+DETAIL_ARCHIVED_MILESTONES = 10
+
+
+def initiative_detail(
+    *, initiative: Initiative, milestone_page: int | str | None = 1, archived_page=1
+) -> dict:
+    """A page of the milestones (each re-planned one with its moves), a page of the archived
+    milestones apart, and the recommendations of one initiative. Bounded whatever the data:
+    seven queries at most (each page's count and rows, the moves, the recommendations); the
+    status history is read a page at a time (`status_history`)."""
+    rows = (
         initiative.milestones.select_related("institution", "completed_by")
         .prefetch_related(_moves())
         .order_by("planned_quarter", "planned_date", "order", "pk")
     )
+    milestones = Paginator(rows.filter(archived_on__isnull=True), DETAIL_MILESTONES).get_page(
+        milestone_page
+    )
+    archived = Paginator(
+        rows.filter(archived_on__isnull=False), DETAIL_ARCHIVED_MILESTONES
+    ).get_page(archived_page)
     recommendations = list(
         Recommendation.objects.filter(initiatives=initiative).select_related("theme")
     )
     return {
-        "milestones": [m for m in rows if not m.is_archived],
-        "archived_milestones": [m for m in rows if m.is_archived],
+        "milestones": milestones,
+        "archived_milestones": archived,
         "recommendations": recommendations,
     }
 

@@ -1,5 +1,6 @@
 import copy
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -30,6 +31,7 @@ from omstilling.pages import PAGE_PARAM, paginate
 from omstilling.quarters import Quarter, quarter_began
 from tracks import history, selectors
 from tracks.access import (
+    _related_ids,
     can_assign_owner,
     can_complete_milestone,
     can_edit_initiative,
@@ -38,6 +40,7 @@ from tracks.access import (
     can_follow_initiative,
     can_read_initiative_history,
     can_review_status,
+    can_see_drafts,
     current_plan_pk,
     get_initiative_for_editor,
     get_initiative_for_user,
@@ -312,26 +315,108 @@ def _vary(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _detail_context(request: HttpRequest, initiative) -> dict:
-    context = {
-        "initiative": initiative,
-        "can_edit": can_edit_initiative(request.user, initiative),
-        "can_assign_owner": can_assign_owner(request.user, initiative),
-        **_follow_context(request, initiative),
-        "can_edit_content": can_edit_initiative_content(request.user, initiative),
-        "can_edit_plan": can_edit_plan(request.user, initiative.plan_id),
-        "can_read_history": can_read_initiative_history(request.user, initiative),
-        "history": selectors.status_history(
-            initiative=initiative, user=request.user, page=request.GET.get(HISTORY_PARAM)
-        ),
-        **selectors.initiative_detail(initiative=initiative),
-        "can_review": can_review_status(request.user, initiative),
+# The milestones' pages on the tiltag page (?milepaele=2, ?arkiverede=2), beside the history's.
+MILESTONE_PARAM = "milepaele"
+ARCHIVED_MILESTONE_PARAM = "arkiverede"
+_DETAIL_PAGE_PARAMS = (HISTORY_PARAM, MILESTONE_PARAM, ARCHIVED_MILESTONE_PARAM)
+
+
+def _page_number(value: str | None) -> int:
+    """A page number from the query string, as the key of a cached page: anything that is not
+    a positive number is the first page (Paginator.get_page reads it the same way)."""
+    try:
+        number = int(value or 1)
+    except ValueError:
+        return 1
+    return min(max(number, 1), 10**6)
+
+
+def _detail_rights(request: HttpRequest, initiative) -> dict:
+    """What the viewer may do with the tiltag: the page shows it (edit links, the status button,
+    the approve link, drafts in the history), so the cached part of the page is keyed on it."""
+    user = request.user
+    return {
+        "can_edit": can_edit_initiative(user, initiative),
+        "can_edit_content": can_edit_initiative_content(user, initiative),
+        "can_assign_owner": can_assign_owner(user, initiative),
+        "can_read_history": can_read_initiative_history(user, initiative),
+        "can_review": can_review_status(user, initiative),
+        "can_see_drafts": can_see_drafts(user, initiative),
     }
-    for milestone in [*context["milestones"], *context["archived_milestones"]]:
-        milestone.initiative = initiative
-        milestone.user_can_complete = can_complete_milestone(request.user, milestone)
-        milestone.user_can_undo = milestone.user_can_complete and can_undo_completion(milestone)
-    return context
+
+
+def _detail_body(request: HttpRequest, initiative, rights: dict) -> str:
+    """The status with its history, the milestones and the recommendations: from the cache
+    while nothing of the plan (or the users' names) was written since, for every viewer with
+    the same role and the same rights on this tiltag. Drafts are in the history only for those
+    who may see them (`can_see_drafts` is in the key); a leader's "Markér som nået" depends on
+    their institutions, which are in the key. The Følg form and the comment
+    form (CSRF tokens) are rendered outside, for every request."""
+    pages = {param: _page_number(request.GET.get(param)) for param in _DETAIL_PAGE_PARAMS}
+    # The page's links keep only the page numbers (not whatever else the URL held), so that
+    # the same key always gives the same HTML.
+    canonical = copy.copy(request)
+    canonical.GET = QueryDict(
+        urlencode({param: number for param, number in pages.items() if number > 1})
+    )
+    user = request.user
+
+    def render_body() -> str:
+        # Read again after the generations were: the tiltag the frame read before them could
+        # predate a write whose bump the key already holds (its current status, its archiving).
+        fresh = get_initiative_for_user(user, initiative.pk)
+        context = {
+            "initiative": fresh,
+            **rights,
+            "history": selectors.status_history(
+                initiative=fresh, user=user, page=pages[HISTORY_PARAM]
+            ),
+            **selectors.initiative_detail(
+                initiative=fresh,
+                milestone_page=pages[MILESTONE_PARAM],
+                archived_page=pages[ARCHIVED_MILESTONE_PARAM],
+            ),
+        }
+        for milestone in [*context["milestones"], *context["archived_milestones"]]:
+            milestone.initiative = fresh
+            milestone.user_can_complete = can_complete_milestone(user, milestone)
+            milestone.user_can_undo = milestone.user_can_complete and can_undo_completion(milestone)
+        # The context processors read the real request (what they look up is kept on it for
+        # the frame); the template's links read the canonical one.
+        return render_to_string(
+            "tracks/initiative_detail.html#detail-body",
+            {**context, "request": canonical},
+            request=request,
+        )
+
+    return cached_fragment(
+        request,
+        name="initiative-detail",
+        families=(Family.PLAN, Family.CORE),
+        render=render_body,
+        initiative=initiative.pk,
+        rights="".join("1" if rights[name] else "0" for name in sorted(rights)),
+        # A leader marks their own institutions' milestones as done: their copy is keyed on
+        # those institutions (a change to them is no write to any family).
+        institutions=(
+            ",".join(map(str, sorted(_related_ids(user, "institutions"))))
+            if user.role == Role.LEDER
+            else ""
+        ),
+        # "Forsinket 3 dage": the milestones' states are as of today.
+        today=timezone.localdate().isoformat(),
+        **pages,
+    )
+
+
+def _detail_context(request: HttpRequest, initiative) -> dict:
+    rights = _detail_rights(request, initiative)
+    return {
+        "initiative": initiative,
+        **rights,
+        **_follow_context(request, initiative),
+        "detail_body": _detail_body(request, initiative, rights),
+    }
 
 
 def _status_panel_context(request: HttpRequest, initiative, **extra) -> dict:

@@ -234,6 +234,9 @@ def test_a_mention_in_the_form_notifies(client, owner, leader, initiative):
     assert "Du er nævnt" in client.get(reverse("notifications:list")).text
 
 
+DETAIL_QUERIES = 21
+
+
 def test_pages_run_a_bounded_number_of_queries(
     client, chef, owner, initiative, django_assert_max_num_queries
 ):
@@ -242,7 +245,9 @@ def test_pages_run_a_bounded_number_of_queries(
     detail = reverse("tracks:initiative_detail", args=[initiative.pk])
     with django_assert_max_num_queries(12):
         client.get(thread)
-    with django_assert_max_num_queries(20):
+    # The tiltag page's first request (its cached part is rendered: the milestones' pages are
+    # counted and the tiltag read again, tests/tracks/test_detail_cache.py).
+    with django_assert_max_num_queries(DETAIL_QUERIES):
         client.get(detail)
 
     for i in range(40):
@@ -250,7 +255,7 @@ def test_pages_run_a_bounded_number_of_queries(
         MilestoneFactory(initiative=initiative)
     with django_assert_max_num_queries(12):
         page = client.get(thread)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(DETAIL_QUERIES):
         detail_page = client.get(detail)
     assert len(page.context["comments"]) == 30
     assert "Se hele drøftelsen (40 kommentarer)" in detail_page.text

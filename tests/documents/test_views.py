@@ -253,7 +253,10 @@ def test_the_section_runs_a_bounded_number_of_queries(
 ):
     client.force_login(chef)
     url = reverse("tracks:initiative_detail", args=[initiative.pk])
-    with django_assert_max_num_queries(16):
+    # The first request renders the tiltag page's cached part too (tracks.views._detail_body:
+    # the milestone pages' counts, the tiltag and the plan read again for it); the second has
+    # it from the cache (the documents are in no cache family: their section is not cached).
+    with django_assert_max_num_queries(18):
         client.get(url)
     for i in range(25):
         document = document_attach(target=initiative, by=chef, upload=upload(f"B{i}.pdf", PDF))
