@@ -168,7 +168,13 @@ class PerRequestContent(ValueError):
 
 
 def cached_fragment(
-    request, *, name: str, families: Iterable[str], render: Callable[[], str], **parts
+    request,
+    *,
+    name: str,
+    families: Iterable[str],
+    render: Callable[[], str],
+    store: bool = True,
+    **parts,
 ) -> SafeString:
     """The HTML `render()` makes, from the cache while nothing in `families` was written.
 
@@ -182,7 +188,10 @@ def cached_fragment(
     always part of it (what a role may do shows in the HTML: edit links, menus), `parts` must
     name everything else it depends on (the plan, the filters, the day, the page number; the
     user when it shows the viewer's own things). Forms that POST are never inside a fragment:
-    a CSRF token found in one is an error, not a cached secret."""
+    a CSRF token found in one is an error, not a cached secret.
+
+    `store=False` renders without the cache: for a key made of what a user typed (a search),
+    whose every spelling would be a new entry, so that no one can fill the cache's memory."""
     user = getattr(request, "user", None)
     role = getattr(user, "role", "") or ""
 
@@ -194,6 +203,8 @@ def cached_fragment(
             )
         return html
 
+    if not store:
+        return mark_safe(build())  # noqa: S308 - our own templates' output, escaped when rendered
     return mark_safe(  # noqa: S308 - our own templates' output, escaped when rendered
         cached(name=f"fragment:{name}", families=families, build=build, role=role, **parts)
     )

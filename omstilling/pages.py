@@ -12,6 +12,8 @@ PER_PAGE = 50
 PAGE_PARAM = "side"
 # A list's query parameter longer than this is cut (a search box allows far less).
 PARAM_LENGTH = 200
+# The most values of one list parameter kept (a multiple choice filter has fewer choices).
+MAX_VALUES = 50
 # The page numbers shown around the current one; the first and last are always shown.
 WINDOW = 2
 
@@ -35,16 +37,17 @@ def page_numbers(current: int, last: int) -> list[int | None]:
 
 
 def list_query(request: HttpRequest, names: Iterable[str]) -> QueryDict:
-    """The query string's list parameters only: `names` (the filters) and the page number, the
-    first value of each, cut at PARAM_LENGTH, empty ones left out.
+    """The query string's list parameters only: `names` (the filters) and the page number, each
+    value cut at PARAM_LENGTH, empty ones left out (a filter may be given several times, e.g.
+    several spor; at most MAX_VALUES of each).
 
     For a list kept as a cached fragment (omstilling.cache.cached_fragment): the fragment is
     keyed on these and its links keep these, so another parameter in the URL neither makes a
     new cache entry nor ends up in links that are served to other viewers."""
     query = QueryDict(mutable=True)
     for name in (*names, PAGE_PARAM):
-        value = request.GET.get(name, "").strip()[:PARAM_LENGTH]
-        if value:
-            query[name] = value
+        values = [v.strip()[:PARAM_LENGTH] for v in request.GET.getlist(name)[:MAX_VALUES]]
+        if values := [v for v in values if v]:
+            query.setlist(name, values)
     query._mutable = False
     return query

@@ -79,6 +79,8 @@ def directory(request: HttpRequest) -> HttpResponse:
         families=(Family.OUTCOMES, Family.CORE),
         render=render_part,
         query=query.urlencode(),
+        # A search is what a user typed: rendered each time, never a new cache entry.
+        store=not query.get("q"),
     )
     if partial:
         response = HttpResponse(html)

@@ -27,7 +27,7 @@ from omstilling.access import (
 from omstilling.cache import Family, cached_fragment
 from omstilling.forms import apply_service_errors
 from omstilling.models import Role
-from omstilling.pages import PAGE_PARAM, paginate
+from omstilling.pages import list_query, paginate
 from omstilling.quarters import Quarter, quarter_began
 from tracks import history, selectors
 from tracks.access import (
@@ -193,18 +193,17 @@ def _filtered_initiatives(request: HttpRequest, plan=None):
     return plan, form, selectors.initiative_list(plan=plan, filters=filters)
 
 
+# The list filters a user types freely (the others are choices from the plan).
+SEARCHED_FIELDS = ("q", "owner")
+
+
 def _list_request(request: HttpRequest, fields) -> HttpRequest:
     """The request as a cached list sees it: its query string holds only the list's filters
     (`fields`) and page number, so the fragments' links (pages, downloads) are the same for
     every request with the same key, and a stray parameter neither enters the key nor the
     HTML."""
-    query = QueryDict(mutable=True)
-    for name in [*fields, PAGE_PARAM]:
-        values = [v for v in request.GET.getlist(name) if v]
-        if values:
-            query.setlist(name, values)
     seen = copy.copy(request)
-    seen.GET = query
+    seen.GET = list_query(request, fields)
     return seen
 
 
@@ -235,6 +234,8 @@ def _list_fragments(
             plan=plan.pk,
             today=timezone.localdate().isoformat(),
             query=seen.GET.urlencode(),
+            # A search is what a user typed: rendered each time, never a new cache entry.
+            store=not any(seen.GET.get(name) for name in SEARCHED_FIELDS),
         )
 
     if request.htmx and request.htmx.target == "results":

@@ -254,3 +254,24 @@ def test_the_lists_hit_costs_the_same_queries_whatever_the_size(
     client.get(url)
     with django_assert_num_queries(HIT_QUERIES):
         client.get(url)
+
+
+@pytest.mark.parametrize("search", ["q=skole", "owner=Ivan"])
+def test_a_search_is_rendered_each_time_and_never_stored(client, chef, initiative, search):
+    """What a user types would make a new cache entry for every spelling: a logged-in user
+    could fill the cache's memory. Searches are rendered each time; the choices are cached."""
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    client.force_login(chef)
+    url = reverse("tracks:initiative_list")
+
+    def fragments_stored(query: str) -> list[str]:
+        with mock.patch.object(cache, "set", wraps=cache.set) as stored:
+            assert client.get(f"{url}?{query}").status_code == 200
+        return [call.args[0] for call in stored.call_args_list if "fragment:" in call.args[0]]
+
+    assert fragments_stored(f"{search}&side=1") == []
+    assert fragments_stored(f"{search}x&side=1") == []
+    assert fragments_stored("side=1"), "the unsearched list is kept as before"
