@@ -13,7 +13,8 @@ import datetime as dt
 import types
 
 from django.http import HttpRequest
-from django.template.loader import render_to_string
+from django.middleware.csrf import get_token
+from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -83,10 +84,12 @@ def _fill(request: HttpRequest, initiative, name: str, args: list[str]) -> str:
     if name == "form":
         if not can_comment(user, plan_id=initiative.plan_id):
             return ""
-        return render_to_string(
-            "discussion/includes/panel_form.html",
-            {"object": initiative, "form": CommentForm(may_mark=user.role == Role.CHEFGRUPPE)},
-            request=request,
+        return get_template("discussion/includes/panel_form.html").render(
+            {
+                "object": initiative,
+                "form": CommentForm(may_mark=user.role == Role.CHEFGRUPPE),
+                "csrf_token": get_token(request),
+            }
         )
     if name != "comment" or not sees_all_comments(user):
         return ""
@@ -102,10 +105,9 @@ def _fill(request: HttpRequest, initiative, name: str, args: list[str]) -> str:
         for_committee=bool(for_committee),
     )
     annotate_permissions(user, [comment])
-    return render_to_string(
-        "discussion/includes/comment_actions.html",
-        {"comment": comment, "sees_all": True},
-        request=request,
+    # No context processors (what they add is not in these few lines): the CSRF token only.
+    return get_template("discussion/includes/comment_actions.html").render(
+        {"comment": comment, "sees_all": True, "csrf_token": get_token(request)}
     )
 
 
