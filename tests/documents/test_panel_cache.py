@@ -89,3 +89,7 @@ def test_queries_and_html_at_a_hit_do_not_grow_with_the_documents(
         large_section = _section(client.get(url).content.decode())
     assert len(large_section) <= len(small_section) * 1.2
     assert "Bilag 159" in large_section
+    # Nothing became unreachable: the oldest is on the last page of the section.
+    last = -(-(PANEL_LIMIT + 61) // PANEL_LIMIT)
+    assert f"?bilag={last}" in large_section
+    assert "Bilag 000" in _section(client.get(f"{url}?bilag={last}").content.decode())
