@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
 from documents.models import Document
@@ -9,13 +10,11 @@ from documents.models import Document
 PANEL_LIMIT = 20  # documents a page lists; the rest are counted
 
 
-def documents_of(*, field: str, obj) -> tuple[list[Document], int]:
-    """The newest PANEL_LIMIT documents of `obj` (withdrawn ones included, marked), and how many
-    there are in all (one query, two with more than the limit)."""
+def documents_of(*, field: str, obj, page: int | str | None = 1) -> Page:
+    """A page of PANEL_LIMIT documents of `obj`, newest first (withdrawn ones included, marked):
+    two queries, the count and the page, whatever the number of documents."""
     queryset = Document.objects.filter(**{field: obj}).select_related("withdrawal__by", "by")
-    rows = list(queryset[:PANEL_LIMIT])
-    total = len(rows) if len(rows) < PANEL_LIMIT else queryset.count()
-    return rows, total
+    return Paginator(queryset.order_by("-at", "-pk"), PANEL_LIMIT).get_page(page)
 
 
 def documents_in_period(*, plan_id: int, first: dt.date, last: dt.date) -> QuerySet:

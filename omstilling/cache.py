@@ -49,6 +49,10 @@ class Family(StrEnum):
     INVESTMENTS = "investments"  # udviklingsskoler, investments, decisions, spending
     OUTCOMES = "outcomes"  # counts, referrals, før-henvisninger, decisions, forløb, KPI targets
     REPORTS = "reports"  # reports issued (the dashboard counts changes since the last one)
+    # the committee's decisions, the documents attached, the comments: the panels the tiltag,
+    # investment and decision pages show (omstilling/panels.py). A family of their own, so a
+    # comment does not make the plan's pages and the dashboard stale (none is built from them).
+    RECORDS = "records"
 
 
 # Which family a write to a model belongs to: by app, and for the core by model (the core's
@@ -59,6 +63,10 @@ APP_FAMILIES = {
     "visitation": Family.OUTCOMES,
     "supportsystem": Family.OUTCOMES,
     "reports": Family.REPORTS,
+    # Rows only added (and a comment edited or withdrawn) by a user's action, none on a read.
+    "decisions": Family.RECORDS,
+    "documents": Family.RECORDS,
+    "discussion": Family.RECORDS,
 }
 CORE_MODELS = {"plan", "area", "institution", "governancebody", "user", "governancebody_members"}
 # A user's log-in stamps these; no aggregate shows them.

@@ -5,7 +5,8 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from omstilling.panels import panels_for
+from omstilling.cache import cached_fragment
+from omstilling.panels import fill_slots, panels_for
 
 register = template.Library()
 
@@ -14,9 +15,43 @@ register = template.Library()
 def object_panels(context, obj) -> str:
     request = context["request"]
     parts = []
-    for panel in panels_for(obj._meta.label):
-        extra = panel.context(request, obj)
-        if extra is None:
+    label = obj._meta.label
+    for panel in panels_for(label):
+        if panel.families:
+            html = _cached_panel(request, obj, panel)
+        else:
+            extra = panel.context(request, obj)
+            html = (
+                None
+                if extra is None
+                else render_to_string(panel.template, {"object": obj, **extra}, request=request)
+            )
+        if html is None:
             continue
-        parts.append(render_to_string(panel.template, {"object": obj, **extra}, request=request))
-    return mark_safe("".join(parts))
+        if panel.fill is not None:
+            html = fill_slots(request, obj, html, panel.fill)
+        parts.append(html)
+    return mark_safe("".join(parts))  # noqa: S308 - our templates' output
+
+
+def _cached_panel(request, obj, panel) -> str | None:
+    """The panel's HTML, from the cache while nothing in its families was written."""
+    key = panel.key(request, obj)
+    if key is None:
+        return None
+
+    def render() -> str:
+        extra = panel.context(request, obj)
+        if extra is None:  # the key said the viewer sees it: an empty panel, not a stale one
+            return ""
+        return render_to_string(panel.template, {"object": obj, **extra}, request=request)
+
+    return cached_fragment(
+        request,
+        name=f"panel:{obj._meta.label_lower}:{panel.name}",
+        families=panel.families,
+        render=render,
+        object=obj.pk,
+        plan=getattr(obj, "plan_id", ""),
+        **key,
+    )
