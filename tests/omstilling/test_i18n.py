@@ -207,7 +207,7 @@ def _po_entries(path: Path) -> list[dict]:
     for raw in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         line = raw.strip()
         if not line:
-            if entry:
+            if entry and "msgid" in entry:  # an obsolete entry's flags alone are no entry
                 entries.append(entry)
             entry = None
             continue
