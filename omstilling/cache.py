@@ -175,6 +175,17 @@ class PerRequestContent(ValueError):
     """A fragment meant for the cache holds what belongs to one request (a CSRF token)."""
 
 
+def shareable_html(name: str, html: str) -> str:
+    """`html`, checked to hold nothing that belongs to one request (a CSRF token), before it is
+    kept for other requests: for `cached_fragment`, and for a view that keeps a fragment
+    together with other values in one `cached` entry."""
+    if any(marker in html for marker in _PER_REQUEST_MARKERS):
+        raise PerRequestContent(
+            f"The fragment {name!r} holds a CSRF token: render its forms outside it."
+        )
+    return html
+
+
 def cached_fragment(
     request,
     *,
@@ -204,12 +215,7 @@ def cached_fragment(
     role = getattr(user, "role", "") or ""
 
     def build() -> str:
-        html = str(render())
-        if any(marker in html for marker in _PER_REQUEST_MARKERS):
-            raise PerRequestContent(
-                f"The fragment {name!r} holds a CSRF token: render its forms outside it."
-            )
-        return html
+        return shareable_html(name, str(render()))
 
     if not store:
         return mark_safe(build())  # noqa: S308 - our own templates' output, escaped when rendered

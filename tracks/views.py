@@ -207,10 +207,11 @@ def _list_request(request: HttpRequest, fields) -> HttpRequest:
     return seen
 
 
-def _list_fragments(
+def _cached_list(
     request: HttpRequest, *, plan, name: str, template: str, fields, build
-) -> dict[str, str]:
-    """A filtered list's filter form and results as two cached fragments, keyed on the list's
+) -> HttpResponse:
+    """A filtered list's page: its filter form and results as two cached fragments (an htmx
+    request for the results gets them alone), keyed on the list's
     query string (its filters and page, as `_list_request` keeps them: the form shows them and
     their errors, the results are what they select), the plan and the day (what is overdue,
     this quarter, the newest date a filter takes); the role is always in the key.
@@ -235,12 +236,13 @@ def _list_fragments(
             today=timezone.localdate().isoformat(),
             query=seen.GET.urlencode(),
             # A search is what a user typed: rendered each time, never a new cache entry.
-            store=not any(seen.GET.get(name) for name in SEARCHED_FIELDS),
+            store=not any(seen.GET.get(field) for field in SEARCHED_FIELDS),
         )
 
     if request.htmx and request.htmx.target == "results":
-        return {"results": fragment("results")}
-    return {"filters": fragment("filters"), "results": fragment("results")}
+        return _vary(HttpResponse(fragment("results")))
+    parts = {"filters": fragment("filters"), "results": fragment("results")}
+    return _vary(render(request, template, {"plan": plan, **parts}))
 
 
 @reader_required
@@ -253,7 +255,7 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
         _plan, form, queryset = _filtered_initiatives(seen, plan)
         return {"form": form, "page": paginate(seen, queryset)}
 
-    parts = _list_fragments(
+    return _cached_list(
         request,
         plan=plan,
         name="tracks.initiative_list",
@@ -261,9 +263,6 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
         fields=InitiativeFilterForm.base_fields,
         build=build,
     )
-    if "filters" not in parts:  # htmx asks for the results only
-        return _vary(HttpResponse(parts["results"]))
-    return _vary(render(request, "tracks/initiative_list.html", {"plan": plan, **parts}))
 
 
 @reader_required
@@ -281,7 +280,7 @@ def milestone_list(request: HttpRequest) -> HttpResponse:
         rows = selectors.milestone_list(plan=plan, filters=filters, today=today)
         return {"form": form, "page": paginate(seen, rows), "today": today}
 
-    parts = _list_fragments(
+    return _cached_list(
         request,
         plan=plan,
         name="tracks.milestone_list",
@@ -289,9 +288,6 @@ def milestone_list(request: HttpRequest) -> HttpResponse:
         fields=MilestoneFilterForm.base_fields,
         build=build,
     )
-    if "filters" not in parts:  # htmx asks for the results only
-        return _vary(HttpResponse(parts["results"]))
-    return _vary(render(request, "tracks/milestone_list.html", {"plan": plan, **parts}))
 
 
 @reader_required

@@ -69,9 +69,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
 
     def fragment(name: str, render, families=DASHBOARD_FAMILIES, **parts) -> str:
-        if not valid:
-            return render()
-        return cached_fragment(request, name=name, families=families, render=render, **parts)
+        # An invalid filter is rendered for this request alone (store=False).
+        return cached_fragment(
+            request, name=name, families=families, render=render, store=valid, **parts
+        )
 
     def body() -> str:
         return fragment(
