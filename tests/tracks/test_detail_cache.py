@@ -193,6 +193,26 @@ def _hit(client, url) -> tuple[int, str]:
     return len(queries), html
 
 
+@pytest.mark.parametrize("viewer", ["bfu", "chef"])
+def test_at_a_hit_the_tiltag_is_read_with_its_spor_only(client, request, initiative, viewer):
+    """The facts (theme, area, owner, period) are in the cached part: the frame reads the tiltag
+    with the one table its breadcrumb needs. A join of seven tables took PostgreSQL 4 ms to plan
+    at every request (Django binds on the client: no prepared plan is reused); 13 ms of 16 ms
+    of the page's database time at 10×."""
+    client.force_login(request.getfixturevalue(viewer))
+    url = _url(initiative)
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        html = _html(client, url)
+    reads = [q["sql"] for q in queries if q["sql"].startswith('SELECT "tracks_initiative"."id"')]
+    assert len(reads) == 1
+    assert reads[0].count(" JOIN ") == 1
+    assert '"tracks_spor"' in reads[0]
+    # ... and the page still shows them.
+    assert initiative.lead_area.name in html
+    assert initiative.spor.title in html
+
+
 @pytest.mark.parametrize("viewer", ["bfu", "chef", "owner", "leader"])
 def test_the_page_is_bounded_whatever_the_data(client, request, chef, initiative, viewer):
     client.force_login(request.getfixturevalue(viewer))
