@@ -293,10 +293,22 @@ def chosen_plan(request: HttpRequest) -> Plan | None:
     return request._chosen_plan
 
 
+def request_current_plan(request: HttpRequest) -> Plan | None:
+    """The current plan (`Plan.objects.current()`), looked up once per request: the header
+    (context processors), the page and its access checks all ask for it. The user's access
+    checks (`tracks.access.current_plan_pk`) are given its pk, so they need no query either."""
+    if not hasattr(request, "_current_plan"):
+        request._current_plan = Plan.objects.current()
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            user._access_current_plan_pk = request._current_plan and request._current_plan.pk
+    return request._current_plan
+
+
 def viewed_plan(request: HttpRequest) -> Plan | None:
     """The plan a reading page shows: an earlier plan the user chose in the plan chooser
     (read-only), else the current plan."""
-    return chosen_plan(request) or Plan.objects.current()
+    return chosen_plan(request) or request_current_plan(request)
 
 
 def viewed_plan_or_404(request: HttpRequest) -> Plan:

@@ -6,24 +6,9 @@ from omstilling.access import (
     MILESTONE_ROLES,
     can_change_own_password,
     chosen_plan,
+    request_current_plan,
 )
-from omstilling.models import Plan, PlanNames
-
-# The plan's columns base.html and `plan_names` read (one query for both).
-_HEADER_FIELDS = (
-    "slug",
-    "title",
-    "municipality",
-    "department",
-    "committee",
-    "committee_short",
-    "approving_body",
-    "approving_body_short",
-    "advisory_committee",
-    "logo",
-    "funding_amount",
-    "is_current",
-)
+from omstilling.models import PlanNames
 
 
 def _names(request, current) -> PlanNames | None:
@@ -39,7 +24,7 @@ def _has_pool(request, current) -> bool:
 def portal(request):
     """The current plan (the portal carries one municipality's plan), fetched only if used,
     and which roles see which menu entries (the views check access themselves)."""
-    current = SimpleLazyObject(lambda: Plan.objects.only(*_HEADER_FIELDS).current())
+    current = SimpleLazyObject(lambda: request_current_plan(request))
     return {
         "accessibility_statement_url": settings.ACCESSIBILITY_STATEMENT_URL,
         "current_plan": current,

@@ -21,6 +21,7 @@ from omstilling.access import (
     RefusedForbidden,
     current_plan_or_404,
     reader_required,
+    request_current_plan,
     role_required,
     viewed_plan_or_404,
     writer_required,
@@ -332,6 +333,8 @@ def _page_number(value: str | None) -> int:
 def _detail_rights(request: HttpRequest, initiative) -> dict:
     """What the viewer may do with the tiltag: the page shows it (edit links, the status button,
     the approve link, drafts in the history), so the cached part of the page is keyed on it."""
+    # The rights ask for the current plan's pk: the header's lookup gives it (one query).
+    request_current_plan(request)
     user = request.user
     return {
         "can_edit": can_edit_initiative(user, initiative),
