@@ -132,7 +132,9 @@ def _fragment(request: HttpRequest, part: str) -> str:
     A body with a report that is pending is not stored: its row polls, and shows the report as
     failed once it has been pending too long (`_show_stale`), which no write announces. It is
     rendered for each request until no report on it is pending; every change of a report's
-    state after that is a write that makes the stored body stale (omstilling.cache)."""
+    state after that is a write that makes the stored body stale (omstilling.cache). A stale
+    report shown as failed is no longer pending on the page and stays so until a write (a
+    retry, a late finish, the sweep), so that body is kept."""
     seen = list_request(request, FILTERS)
     built: dict = {}
     chosen = chosen_plan(request)  # the frame asks for it too: no query of its own
