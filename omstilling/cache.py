@@ -25,6 +25,7 @@ would not reach the values another worker keeps until they expire (`TIMEOUT`).
 """
 
 import hashlib
+import re
 import time
 from collections.abc import Callable, Iterable
 from enum import StrEnum
@@ -34,6 +35,8 @@ from django.apps import apps
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.middleware.csrf import get_token
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -107,11 +110,23 @@ def bump_all() -> None:
     bump(*Family)
 
 
-def cached(*, name: str, families: Iterable[str], build: Callable[[], T], **parts) -> T:
+def cached(
+    *,
+    name: str,
+    families: Iterable[str],
+    build: Callable[[], T],
+    keep: Callable[[T], bool] | None = None,
+    **parts,
+) -> T:
     """`build()`, from the cache when nothing in `families` was written since it was stored.
 
     `parts` are what else the value depends on (the plan, the filters, the day); the language
-    is always part of the key, for the values hold translated text."""
+    is always part of the key, for the values hold translated text.
+
+    `keep(value)`, asked after a build, says whether the value may be stored: False for a
+    value that is right for this moment only (one whose look changes with the clock, not with
+    a write), or for a request that `parts` do not describe in their one spelling. It is then
+    returned but not stored, and built again on the next request."""
     current = generations(families)
     described = ",".join(f"{k}={v}" for k, v in sorted(parts.items()))
     if len(described) > 64:  # filters from a URL: a key of bounded length, whatever they hold
@@ -121,7 +136,8 @@ def cached(*, name: str, families: Iterable[str], build: Callable[[], T], **part
     value = cache.get(key)
     if value is None:
         value = build()
-        cache.set(key, value, timeout=TIMEOUT)
+        if keep is None or keep(value):
+            cache.set(key, value, timeout=TIMEOUT)
     return value
 
 
@@ -167,8 +183,13 @@ def connect_signals() -> None:
 
 # --- rendered fragments ---------------------------------------------------------------------
 
-# A form with a CSRF token belongs to one session: it must be rendered for each request.
+# A form with a CSRF token belongs to one session: its token is never kept for other requests.
 _PER_REQUEST_MARKERS = ("csrfmiddlewaretoken",)
+# The hidden input `{% csrf_token %}` renders (django.template.defaulttags.CsrfTokenNode), and
+# the slot a fragment kept with `csrf=True` holds in its place. The slot cannot come from data:
+# text from the database is escaped when rendered, so it never holds "<!--".
+_CSRF_INPUT = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"<>]*">')
+CSRF_SLOT = "<!--csrf-token-->"
 
 
 class PerRequestContent(ValueError):
@@ -186,6 +207,23 @@ def shareable_html(name: str, html: str) -> str:
     return html
 
 
+def csrf_slots(html: str) -> str:
+    """`html` with each form's CSRF token input replaced by a slot (`fill_csrf_slots`)."""
+    return _CSRF_INPUT.sub(CSRF_SLOT, html)
+
+
+def fill_csrf_slots(request, html: str) -> str:
+    """`html` with each slot `csrf_slots` left replaced by a CSRF token input with `request`'s
+    own token, as `{% csrf_token %}` would have rendered it (and, like it, the CSRF cookie is
+    then set on the response if the session has none yet)."""
+    if CSRF_SLOT not in html:
+        return html
+    token = format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+    )
+    return html.replace(CSRF_SLOT, token)
+
+
 def cached_fragment(
     request,
     *,
@@ -193,6 +231,8 @@ def cached_fragment(
     families: Iterable[str],
     render: Callable[[], str],
     store: bool = True,
+    csrf: bool = False,
+    keep: Callable[[str], bool] | None = None,
     **parts,
 ) -> SafeString:
     """The HTML `render()` makes, from the cache while nothing in `families` was written.
@@ -206,19 +246,31 @@ def cached_fragment(
     The fragment is shared by everyone whose request gives the same key: the viewer's role is
     always part of it (what a role may do shows in the HTML: edit links, menus), `parts` must
     name everything else it depends on (the plan, the filters, the day, the page number; the
-    user when it shows the viewer's own things). Forms that POST are never inside a fragment:
-    a CSRF token found in one is an error, not a cached secret.
+    user when it shows the viewer's own things). A CSRF token found in a fragment is an error,
+    not a cached secret: a form that POSTs is rendered outside the fragment, unless
+
+    `csrf=True`, for a fragment with forms that POST among its rows (the archive's "Prøv
+    igen"): after `render()` each `{% csrf_token %}` input is replaced by a slot, so the stored
+    HTML holds no token, and on every request, from the cache or not, the slots are filled with
+    this request's own token. A token anywhere else in the HTML is still refused.
 
     `store=False` renders without the cache: for a key made of what a user typed (a search),
-    whose every spelling would be a new entry, so that no one can fill the cache's memory."""
+    whose every spelling would be a new entry, so that no one can fill the cache's memory.
+    `keep(html)` decides after rendering whether to store it (see `cached`): False for HTML
+    that is right for this moment only, or for a request whose key is not its one spelling."""
     user = getattr(request, "user", None)
     role = getattr(user, "role", "") or ""
 
     def build() -> str:
-        return shareable_html(name, str(render()))
+        html = str(render())
+        return shareable_html(name, csrf_slots(html) if csrf else html)
 
     if not store:
-        return mark_safe(build())  # noqa: S308 - our own templates' output, escaped when rendered
-    return mark_safe(  # noqa: S308 - our own templates' output, escaped when rendered
-        cached(name=f"fragment:{name}", families=families, build=build, role=role, **parts)
-    )
+        html = build()
+    else:
+        html = cached(
+            name=f"fragment:{name}", families=families, build=build, keep=keep, role=role, **parts
+        )
+    if csrf:
+        html = fill_csrf_slots(request, html)
+    return mark_safe(html)  # noqa: S308 - our own templates' output, escaped when rendered

@@ -3,6 +3,7 @@ page renders a bounded number of rows whatever the data size. The page number li
 query string beside the list's filters (`?spor=2&side=3`), so a page can be linked and the
 filters are kept from page to page (`templates/includes/pagination.html`)."""
 
+import copy
 from collections.abc import Iterable
 
 from django.core.paginator import Page, Paginator
@@ -51,3 +52,13 @@ def list_query(request: HttpRequest, names: Iterable[str]) -> QueryDict:
             query.setlist(name, values)
     query._mutable = False
     return query
+
+
+def list_request(request: HttpRequest, names: Iterable[str]) -> HttpRequest:
+    """The request as a cached list sees it: a copy whose query string holds only the list's
+    parameters (`list_query`), so that the fragment's links (pages, the list's own forms) are
+    the same for every request with the same key, and a stray parameter neither enters the key
+    nor the HTML. Render the fragment with this request, fill it in with the real one."""
+    seen = copy.copy(request)
+    seen.GET = list_query(request, names)
+    return seen

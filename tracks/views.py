@@ -29,7 +29,7 @@ from omstilling.access import (
 from omstilling.cache import Family, cached_fragment
 from omstilling.forms import apply_service_errors
 from omstilling.models import Role
-from omstilling.pages import list_query, paginate
+from omstilling.pages import list_request, paginate
 from omstilling.quarters import Quarter, quarter_began
 from tracks import history, selectors
 from tracks.access import (
@@ -153,7 +153,7 @@ def attention_list(request: HttpRequest) -> HttpResponse:
         kind = selectors.AttentionList(request.GET.get("liste") or "uden-ejer")
     except ValueError:
         kind = selectors.AttentionList.WITHOUT_OWNER
-    seen = _list_request(request, [])
+    seen = list_request(request, [])
     seen.GET = seen.GET.copy()
     seen.GET["liste"] = kind.value
     today = timezone.localdate()
@@ -199,28 +199,18 @@ def _filtered_initiatives(request: HttpRequest, plan=None):
 SEARCHED_FIELDS = ("q", "owner")
 
 
-def _list_request(request: HttpRequest, fields) -> HttpRequest:
-    """The request as a cached list sees it: its query string holds only the list's filters
-    (`fields`) and page number, so the fragments' links (pages, downloads) are the same for
-    every request with the same key, and a stray parameter neither enters the key nor the
-    HTML."""
-    seen = copy.copy(request)
-    seen.GET = list_query(request, fields)
-    return seen
-
-
 def _cached_list(
     request: HttpRequest, *, plan, name: str, template: str, fields, build
 ) -> HttpResponse:
     """A filtered list's page: its filter form and results as two cached fragments (an htmx
     request for the results gets them alone), keyed on the list's
-    query string (its filters and page, as `_list_request` keeps them: the form shows them and
+    query string (its filters and page, as `list_request` keeps them: the form shows them and
     their errors, the results are what they select), the plan and the day (what is overdue,
     this quarter, the newest date a filter takes); the role is always in the key.
 
     `build(seen)` gives the context of both (the form and the page of rows), made once and
     only when a fragment is not in the cache. The form is a GET form: no CSRF token."""
-    seen = _list_request(request, fields)
+    seen = list_request(request, fields)
     built: dict = {}
 
     def context() -> dict:

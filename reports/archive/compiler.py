@@ -63,6 +63,7 @@ def report_compile(*, report: Report) -> Report:
     report.refresh_from_db()
     if not claimed:
         return report
+    bump(Family.REPORTS)  # update() sends no signal; the archive shows the state
     attempt = report.attempts
     with translation.override("da"):
         snapshot = _snapshot(report, timezone.now())
@@ -87,7 +88,8 @@ def report_compile(*, report: Report) -> Report:
     if not finished:
         field.storage.delete(name)
     else:
-        # The dashboard counts changes since the last report; update() sends no signal.
+        # The dashboard counts changes since the last report, the archive shows the state;
+        # update() sends no signal.
         bump(Family.REPORTS)
     report.refresh_from_db()
     logger.info("Rapport %s udarbejdet: %s sider, sha256 %s", report.pk, rendered.pages, checksum)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from omstilling.cache import Family, bump
 from reports.models import PENDING_STATES, Report, ReportState
 
 logger = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ def report_fail(
         state=ReportState.FEJLET, failure_reason=reason[:MAX_REASON], finished_at=timezone.now()
     )
     if failed:
+        bump(Family.REPORTS)  # update() sends no signal; the archive shows the state
         logger.warning("Rapport %s fejlede: %s", report_id, reason)
     return bool(failed)
 

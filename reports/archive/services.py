@@ -19,6 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from omstilling.cache import Family, bump
 from omstilling.models import User
 from reports.archive.background import run_in_background
 from reports.archive.compiler import compile_report
@@ -129,6 +130,7 @@ def report_retry(*, report: Report, by: User) -> Report:
     )
     if not updated:
         raise ValidationError(_("Kun en rapport, der er fejlet, kan udarbejdes igen."))
+    bump(Family.REPORTS)  # update() sends no signal; the archive shows the state
     logger.info("Rapport %s: udarbejdes igen efter fejl, bedt om af %s", report.pk, by)
     transaction.on_commit(lambda: _enqueue(report.pk))
     report.refresh_from_db()

@@ -16,17 +16,19 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page
 from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from omstilling.access import reader_required, role_required
+from omstilling.access import chosen_plan, reader_required, role_required
+from omstilling.cache import Family, cached_fragment
 from omstilling.models import Role
-from omstilling.pages import paginate
+from omstilling.pages import PAGE_PARAM, list_request, paginate
 from reports.archive.failure import report_is_stale, stale_reason
 from reports.archive.forms import ArchiveFilterForm
 from reports.archive.periods import current_month
@@ -38,6 +40,8 @@ logger = logging.getLogger(__name__)
 
 ISSUERS = (Role.CHEFGRUPPE,)
 TEMPLATE = "reports/archive.html"
+# The archive's query parameters beside the page number (`ArchiveFilterForm`).
+FILTERS = ("kind", "year")
 
 
 def _get_report(pk: int) -> Report:
@@ -75,20 +79,25 @@ def _filtered(request: HttpRequest) -> tuple[ArchiveFilterForm, Page]:
     return form, page
 
 
-def _context(request: HttpRequest, notice: dict | None = None) -> dict:
-    form, page = _filtered(request)
+def _context(seen: HttpRequest, notice: dict | None = None) -> dict:
+    """The filter form's and the archive body's context, for `seen`: the request with the
+    list's own query string only (`list_request`)."""
+    form, page = _filtered(seen)
     today = timezone.localdate()
     month = current_month(today)
-    query = request.GET.urlencode()
+    query = seen.GET.urlencode()
+    can_issue = seen.user.role in ISSUERS
     return {
         "form": form,
         "reports": page.object_list,
         "page": page,
-        "can_issue": request.user.role in ISSUERS,
+        "can_issue": can_issue,
         "month": month,
         "month_report": Report.objects.filter(kind=ReportKind.MAANEDSRAPPORT, period=month.code)
         .order_by("-version")
-        .first(),
+        .first()
+        if can_issue
+        else None,
         "next_quarterly": next_report_day(ReportKind.KVARTALSRAPPORT, after=today),
         "next_monthly": next_report_day(ReportKind.MAANEDSRAPPORT, after=today),
         "query": f"?{query}" if query else "",
@@ -96,13 +105,72 @@ def _context(request: HttpRequest, notice: dict | None = None) -> dict:
     }
 
 
+def _spelled_once(seen: HttpRequest, context: dict) -> bool:
+    """Is the list's query string the one way of asking for what it shows (valid filters, each
+    given once, the page number that is shown, nothing empty)? Only then is a fragment stored:
+    another spelling is rendered for its request alone, so that what a URL may hold (an
+    invalid year, `side=abc`, a page past the last) never fills the cache with entries."""
+    form, page = context["form"], context["page"]
+    if form.is_bound and not form.is_valid():
+        return False
+    spelled = QueryDict(mutable=True)
+    for name in FILTERS:
+        if form.is_bound and (value := form.cleaned_data[name]):
+            spelled[name] = value
+    if page.number > 1:
+        spelled[PAGE_PARAM] = page.number
+    return spelled.urlencode() == seen.GET.urlencode()
+
+
+def _fragment(request: HttpRequest, part: str) -> str:
+    """A part of the archive (the filter form with the body, or the body alone for htmx) as a
+    cached fragment (omstilling.cache), per role, keyed on the list's cleaned query string (the
+    filters and the page), the plan whose names it shows and the day (the schedule note, the
+    month that is running). The body holds chefgruppen's forms that POST; each gets this
+    request's CSRF token.
+
+    A body with a report that is pending is not stored: its row polls, and shows the report as
+    failed once it has been pending too long (`_show_stale`), which no write announces. It is
+    rendered for each request until no report on it is pending; every change of a report's
+    state after that is a write that makes the stored body stale (omstilling.cache). A stale
+    report shown as failed is no longer pending on the page and stays so until a write (a
+    retry, a late finish, the sweep), so that body is kept."""
+    seen = list_request(request, FILTERS)
+    built: dict = {}
+    chosen = chosen_plan(request)  # the frame asks for it too: no query of its own
+
+    def context() -> dict:
+        if not built:
+            built.update(_context(seen))
+        return built
+
+    def keep(_html: str) -> bool:
+        if any(report.is_pending for report in context()["reports"]):
+            return False
+        return _spelled_once(seen, context())
+
+    return cached_fragment(
+        request,
+        name=f"reports.archive.{part}",
+        families=[Family.REPORTS, Family.CORE],
+        render=lambda: render_to_string(f"{TEMPLATE}#{part}", context(), request=seen),
+        csrf=True,
+        keep=keep,
+        plan=chosen.pk if chosen else None,
+        today=timezone.localdate().isoformat(),
+        query=seen.GET.urlencode(),
+    )
+
+
 @reader_required
 @require_GET
 def archive(request: HttpRequest) -> HttpResponse:
-    template = TEMPLATE
+    """The archive: the page around one cached fragment, the filter form and the body (an htmx
+    request from the filters gets the body alone)."""
     if request.htmx and request.htmx.target == "archive-body":
-        template += "#archive-body"
-    response = render(request, template, _context(request))
+        response = HttpResponse(_fragment(request, "archive-body"))
+    else:
+        response = render(request, TEMPLATE, {"archive": _fragment(request, "archive")})
     patch_vary_headers(response, ("HX-Request", "HX-Target"))
     return response
 
@@ -145,7 +213,8 @@ def _state_notice(report: Report) -> dict:
 def _after_post(request: HttpRequest, notice: dict) -> HttpResponse:
     """An htmx POST gets the refreshed archive body; a plain POST is redirected (PRG)."""
     if request.htmx:
-        return render(request, f"{TEMPLATE}#archive-body", _context(request, notice))
+        seen = list_request(request, FILTERS)
+        return render(request, f"{TEMPLATE}#archive-body", _context(seen, notice))
     getattr(messages, notice["level"])(request, notice["text"])
     return redirect(
         reverse("archive:list") + (f"?{request.GET.urlencode()}" if request.GET else "")

@@ -3,6 +3,7 @@ what they are built from (that each family's write is visible on the very next r
 tested with the pages, in tests/reports/test_cache_invalidation.py)."""
 
 import datetime as dt
+import re
 from unittest import mock
 
 import pytest
@@ -149,3 +150,64 @@ def test_long_parts_make_a_key_of_bounded_length(rf, bfu):
     (key, value), _ = stored.call_args
     assert value == "x"
     assert len(key) < 250
+
+
+def test_a_value_keep_refuses_is_returned_but_built_again_next_time():
+    build = _counter()
+
+    def value(keep):
+        return cached(name="t", families=[Family.PLAN], build=build, keep=keep)
+
+    assert value(lambda v: False) == 1
+    assert value(lambda v: False) == 2  # not stored
+    assert value(lambda v: True) == 3
+    assert value(lambda v: False) == 3  # stored by the call before, found now
+
+
+def _csrf_form_fragment(request, renders):
+    from django.template import RequestContext, Template
+
+    from omstilling.cache import cached_fragment
+
+    def render():
+        renders.append(1)
+        form = Template('<form method="post">{% csrf_token %}<button>Send</button></form>')
+        return form.render(RequestContext(request)) * 2
+
+    return cached_fragment(request, name="t", families=[Family.PLAN], render=render, csrf=True)
+
+
+def test_a_fragment_with_forms_is_kept_without_a_token_and_served_with_each_requests_own(rf, bfu):
+    from django.middleware.csrf import _unmask_cipher_token
+
+    from omstilling.cache import CSRF_SLOT
+
+    renders, tokens = [], []
+    with mock.patch.object(cache, "set", wraps=cache.set) as stored:
+        for _ in range(2):
+            request = rf.get("/")
+            request.user = bfu
+            html = _csrf_form_fragment(request, renders)
+            found = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+            assert len(found) == 2  # both forms filled
+            # The request's own secret, which the CSRF cookie set on its response carries.
+            assert _unmask_cipher_token(found[0]) == request.META["CSRF_COOKIE"]
+            tokens.append(found[0])
+
+    assert len(renders) == 1  # the second request from the cache
+    ((_key, value), _kwargs) = stored.call_args
+    assert value.count(CSRF_SLOT) == 2 and "csrfmiddlewaretoken" not in value
+    assert tokens[0] != tokens[1]
+
+
+def test_a_token_a_fragment_holds_elsewhere_than_a_forms_input_is_still_refused(rf, bfu):
+    from omstilling.cache import PerRequestContent, cached_fragment
+
+    request = rf.get("/")
+    request.user = bfu
+
+    def render():
+        return '<form method="post"><input name="csrfmiddlewaretoken" value="x"></form>'
+
+    with pytest.raises(PerRequestContent):
+        cached_fragment(request, name="t", families=[Family.PLAN], render=render, csrf=True)
