@@ -90,7 +90,27 @@ def generations(families: Iterable[str]) -> dict[str, int]:
     return {keys[key]: value for key, value in found.items()}
 
 
+# How many bumps this process has made: a request's memo of the generations
+# (`request_generations`) is read again after its own writes.
+_bumps_here = 0
+
+
+def request_generations(request, families: Iterable[str]) -> dict[str, int]:
+    """`generations(families)`, read once per request for every family: a page made of several
+    cached parts (the tiltag page has four) asks the cache once instead of once a part. A bump
+    made in this process since (the request's own write, before it renders the result) makes
+    the next call read them again; a write elsewhere during the request is seen by the next
+    request, as if this one had read everything at its start."""
+    memo = getattr(request, "_cache_generations", None)
+    if memo is None or memo[0] != _bumps_here:
+        memo = (_bumps_here, generations(Family))
+        request._cache_generations = memo
+    return {family: memo[1][family] for family in families}
+
+
 def _bump_now(family: str) -> None:
+    global _bumps_here
+    _bumps_here += 1
     try:
         cache.incr(_key(family))
     except ValueError:  # missing: start afresh from the clock
@@ -116,6 +136,7 @@ def cached(
     families: Iterable[str],
     build: Callable[[], T],
     keep: Callable[[T], bool] | None = None,
+    current: dict[str, int] | None = None,
     **parts,
 ) -> T:
     """`build()`, from the cache when nothing in `families` was written since it was stored.
@@ -126,8 +147,12 @@ def cached(
     `keep(value)`, asked after a build, says whether the value may be stored: False for a
     value that is right for this moment only (one whose look changes with the clock, not with
     a write), or for a request that `parts` do not describe in their one spelling. It is then
-    returned but not stored, and built again on the next request."""
-    current = generations(families)
+    returned but not stored, and built again on the next request.
+
+    `current`: the families' generations, when the caller has read them already
+    (`request_generations`)."""
+    if current is None:
+        current = generations(families)
     described = ",".join(f"{k}={v}" for k, v in sorted(parts.items()))
     if len(described) > 64:  # filters from a URL: a key of bounded length, whatever they hold
         described = hashlib.sha256(described.encode()).hexdigest()
@@ -269,7 +294,13 @@ def cached_fragment(
         html = build()
     else:
         html = cached(
-            name=f"fragment:{name}", families=families, build=build, keep=keep, role=role, **parts
+            name=f"fragment:{name}",
+            families=families,
+            build=build,
+            keep=keep,
+            current=request_generations(request, families),
+            role=role,
+            **parts,
         )
     if csrf:
         html = fill_csrf_slots(request, html)

@@ -211,3 +211,38 @@ def test_a_token_a_fragment_holds_elsewhere_than_a_forms_input_is_still_refused(
 
     with pytest.raises(PerRequestContent):
         cached_fragment(request, name="t", families=[Family.PLAN], render=render, csrf=True)
+
+
+def test_a_request_reads_the_generations_once_for_all_its_fragments_and_again_after_its_write(
+    rf, bfu
+):
+    """The tiltag page shows four cached parts: one round trip for the generations, not four;
+    a request that writes and then renders (an htmx POST) sees its own write."""
+    from omstilling.cache import cached_fragment
+
+    request = rf.get("/")
+    request.user = bfu
+    renders = []
+
+    def fragment(name):
+        def render():
+            renders.append(name)
+            return f"<p>{name} {len(renders)}</p>"
+
+        return cached_fragment(request, name=name, families=[Family.PLAN], render=render)
+
+    for name in ("a", "b", "c", "d"):
+        fragment(name)  # stored
+    request = rf.get("/")  # the next request
+    request.user = bfu
+    with mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many:
+        assert [fragment(name) for name in ("a", "b", "c", "d")] == [
+            "<p>a 1</p>",
+            "<p>b 2</p>",
+            "<p>c 3</p>",
+            "<p>d 4</p>",
+        ]
+    assert get_many.call_count == 1
+
+    bump(Family.PLAN)  # this request's own write
+    assert fragment("a") == "<p>a 5</p>"
