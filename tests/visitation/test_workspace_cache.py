@@ -3,19 +3,24 @@ on the very next request, no viewer gets another's lists, every row shown is sti
 the page costs the same number of queries and about the same bytes at any data size."""
 
 import datetime as dt
+import re
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from omstilling.cache import Family, bump
 from omstilling.models import AccessLog, Role
 from tests.factories import PreReferralFactory, ReferralFactory, UserFactory
+from tests.visitation.conftest import NOW
 from visitation.models import PreReferral, Referral
 from visitation.services import child_rows_purge, referral_decide, referral_record
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("visitation:workspace")
+# The detail pages' path segment, and the model each names.
+LABELS = {"henvisninger": "visitation.Referral", "foer-henvisninger": "visitation.PreReferral"}
 
 
 def _detail(referral) -> str:
@@ -162,6 +167,27 @@ def test_every_row_shown_is_logged_also_when_the_lists_come_from_the_cache(
     before = AccessLog.objects.count()
     logged_in.get(URL)  # from the cache
     assert _listed(before) == expected
+
+
+def test_each_request_logs_exactly_the_rows_it_shows_with_who_where_and_one_time(
+    logged_in, visitation, school
+):
+    _many(school, count=25)  # a second page of henvisninger
+    path = URL + "?side_h=2"
+    for _ in range(2):  # built, then from the cache
+        before = AccessLog.objects.count()
+        with time_machine.travel(NOW, tick=True):  # a clock that runs, as in production
+            page = logged_in.get(path).content.decode()
+
+        entries = list(AccessLog.objects.order_by("pk")[before:])
+        links = re.findall(r'href="/visitation/([a-z-]+)/(\d+)/"', page)
+        shown = [(LABELS[kind], pk) for kind, pk in links]
+        assert len(shown) == 20 + 5
+        assert sorted((e.model, e.object_id) for e in entries) == sorted(shown)
+        assert {(e.user_id, e.username, e.action, e.path) for e in entries} == {
+            (visitation.pk, "visitation", "list", URL)
+        }
+        assert len({e.at for e in entries}) == 1  # shown at once, logged at once
 
 
 # --- constant queries, bounded HTML -----------------------------------------------------------
