@@ -1,6 +1,8 @@
-"""access_log_record_rows: the rows a list shows, one access-log entry each, in one INSERT."""
+"""The access log as the pages that list child-level rows write it: access_log_record_rows (the
+rows a list shows, one entry each, in one INSERT) and the indexes each entry costs."""
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from omstilling.models import AccessLog
@@ -54,3 +56,24 @@ def test_it_writes_nothing_for_an_empty_list(django_assert_num_queries):
     user = UserFactory()
     with django_assert_num_queries(0):
         access_log_record_rows(user=user, action="list", rows=[], path="/visitation/")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's catalogue")
+def test_the_table_has_one_index_per_question_asked_of_it():
+    """Each index is paid for by every row a list shows: the key, when, who (the foreign key),
+    which row. None on the username, which no query filters on."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT array_agg(a.attname::text ORDER BY k.n)
+            FROM pg_index i
+            CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n)
+            JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+            WHERE i.indrelid = %s::regclass
+            GROUP BY i.indexrelid
+            """,
+            [AccessLog._meta.db_table],
+        )
+        indexed = sorted(tuple(columns) for (columns,) in cursor.fetchall())
+
+    assert indexed == [("at",), ("id",), ("model", "object_id"), ("user_id",)]
