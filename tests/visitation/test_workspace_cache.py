@@ -150,6 +150,33 @@ def test_the_cached_lists_hold_nothing_of_the_first_query_string(logged_in, scho
     assert 'href="?side_h=2&amp;side_f=2"' in page
 
 
+# --- the search's field -------------------------------------------------------------------------
+
+
+def test_the_empty_search_field_is_kept_with_the_lists(logged_in):
+    logged_in.get(URL)
+
+    response = logged_in.get(URL)
+
+    assert "includes/field.html" not in [t.name for t in response.templates]
+    page = response.content.decode()
+    assert 'name="case_number"' in page and "Find en sag" in page
+
+
+def test_a_search_renders_its_own_field_and_none_of_it_is_kept(logged_in, referral):
+    logged_in.get(URL)
+
+    typed = logged_in.post(URL, {"case_number": "SAG-2026-0000"}).content.decode()
+    missing = logged_in.post(URL, {"case_number": ""}).content.decode()
+    page = logged_in.get(URL).content.decode()
+
+    assert 'value="SAG-2026-0000"' in typed
+    assert "Skriv sagsnummeret fra kommunens sagssystem." in missing
+    assert "SAG-2026-0000" not in page
+    assert "Skriv sagsnummeret fra kommunens sagssystem." not in page
+    assert 'name="case_number"' in page
+
+
 # --- every row shown is logged, from the cache too --------------------------------------------
 
 
