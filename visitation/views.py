@@ -119,7 +119,9 @@ def _workspace_lists(
         return {"html": html, "rows": rows, "search_field": _search_field(CaseSearchForm())}
 
     value = cached(
-        name="fragment:visitation-workspace",
+        # A new name when the entry's shape changes: entries of the old shape (without the
+        # search field) stay in the cache across a deploy until their generations move on.
+        name="fragment:visitation-workspace:v2",
         families=[Family.OUTCOMES, Family.CORE],
         build=build,
         role=request.user.role,
