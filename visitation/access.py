@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from omstilling.access import RefusedNotFound
 from omstilling.models import AccessLog, Role, User
-from omstilling.services import access_log_record
+from omstilling.services import access_log_record, access_log_record_rows
 from visitation.models import PreReferral, Referral
 
 # Child-level rows: referrals, før-henvisninger, decisions.
@@ -50,18 +50,9 @@ def log_listed(user: User, rows, *, path: str) -> None:
     """A list shows child-level rows: one LIST entry per row shown, written in one INSERT
     (a page of 40 rows would otherwise cost 40 round trips). `rows` are the rows themselves
     or (model label, pk) pairs, for a list whose HTML came from the cache."""
-    entries = []
-    for row in rows:
-        model, object_id = (row._meta.label, row.pk) if hasattr(row, "_meta") else row
-        entries.append(
-            AccessLog(
-                user=user,
-                username=user.username,
-                action=AccessLog.Action.LIST,
-                model=model[:100],
-                object_id=str(object_id)[:64],
-                path=path[:300],
-            )
-        )
-    if entries:
-        AccessLog.objects.bulk_create(entries)
+    access_log_record_rows(
+        user=user,
+        action=AccessLog.Action.LIST,
+        rows=((row._meta.label, row.pk) if hasattr(row, "_meta") else row for row in rows),
+        path=path,
+    )

@@ -75,9 +75,10 @@ def _page_number(request: HttpRequest, param: str) -> int:
 
 def _workspace_lists(
     request: HttpRequest, *, mine: bool, pre_number: int, ref_number: int
-) -> tuple[str, list[tuple[str, int]]]:
+) -> tuple[str, list[tuple[str, int]], str]:
     """The two paged lists of the workspace: their HTML and the rows they show (for the access
-    log, which records every row shown, also when the HTML comes from the cache).
+    log, which records every row shown, also when the HTML comes from the cache); and the
+    empty search form's field, which is the same for every GET (_search_field).
 
     Kept until a visitation row or an institution changes (OUTCOMES, CORE). The key holds the
     role (only CASE_ROLES reach this view, which checks the permission before every hit), the
@@ -115,10 +116,12 @@ def _workspace_lists(
             ),
         )
         rows = [(row._meta.label, row.pk) for row in [*pre_page, *ref_page]]
-        return {"html": html, "rows": rows}
+        return {"html": html, "rows": rows, "search_field": _search_field(CaseSearchForm())}
 
     value = cached(
-        name="fragment:visitation-workspace",
+        # A new name when the entry's shape changes: entries of the old shape (without the
+        # search field) stay in the cache across a deploy until their generations move on.
+        name="fragment:visitation-workspace:v2",
         families=[Family.OUTCOMES, Family.CORE],
         build=build,
         role=request.user.role,
@@ -126,7 +129,18 @@ def _workspace_lists(
         pre=pre_number,
         ref=ref_number,
     )
-    return mark_safe(value["html"]), value["rows"]  # noqa: S308 - our own template's output
+    # our own templates' output
+    return mark_safe(value["html"]), value["rows"], mark_safe(value["search_field"])  # noqa: S308
+
+
+def _search_field(search: CaseSearchForm) -> str:
+    """The search's field (label, hint, input, errors): for the empty form of a GET the same
+    for everyone, so kept with the lists (_workspace_lists), which saves rendering the field
+    template and the widget's templates on each request."""
+    return shareable_html(
+        "visitation-search-field",
+        render_to_string("visitation/workspace.html#search_field", {"search": search}),
+    )
 
 
 @role_required(*CASE_ROLES)
@@ -157,13 +171,14 @@ def workspace(request: HttpRequest) -> HttpResponse:
             list(selectors.referrals_for_workspace(case_key=key, recorded_by=by)) if key else []
         )
         found = len(pre_referrals) + len(referrals)
+        search_field = _search_field(search)
         lists = render_to_string(
             "visitation/workspace.html#lists",
             {"searching": True, "pre_referrals": pre_referrals, "referrals": referrals},
         )
         listed = [*pre_referrals, *referrals]
     else:
-        lists, listed = _workspace_lists(
+        lists, listed, search_field = _workspace_lists(
             request,
             mine=mine,
             pre_number=_page_number(request, "side_f"),
@@ -182,6 +197,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
             "found": found,
             "mine": mine,
             "lists": lists,
+            "search_field": search_field,
         },
     )
 

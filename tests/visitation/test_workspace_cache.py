@@ -3,19 +3,24 @@ on the very next request, no viewer gets another's lists, every row shown is sti
 the page costs the same number of queries and about the same bytes at any data size."""
 
 import datetime as dt
+import re
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from omstilling.cache import Family, bump
 from omstilling.models import AccessLog, Role
 from tests.factories import PreReferralFactory, ReferralFactory, UserFactory
+from tests.visitation.conftest import NOW
 from visitation.models import PreReferral, Referral
 from visitation.services import child_rows_purge, referral_decide, referral_record
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("visitation:workspace")
+# The detail pages' path segment, and the model each names.
+LABELS = {"henvisninger": "visitation.Referral", "foer-henvisninger": "visitation.PreReferral"}
 
 
 def _detail(referral) -> str:
@@ -145,6 +150,33 @@ def test_the_cached_lists_hold_nothing_of_the_first_query_string(logged_in, scho
     assert 'href="?side_h=2&amp;side_f=2"' in page
 
 
+# --- the search's field -------------------------------------------------------------------------
+
+
+def test_the_empty_search_field_is_kept_with_the_lists(logged_in):
+    logged_in.get(URL)
+
+    response = logged_in.get(URL)
+
+    assert "includes/field.html" not in [t.name for t in response.templates]
+    page = response.content.decode()
+    assert 'name="case_number"' in page and "Find en sag" in page
+
+
+def test_a_search_renders_its_own_field_and_none_of_it_is_kept(logged_in, referral):
+    logged_in.get(URL)
+
+    typed = logged_in.post(URL, {"case_number": "SAG-2026-0000"}).content.decode()
+    missing = logged_in.post(URL, {"case_number": ""}).content.decode()
+    page = logged_in.get(URL).content.decode()
+
+    assert 'value="SAG-2026-0000"' in typed
+    assert "Skriv sagsnummeret fra kommunens sagssystem." in missing
+    assert "SAG-2026-0000" not in page
+    assert "Skriv sagsnummeret fra kommunens sagssystem." not in page
+    assert 'name="case_number"' in page
+
+
 # --- every row shown is logged, from the cache too --------------------------------------------
 
 
@@ -162,6 +194,27 @@ def test_every_row_shown_is_logged_also_when_the_lists_come_from_the_cache(
     before = AccessLog.objects.count()
     logged_in.get(URL)  # from the cache
     assert _listed(before) == expected
+
+
+def test_each_request_logs_exactly_the_rows_it_shows_with_who_where_and_one_time(
+    logged_in, visitation, school
+):
+    _many(school, count=25)  # a second page of henvisninger
+    path = URL + "?side_h=2"
+    for _ in range(2):  # built, then from the cache
+        before = AccessLog.objects.count()
+        with time_machine.travel(NOW, tick=True):  # a clock that runs, as in production
+            page = logged_in.get(path).content.decode()
+
+        entries = list(AccessLog.objects.order_by("pk")[before:])
+        links = re.findall(r'href="/visitation/([a-z-]+)/(\d+)/"', page)
+        shown = [(LABELS[kind], pk) for kind, pk in links]
+        assert len(shown) == 20 + 5
+        assert sorted((e.model, e.object_id) for e in entries) == sorted(shown)
+        assert {(e.user_id, e.username, e.action, e.path) for e in entries} == {
+            (visitation.pk, "visitation", "list", URL)
+        }
+        assert len({e.at for e in entries}) == 1  # shown at once, logged at once
 
 
 # --- constant queries, bounded HTML -----------------------------------------------------------
