@@ -6,6 +6,7 @@ from django.utils.cache import patch_vary_headers
 
 from omstilling.access import INVESTMENT_READERS, reader_required, viewed_plan_or_404
 from omstilling.cache import cached_fragment
+from omstilling.html import compact_html
 from reports.dashboard.build import DASHBOARD_FAMILIES, cached_dashboard
 from reports.dashboard.forms import DashboardFilterForm
 from reports.dashboard.selectors import Scope
@@ -29,7 +30,7 @@ def _render_body(request: HttpRequest, *, plan, scope: Scope, today) -> str:
         scope=scope,
         can_see_investments=request.user.role in INVESTMENT_READERS,
     )
-    return render_to_string(f"{TEMPLATE}#body", context, request=request)
+    return compact_html(render_to_string(f"{TEMPLATE}#body", context, request=request))
 
 
 def _render_verdict(request: HttpRequest, *, plan, today) -> str:
@@ -38,7 +39,7 @@ def _render_verdict(request: HttpRequest, *, plan, today) -> str:
         "verdict": cached_plan_verdict(plan=plan, today=today),
         "can_see_investments": request.user.role in INVESTMENT_READERS,
     }
-    return render_to_string(f"{TEMPLATE}#verdict", context, request=request)
+    return compact_html(render_to_string(f"{TEMPLATE}#verdict", context, request=request))
 
 
 @reader_required
@@ -104,7 +105,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "form": form or DashboardFilterForm(plan=plan),
                 "body_html": body(),
             }
-            return render_to_string(f"{TEMPLATE}#main", context, request=request)
+            return compact_html(render_to_string(f"{TEMPLATE}#main", context, request=request))
 
         # The whole main part in one entry (one cache read on a hit); built from the verdict's
         # and the body's own entries, which the htmx body and the other filters share.
