@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from omstilling.access import reader_required
 from omstilling.cache import cached, cached_fragment
 from omstilling.exports import table_response
+from omstilling.html import compact_html
 from omstilling.models import Role
 from omstilling.pages import paginate
 from reports.disclosure import LEGEND
@@ -37,10 +38,12 @@ def kpi_overview(request: HttpRequest) -> HttpResponse:
 
     def render_figures() -> str:
         page = cached_kpi_page(today=today)
-        return render_to_string(
-            f"{TEMPLATE}#figures",
-            {"page": bounded_page(page), "n_schools": len(school_names(page))},
-            request=request,
+        return compact_html(
+            render_to_string(
+                f"{TEMPLATE}#figures",
+                {"page": bounded_page(page), "n_schools": len(school_names(page))},
+                request=request,
+            )
         )
 
     return render(
@@ -78,10 +81,12 @@ def kpi_schools(request: HttpRequest) -> HttpResponse:
 
     def render_tables() -> str:
         page = cached_kpi_page(today=today)
-        return render_to_string(
-            "reports/kpi_schools.html#tables",
-            {"parts": schools_part(page, schools.object_list)},
-            request=request,
+        return compact_html(
+            render_to_string(
+                "reports/kpi_schools.html#tables",
+                {"parts": schools_part(page, schools.object_list)},
+                request=request,
+            )
         )
 
     return render(

@@ -407,3 +407,81 @@ def test_bfu_gets_no_chef_links_from_the_kpi_page_cached_for_chef(client, chef, 
 
     assert f'href="{targets}"' not in html
     assert "Distriktsskole 005" in html
+
+
+# --- what a hit costs: the entry fetched from the cache and the frame around it ----------------
+
+
+@pytest.fixture
+def kept(monkeypatch):
+    """The HTML each view gets from omstilling.cache.cached_fragment, by fragment name."""
+    from reports.dashboard import views as dashboard_views
+    from reports.kpis import views as kpi_views
+
+    fragments = {}
+    for module in (dashboard_views, kpi_views):
+
+        def spy(request, *, name, original=module.cached_fragment, **kwargs):
+            fragments[name] = html = original(request, name=name, **kwargs)
+            return html
+
+        monkeypatch.setattr(module, "cached_fragment", spy)
+    return fragments
+
+
+def test_a_hit_without_filters_builds_no_filter_form(client, bfu, dashboard_data, monkeypatch):
+    """The form is rendered into the kept entry: a hit needs it only to read filters."""
+    from reports.dashboard import views
+
+    built = []
+
+    class CountedForm(views.DashboardFilterForm):
+        def __init__(self, *args, **kwargs):
+            built.append(args)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(views, "DashboardFilterForm", CountedForm)
+    client.force_login(bfu)
+
+    first = client.get(URL).content.decode()
+    assert len(built) == 1  # a miss renders the form
+    again = client.get(URL).content.decode()
+    assert len(built) == 1  # a hit builds none
+    client.get(URL, {"spor": dashboard_data["spor_1"].pk})
+    assert len(built) == 2  # a filter is read through it
+
+    assert 'name="spor"' in again and _main(again) == _main(first)
+
+
+def test_the_heading_and_its_lead_are_kept_with_the_main_part(client, bfu, dashboard_data, kept):
+    """The frame renders for every request: nothing of the plan's is left in it."""
+    client.force_login(bfu)
+    client.get(URL)
+
+    main = kept["dashboard-main"]
+    assert main.lstrip().startswith("<h1>Overblik over omstillingsplanen</h1>")
+    assert '<p class="dashboard-lead">Status den 24. november 2026' in main
+
+
+# The kept HTML of the hand-worked plan (tests/reports/conftest.py), in bytes: the dashboard's
+# main part and the Nøgletal figures: 49 601 and 7 549 bytes with the templates' indentation, the
+# per-bar attributes nothing reads and a class on every table cell; 43 363 and 6 579 without.
+DASHBOARD_MAIN_BYTES = 45_000
+KPI_FIGURES_BYTES = 7_000
+
+
+def test_the_kept_html_holds_no_indentation_and_stays_small(
+    client, bfu, dashboard_data, frozen_kpis, kept
+):
+    client.force_login(bfu)
+    client.get(URL)
+    client.get(KPIS)
+
+    dashboard, kpis = kept["dashboard-main"], kept["kpi-figures"]
+    for html in (dashboard, kpis):
+        assert not re.search(r"\n[ \t\n]", html)
+    # A figure's alignment comes from the table's class, not from each cell's.
+    assert '<td class="numeric">' not in dashboard and "align-text-right" not in kpis
+    assert "data-value=" not in dashboard
+    assert len(dashboard.encode()) <= DASHBOARD_MAIN_BYTES
+    assert len(kpis.encode()) <= KPI_FIGURES_BYTES
