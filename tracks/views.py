@@ -26,7 +26,7 @@ from omstilling.access import (
     viewed_plan_or_404,
     writer_required,
 )
-from omstilling.cache import Family, cached_fragment
+from omstilling.cache import Family, cached, cached_fragment, request_generations
 from omstilling.forms import apply_service_errors
 from omstilling.models import Role
 from omstilling.pages import list_request, paginate
@@ -428,6 +428,24 @@ def _status_panel_context(request: HttpRequest, initiative, **extra) -> dict:
     }
 
 
+def _frame_initiative(request: HttpRequest, pk: int) -> Initiative:
+    """The tiltag as the page's frame needs it: its title and spor, and the fields the viewer's
+    rights are decided from (plan, owner, owning group, archived). Kept in the cache like the
+    parts it frames, so that a hit reads nothing of the tiltag from the database; the same for
+    every reader (every role that reaches the page reads every tiltag). Everything else the page
+    shows is in the cached part, which reads the tiltag with all it shows when it is built
+    (get_initiative_for_user's join, dear to plan). A tiltag that does not exist is a 404 each
+    time, never kept."""
+    families = (Family.PLAN, Family.CORE)
+    return cached(
+        name="initiative-frame",
+        families=families,
+        build=lambda: get_initiative_for_user(request.user, pk, related=("spor",)),
+        current=request_generations(request, families),
+        initiative=pk,
+    )
+
+
 @reader_required
 def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
     target = request.htmx.target if request.htmx else None
@@ -455,9 +473,7 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tracks/initiative_detail.html#status-panel",
             _status_panel_context(request, initiative),
         )
-    # The frame shows the title and the spor; everything else is in the cached part, which
-    # reads the tiltag with all it shows when it is built (a join that is dear to plan).
-    initiative = get_initiative_for_user(request.user, pk, related=("spor",))
+    initiative = _frame_initiative(request, pk)
     return _vary(
         render(request, "tracks/initiative_detail.html", _detail_context(request, initiative))
     )
