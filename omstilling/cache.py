@@ -28,6 +28,7 @@ import hashlib
 import re
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TypeVar
 
@@ -130,6 +131,16 @@ def bump_all() -> None:
     bump(*Family)
 
 
+def _value_key(name: str, current: dict[str, int], parts: dict) -> str:
+    """A cached value's key: its name, the language, its parts and the generations it was
+    built at (`current`: exactly its families')."""
+    described = ",".join(f"{k}={v}" for k, v in sorted(parts.items()))
+    if len(described) > 64:  # filters from a URL: a key of bounded length, whatever they hold
+        described = hashlib.sha256(described.encode()).hexdigest()
+    stamps = ",".join(f"{f}{current[f]}" for f in sorted(current))
+    return f"aggregate:{name}:{get_language()}:{described}:{stamps}"
+
+
 def cached(
     *,
     name: str,
@@ -153,11 +164,7 @@ def cached(
     (`request_generations`)."""
     if current is None:
         current = generations(families)
-    described = ",".join(f"{k}={v}" for k, v in sorted(parts.items()))
-    if len(described) > 64:  # filters from a URL: a key of bounded length, whatever they hold
-        described = hashlib.sha256(described.encode()).hexdigest()
-    stamps = ",".join(f"{f}{current[f]}" for f in sorted(current))
-    key = f"aggregate:{name}:{get_language()}:{described}:{stamps}"
+    key = _value_key(name, current, parts)
     value = cache.get(key)
     if value is None:
         value = build()
@@ -305,3 +312,38 @@ def cached_fragment(
     if csrf:
         html = fill_csrf_slots(request, html)
     return mark_safe(html)  # noqa: S308 - our own templates' output, escaped when rendered
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """One of several fragments a page asks for at once (`cached_fragments`)."""
+
+    name: str
+    families: tuple[str, ...]
+    render: Callable[[], str]
+    parts: dict = field(default_factory=dict)
+
+
+def cached_fragments(request, fragments: list[Fragment]) -> list[SafeString]:
+    """Several fragments of one page, each as `cached_fragment` gives it (the role in every
+    key, a CSRF token refused), in one round trip to the cache for them all: the panels of the
+    tiltag page (omstilling/templatetags/panels.py) are three."""
+    role = getattr(getattr(request, "user", None), "role", "") or ""
+    current = request_generations(request, {f for fragment in fragments for f in fragment.families})
+    keys = [
+        _value_key(
+            f"fragment:{fragment.name}",
+            {f: current[f] for f in fragment.families},
+            {"role": role, **fragment.parts},
+        )
+        for fragment in fragments
+    ]
+    found = cache.get_many(keys) if keys else {}
+    result = []
+    for fragment, key in zip(fragments, keys, strict=True):
+        html = found.get(key)
+        if html is None:
+            html = shareable_html(fragment.name, str(fragment.render()))
+            cache.set(key, html, timeout=TIMEOUT)
+        result.append(mark_safe(html))  # noqa: S308 - our own templates' output
+    return result

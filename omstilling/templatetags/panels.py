@@ -5,7 +5,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from omstilling.cache import cached_fragment
+from omstilling.cache import Fragment, cached_fragments
 from omstilling.panels import fill_slots, panels_for
 
 register = template.Library()
@@ -14,11 +14,19 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def object_panels(context, obj) -> str:
     request = context["request"]
+    panels = panels_for(obj._meta.label)
+    # The cached panels the viewer sees, fetched from the cache together (one round trip).
+    kept = {}
+    fragments = []
+    for panel in panels:
+        if panel.families and (key := panel.key(request, obj)) is not None:
+            kept[panel.name] = len(fragments)
+            fragments.append(_fragment(request, obj, panel, key))
+    kept_html = cached_fragments(request, fragments) if fragments else []
     parts = []
-    label = obj._meta.label
-    for panel in panels_for(label):
+    for panel in panels:
         if panel.families:
-            html = _cached_panel(request, obj, panel)
+            html = kept_html[kept[panel.name]] if panel.name in kept else None
         else:
             extra = panel.context(request, obj)
             html = (
@@ -34,11 +42,9 @@ def object_panels(context, obj) -> str:
     return mark_safe("".join(parts))  # noqa: S308 - our templates' output
 
 
-def _cached_panel(request, obj, panel) -> str | None:
-    """The panel's HTML, from the cache while nothing in its families was written."""
-    key = panel.key(request, obj)
-    if key is None:
-        return None
+def _fragment(request, obj, panel, key: dict) -> Fragment:
+    """The panel as a cached fragment: kept while nothing in its families was written, for
+    every viewer with the same role and the same `key` (what the panel's HTML depends on)."""
 
     def render() -> str:
         extra = panel.context(request, obj)
@@ -46,12 +52,9 @@ def _cached_panel(request, obj, panel) -> str | None:
             return ""
         return render_to_string(panel.template, {"object": obj, **extra}, request=request)
 
-    return cached_fragment(
-        request,
+    return Fragment(
         name=f"panel:{obj._meta.label_lower}:{panel.name}",
         families=panel.families,
         render=render,
-        object=obj.pk,
-        plan=getattr(obj, "plan_id", ""),
-        **key,
+        parts={"object": obj.pk, "plan": getattr(obj, "plan_id", ""), **key},
     )

@@ -288,3 +288,24 @@ def test_a_milestone_turns_overdue_the_next_day(client, bfu, initiative):
     with time_machine.travel(dt.datetime(2026, 3, 13, 12, tzinfo=dt.UTC)):
         client.force_login(bfu)
         assert "Forsinket 3 dage" in _html(client, _url(initiative))
+
+
+def test_at_a_hit_the_page_asks_the_cache_four_times(client, bfu, initiative):
+    """One round trip for the generations of every family, one for the tiltag of the frame,
+    one for the status, history and milestones, one for the three panels of the apps above
+    (decisions, documents, comments: omstilling.cache.cached_fragments). Before: ten."""
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    client.force_login(bfu)
+    url = _url(initiative)
+    _html(client, url)
+    with (
+        mock.patch.object(cache, "get", wraps=cache.get) as get,
+        mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many,
+    ):
+        html = _html(client, url)
+    assert (get.call_count, get_many.call_count) == (2, 2)
+    # The panels are there, from the cache.
+    assert 'id="decisions-heading"' in html
