@@ -256,6 +256,11 @@ def fill_csrf_slots(request, html: str) -> str:
     return html.replace(CSRF_SLOT, token)
 
 
+def _role(request) -> str:
+    """The viewer's role: part of every fragment's key (what a role may do shows in the HTML)."""
+    return getattr(getattr(request, "user", None), "role", "") or ""
+
+
 def cached_fragment(
     request,
     *,
@@ -290,8 +295,7 @@ def cached_fragment(
     whose every spelling would be a new entry, so that no one can fill the cache's memory.
     `keep(html)` decides after rendering whether to store it (see `cached`): False for HTML
     that is right for this moment only, or for a request whose key is not its one spelling."""
-    user = getattr(request, "user", None)
-    role = getattr(user, "role", "") or ""
+    role = _role(request)
 
     def build() -> str:
         html = str(render())
@@ -328,7 +332,7 @@ def cached_fragments(request, fragments: list[Fragment]) -> list[SafeString]:
     """Several fragments of one page, each as `cached_fragment` gives it (the role in every
     key, a CSRF token refused), in one round trip to the cache for them all: the panels of the
     tiltag page (omstilling/templatetags/panels.py) are three."""
-    role = getattr(getattr(request, "user", None), "role", "") or ""
+    role = _role(request)
     current = request_generations(request, {f for fragment in fragments for f in fragment.families})
     keys = [
         _value_key(
