@@ -184,6 +184,9 @@ def test_the_main_part_is_at_most_8_pages_whatever_the_data_size(everything_full
     assert snapshot["decisions"]["count"] == 6 and len(snapshot["decisions"]["items"]) == 5
     assert rendered.main_pages <= 8, rendered.main_pages
     assert rendered.pages > rendered.main_pages  # the rest is the appendix
+    # No template syntax reaches the paper (a `{# … #}` over two lines is printed as text).
+    text = pdf_text(rendered.content)
+    assert not [mark for mark in ("{#", "#}", "{%", "%}", "{{", "}}") if mark in text]
     assert _findings(rendered.content) == []  # PDF/UA-1, checked by pdfua
 
 
