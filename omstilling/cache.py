@@ -215,8 +215,10 @@ def connect_signals() -> None:
 
 # --- rendered fragments ---------------------------------------------------------------------
 
-# A form with a CSRF token belongs to one session: its token is never kept for other requests.
-_PER_REQUEST_MARKERS = ("csrfmiddlewaretoken",)
+# A CSRF token belongs to one session: it is never kept for other requests. Our templates put
+# one in a form's input (`{% csrf_token %}`) and in htmx's request header (`hx-headers`, as the
+# base layout's <body> does).
+_PER_REQUEST_MARKERS = ("csrfmiddlewaretoken", "X-CSRFToken")
 # The hidden input `{% csrf_token %}` renders (django.template.defaulttags.CsrfTokenNode), and
 # the slot a fragment kept with `csrf=True` holds in its place. The slot cannot come from data:
 # text from the database is escaped when rendered, so it never holds "<!--".

@@ -124,8 +124,17 @@ def test_a_fragment_is_rendered_once_per_role_and_again_after_a_write(rf, bfu, c
     assert len(renders) == 3
 
 
+@pytest.mark.parametrize(
+    "token",
+    [
+        '<form method="post"><input name="csrfmiddlewaretoken" value="x"></form>',
+        # htmx's header, as the base layout's <body> sends it with every request
+        """<div hx-headers='{"X-CSRFToken": "x"}'><button hx-post="/x">Send</button></div>""",
+    ],
+    ids=["form-input", "htmx-header"],
+)
 @pytest.mark.parametrize("csrf", [False, True])
-def test_a_fragment_with_a_csrf_token_is_refused_not_cached(rf, bfu, csrf):
+def test_a_fragment_with_a_csrf_token_is_refused_not_cached(rf, bfu, csrf, token):
     """A token is refused in a fragment; with csrf=True too, where it is not a form's own input
     (the input the slots replace has exactly `{% csrf_token %}`'s shape)."""
     from omstilling.cache import PerRequestContent, cached_fragment
@@ -134,7 +143,7 @@ def test_a_fragment_with_a_csrf_token_is_refused_not_cached(rf, bfu, csrf):
     request.user = bfu
 
     def render():
-        return '<form method="post"><input name="csrfmiddlewaretoken" value="x"></form>'
+        return token
 
     with pytest.raises(PerRequestContent):
         cached_fragment(request, name="t", families=[Family.PLAN], render=render, csrf=csrf)
