@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.conf import settings
 from pdfua import validate
 
 from decisions.services import decision_record
@@ -32,6 +33,7 @@ from tests.reports.report_support import (  # noqa: F401 - fixtures
     at,
     complete,
     media_root_fixture,
+    pdf_reader,
     pdf_text,
     set_status,
     small_plan_fixture,
@@ -213,3 +215,34 @@ def test_the_vejle_report_passes_the_pdf_ua_checker(vejle_plan, chef):
 
     assert report.is_finished
     assert _findings(stored_pdf(report)) == []
+
+
+def _pages_of(content: bytes, *needles: str) -> list[set[int]]:
+    pages = [page.extract_text() for page in pdf_reader(content).pages]
+    return [{n for n, text in enumerate(pages) if needle in text} for needle in needles]
+
+
+def test_a_paragraph_that_introduces_a_table_stays_on_the_tables_page():
+    """The sentence before the overdue table ("19 milepæle var forsinkede …") is kept with the
+    table: with enough text before it, it would otherwise end a page and the table start the
+    next (as it did in Vejle's report). Filler moves the paragraph down a line at a time until,
+    without the rule, it is left behind at the foot of a page."""
+
+    def rendered(lines: int, css_class: str) -> list[set[int]]:
+        filler = "".join(f"<p>Linje {n}</p>" for n in range(lines))
+        html = (
+            '<!DOCTYPE html><html lang="da"><head><title>Test</title>'
+            '<link rel="stylesheet" href="/static/reports/pdf.css"></head><body>'
+            f'<section class="chapter flow">{filler}<p class="{css_class}">Indledningen.</p>'
+            '<table class="data"><caption>Tabellen</caption><thead><tr><th scope="col">A</th>'
+            "</tr></thead><tbody><tr><td>1</td></tr></tbody></table></section></body></html>"
+        )
+        return _pages_of(html_to_pdf(html).content, "Indledningen.", "Tabellen")
+
+    apart = [n for n in range(28, 48) if (found := rendered(n, "")) and found[0] != found[1]]
+    assert apart, "the filler never left the paragraph at the foot of a page"
+    for lines in apart:
+        introduction, table = rendered(lines, "keep-with-next")
+        assert introduction == table, lines
+    template = (settings.BASE_DIR / "reports/templates/reports/pdf/report.html").read_text()
+    assert '<p class="keep-with-next">{% blocktranslate count counter=v.overdue.count' in template
