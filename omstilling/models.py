@@ -374,12 +374,11 @@ class AccessLog(models.Model):
         verbose_name_plural = _("adgangslog")
         # Every index is paid on every page that lists child-level rows (an entry per row
         # shown, 40 a page of the visitation workspace), so one per question asked of the log:
-        # when (`at`: the admin's order and date drill-down), who (`user`, the foreign key's
-        # own index), which row (here). No index on the username: no query filters on it (the
-        # admin's search is a substring search, which no b-tree serves); one user's history
-        # goes by `user`.
+        # when (`at`: the admin's order and date filter), who (`user`, the foreign key's own
+        # index), which row (here). No index on the username: no query filters on it; one
+        # user's history goes by `user` (the admin's search, omstilling.admin.AccessLogAdmin).
         indexes = [
-            # the admin's filter by datatype; one row's history (model and id)
+            # the admin's datatypes and filter by datatype; one row's history (model and id)
             models.Index(fields=["model", "object_id"], name="accesslog_row_idx"),
         ]
 
