@@ -1,7 +1,9 @@
 from django import forms
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from omstilling.access import (
@@ -243,6 +245,14 @@ def access_log_datatypes() -> list[str]:
     return datatypes
 
 
+def _datatype_name(label: str) -> str:
+    """A datatype as people name it ("Henvisning"), from its model; else the label itself."""
+    try:
+        return capfirst(apps.get_model(label)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return label
+
+
 class DatatypeFilter(admin.SimpleListFilter):
     """One datatype's entries (the Django filter on the field would read the whole log for its
     choices on every page: access_log_datatypes)."""
@@ -251,7 +261,7 @@ class DatatypeFilter(admin.SimpleListFilter):
     parameter_name = "model__exact"  # the field filter's own parameter: saved links still work
 
     def lookups(self, request, model_admin):
-        return [(label, label) for label in access_log_datatypes()]
+        return [(label, _datatype_name(label)) for label in access_log_datatypes()]
 
     def queryset(self, request, queryset):
         return queryset.filter(model=self.value()) if self.value() else queryset
@@ -274,8 +284,10 @@ class AccessLogAdmin(admin.ModelAdmin):
         "Søg på et brugernavn eller en rækkes id, præcis som det står (fx 1234): "
         "brugerens eller rækkens adgangslog."
     )
-    # A filtered list counts its own entries only, not the whole log once more.
+    # A filtered list counts its own entries only, not the whole log once more; and no counts
+    # beside the filters' choices (each would be a count over the log).
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
 
     def get_search_results(self, request, queryset, search_term):
         """A user's entries (by the user's present username, through the user's index) or a

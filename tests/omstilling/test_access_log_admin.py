@@ -63,6 +63,7 @@ def test_the_change_list_reads_the_whole_log_for_none_of_its_filters(client, adm
     assert "TRUNC" not in sql  # no date drill-down's dates (django_datetime_trunc, DATE_TRUNC)
     for datatype in DATATYPES:
         assert f"?model__exact={datatype}" in html
+    assert ">Henvisning</a>" in html and ">Før-henvisning</a>" in html  # named as people do
     assert "De sidste 7 dage" in html  # the period is a date filter (Django's own)
     assert 'id="result_list"' in html
 
@@ -140,3 +141,14 @@ def test_the_search_and_the_datatypes_are_answered_by_indexes(rf, admin_user, lo
     assert "BitmapOr" in search, search
     assert "accesslog_row_idx" in search and "omstilling_accesslog_user_id" in search, search
     assert "Index Only Scan using accesslog_row_idx" in step, step
+
+
+def test_no_counts_are_offered_beside_the_filters(client, admin_user, log):
+    client.force_login(admin_user)
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse(CHANGELIST), {"_facets": "True"})
+
+    assert response.status_code == 200
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1, counts  # the list's own count only
