@@ -462,6 +462,13 @@ def _special_offer_sections(plans: dict[str, _Plan]) -> tuple[list[Section], lis
     return [special, per_school, segregation], headlines
 
 
+def _quarter_row_label(quarter: Quarter, running: Quarter) -> str:
+    """A table row's quarter; the quarter under way says so (its figures are so far)."""
+    if quarter == running:
+        return _("%(quarter)s (i gang)") % {"quarter": quarter.short_label}
+    return quarter.short_label
+
+
 def _referral_sections(
     plans: dict[str, _Plan], *, today: dt.date
 ) -> tuple[list[Section], list[Headline]]:
@@ -474,9 +481,14 @@ def _referral_sections(
     quarters = _span(
         list(figures), referral_plan.quarters(), preceded_plan.quarters(), stayed_plan.quarters()
     )
+    running = Quarter.of(today)
     labels = [q.short_label for q in quarters]
-    # The chart stops at the newest quarter with figures; the table goes on with the targets.
-    with_data = [q for q in quarters if figures and q <= max(figures)]
+    # The quarter under way is not over: its figures so far stand in the table under its own
+    # label ("K4 2026 (i gang)"), and the chart, like the headlines, ends at the newest
+    # completed quarter (a count so far would be drawn as a fall). The table goes on with the
+    # targets.
+    completed_quarters = [q for q in figures if q < running]
+    with_data = [q for q in quarters if completed_quarters and q <= max(completed_quarters)]
 
     referrals = disclose(
         [
@@ -503,7 +515,7 @@ def _referral_sections(
         ],
         rows=[
             Row(
-                label=quarter.short_label,
+                label=_quarter_row_label(quarter, running),
                 cells=[
                     *referrals.cells[i],
                     referrals.row_totals[i],
@@ -557,7 +569,7 @@ def _referral_sections(
         ],
         rows=[
             Row(
-                label=quarter.short_label,
+                label=_quarter_row_label(quarter, running),
                 cells=[
                     *pre.cells[i],
                     pre.row_totals[i],

@@ -254,3 +254,39 @@ def test_the_page_runs_a_bounded_number_of_queries(
         )
     with django_assert_max_num_queries(KPI_QUERIES):
         client.get(reverse("kpis:overview"))
+
+
+def _referral_chart(content: str) -> str:
+    svg = re.search(r'<svg [^>]*aria-labelledby="henvisninger-graf-title".*?</svg>', content, re.S)
+    return svg.group(0)
+
+
+def test_the_quarter_under_way_is_marked_and_not_drawn(client, bfu, school, visitation):
+    """Referrals so far in the quarter under way would be drawn as a fall: the chart ends at
+    the newest completed quarter (as the headline does), and the table marks the quarter's
+    row as under way. Once the quarter is over, it is an ordinary quarter."""
+    received = [dt.date(2026, 8, d) for d in range(3, 10)] + [dt.date(2026, 10, 5)] * 6
+    for n, day in enumerate(received):  # 7 in K3 2026, 6 so far in K4 2026
+        referral_record(
+            by=visitation,
+            case_number=f"K-{n}",
+            institution=school,
+            age_group="skole_1_3",
+            received_on=day,
+        )
+    client.force_login(bfu)
+
+    content = client.get(reverse("kpis:overview")).content.decode()
+
+    chart = _referral_chart(content)
+    assert "<title>K3 2026: 7</title>" in chart and "K4 2026" not in chart
+    assert _row(content, "K4 2026 (i gang)")[2] == "6"  # in all, so far
+    assert '<th scope="row">K4 2026</th>' not in content
+
+    with time_machine.travel(dt.datetime(2027, 1, 4, 10, tzinfo=ZoneInfo("Europe/Copenhagen"))):
+        client.force_login(bfu)  # a new session: the first one has run out by January
+        content = client.get(reverse("kpis:overview")).content.decode()
+
+    assert "<title>K4 2026: 6</title>" in _referral_chart(content)
+    assert _row(content, "K4 2026")[2] == "6"
+    assert "K4 2026 (i gang)" not in content
