@@ -190,6 +190,7 @@ def _empty_cache():
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
+    xdist_groups.unique_node_ids(items)
     xdist_groups.write_groups(config, items)
 
 

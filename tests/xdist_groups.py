@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,28 @@ def configure_node(node) -> None:
     folder = node.config.stash.get(_FOLDER, None)
     if folder:
         node.workerinput[_WORKERINPUT_KEY] = str(folder)
+
+
+def unique_node_ids(items: list[pytest.Item]) -> None:
+    """Every test its own node id: pytest-xdist's controller schedules tests by node id, so of
+    tests that share one it runs the first only, without a word.
+
+    pytest 9.2 builds a test's id from its function's name and its parametrization; schemathesis
+    names each API operation's test `test_x[GET /api/v1/plans]` but makes no parametrization, so
+    all the operations of one test function had the id `…::test_x`, and 25 of the API schema's
+    tests never ran under xdist. Such a test gets its operation as its id's parameters. Any id
+    still shared after that stops the run."""
+    counts = Counter(item.nodeid for item in items)
+    for item in items:
+        label = getattr(item, "operation_label", None)  # schemathesis's SchemathesisFunction
+        if label and counts[item.nodeid] > 1 and item.id.params is None:
+            item._id = item.id.with_params(label)
+    shared = sorted(nodeid for nodeid, n in Counter(i.nodeid for i in items).items() if n > 1)
+    if shared:
+        raise pytest.UsageError(
+            f"{len(shared)} node ids are shared by several tests, and pytest-xdist would run "
+            f"only one of each: {', '.join(shared[:5])}"
+        )
 
 
 def write_groups(config: pytest.Config, items: list[pytest.Item]) -> None:
