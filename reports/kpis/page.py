@@ -41,7 +41,12 @@ from reports.disclosure import (
 from supportsystem import selectors as support_selectors
 from supportsystem.models import ConcernType
 from visitation import selectors
-from visitation.models import PERCENT_INDICATORS, KpiIndicator, school_year_label
+from visitation.models import (
+    PERCENT_INDICATORS,
+    KpiIndicator,
+    school_year_label,
+    school_year_of,
+)
 
 PER_SCHOOL_QUARTERS = 4  # the per-school table shows the newest quarters only
 DAGTILBUD = "dagtilbud"
@@ -462,11 +467,10 @@ def _special_offer_sections(plans: dict[str, _Plan]) -> tuple[list[Section], lis
     return [special, per_school, segregation], headlines
 
 
-def _quarter_row_label(quarter: Quarter, running: Quarter) -> str:
-    """A table row's quarter; the quarter under way says so (its figures are so far)."""
-    if quarter == running:
-        return _("%(quarter)s (i gang)") % {"quarter": quarter.short_label}
-    return quarter.short_label
+def _period_row_label(label: str, *, under_way: bool) -> str:
+    """A table row's period (a quarter, a school year); the one under way says so (its
+    figures are so far)."""
+    return _("%(period)s (i gang)") % {"period": label} if under_way else label
 
 
 def _referral_sections(
@@ -515,7 +519,7 @@ def _referral_sections(
         ],
         rows=[
             Row(
-                label=_quarter_row_label(quarter, running),
+                label=_period_row_label(quarter.short_label, under_way=quarter == running),
                 cells=[
                     *referrals.cells[i],
                     referrals.row_totals[i],
@@ -569,7 +573,7 @@ def _referral_sections(
         ],
         rows=[
             Row(
-                label=_quarter_row_label(quarter, running),
+                label=_period_row_label(quarter.short_label, under_way=quarter == running),
                 cells=[
                     *pre.cells[i],
                     pre.row_totals[i],
@@ -598,6 +602,9 @@ def _referral_sections(
         columns_by=Dimension.MEASURE,
     )
     year_labels = [school_year_label(year) for year in years]
+    # The school year under way, as the quarter under way: marked in the table, not drawn.
+    running_year = school_year_of(today)
+    drawn = [i for i, year in enumerate(years) if year < running_year]
     start_section = Section(
         slug="skolestart",
         title=_("Skolestart direkte i specialtilbud"),
@@ -611,7 +618,11 @@ def _referral_sections(
                 row_header=_("Skoleår"),
                 columns=[_("Antal børn")],
                 rows=[
-                    Row(label=label, cells=starts.cells[i]) for i, label in enumerate(year_labels)
+                    Row(
+                        label=_period_row_label(label, under_way=years[i] == running_year),
+                        cells=starts.cells[i],
+                    )
+                    for i, label in enumerate(year_labels)
                 ],
             )
         ],
@@ -619,9 +630,9 @@ def _referral_sections(
             id="skolestart-graf",
             title=_("Skolestart direkte i specialtilbud pr. skoleår"),
             name=_("Børn"),
-            columns=_columns(year_labels, [row[0] for row in starts.cells]),
+            columns=_columns([year_labels[i] for i in drawn], [starts.cells[i][0] for i in drawn]),
         )
-        if years
+        if drawn
         else None,
     )
 

@@ -13,8 +13,14 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from omstilling.models import Institution
-from tests.factories import InstitutionFactory, KpiTargetFactory, SpecialOfferCountFactory
-from visitation.models import KpiIndicator, Level, Referral
+from reports.kpis.page import kpi_page
+from tests.factories import (
+    InstitutionFactory,
+    KpiTargetFactory,
+    ReferralFactory,
+    SpecialOfferCountFactory,
+)
+from visitation.models import DecisionKind, KpiIndicator, Level, Referral, SpecialOfferType
 from visitation.services import referral_record
 
 pytestmark = pytest.mark.django_db
@@ -290,3 +296,31 @@ def test_the_quarter_under_way_is_marked_and_not_drawn(client, bfu, school, visi
     assert "<title>K4 2026: 6</title>" in _referral_chart(content)
     assert _row(content, "K4 2026")[2] == "6"
     assert "K4 2026 (i gang)" not in content
+
+
+def test_the_school_year_under_way_is_marked_and_not_drawn(school):
+    """As the quarter under way: a school year's count so far is in the table under its own
+    label, and the chart shows the completed school years only."""
+    daycare = InstitutionFactory(name="Børnehave A (demo)", kind=Institution.Kind.DAGTILBUD)
+    decided = [dt.date(2026, 3, 2 + n) for n in range(6)] + [dt.date(2026, 10, 5)] * 5
+    for day in decided:  # 6 in 2025/26, 5 so far in 2026/27 (NOW is 24 November 2026)
+        ReferralFactory(
+            institution=daycare,
+            received_on=day - dt.timedelta(days=30),
+            decided_on=day,
+            decision=DecisionKind.SPECIAL_OFFER,
+            special_offer_type=SpecialOfferType.SPECIALSKOLE,
+            school_start_direct=True,
+        )
+
+    def section(today: dt.date):
+        page = kpi_page(today=today)
+        return next(s for s in page.sections if s.slug == "skolestart")
+
+    now = section(NOW.date())
+    assert [row.label for row in now.tables[0].rows] == ["2025/26", "2026/27 (i gang)"]
+    assert [column.title for column in now.chart.columns] == ["2025/26: 6"]
+
+    later = section(dt.date(2027, 8, 2))  # 2026/27 is over
+    assert [row.label for row in later.tables[0].rows] == ["2025/26", "2026/27"]
+    assert [column.title for column in later.chart.columns] == ["2025/26: 6", "2026/27: 5"]
