@@ -333,9 +333,12 @@ def test_the_noegletal_charts_fit_a_phone_and_show_the_newest_periods(
         svg = chart.locator(".chart-narrow svg")
         _in_view_sideways(svg)
         labels = svg.locator("g.axis text[text-anchor='middle']").all_text_contents()
-        assert len(labels) >= 3
-        # The phone's chart ends at the newest period the wide one draws a value for.
         titles = chart.locator(".chart-wide svg title").all_text_contents()
+        # At least 3 periods, or all when the chart has fewer values (the school-start chart
+        # draws completed school years only: two in the demo data).
+        values = [title for title in titles if ": " in title]
+        assert len(labels) >= min(3, len(values)), (labels, titles)
+        # The phone's chart ends at the newest period the wide one draws a value for.
         assert labels[-1] == _newest_period(titles), (labels, titles)
         section = chart.locator("xpath=ancestor::section")
         expect(section.get_by_text("Vis som tabel")).to_be_visible()
