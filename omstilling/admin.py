@@ -245,6 +245,13 @@ def access_log_datatypes() -> list[str]:
     return datatypes
 
 
+def _request_datatypes(request) -> list[str]:
+    """access_log_datatypes, looked up once per request (the filter and the search both ask)."""
+    if not hasattr(request, "_access_log_datatypes"):
+        request._access_log_datatypes = access_log_datatypes()
+    return request._access_log_datatypes
+
+
 def _datatype_name(label: str) -> str:
     """A datatype as people name it ("Henvisning"), from its model; else the label itself."""
     try:
@@ -261,7 +268,7 @@ class DatatypeFilter(admin.SimpleListFilter):
     parameter_name = "model__exact"  # the field filter's own parameter: saved links still work
 
     def lookups(self, request, model_admin):
-        return [(label, _datatype_name(label)) for label in access_log_datatypes()]
+        return [(label, _datatype_name(label)) for label in _request_datatypes(request)]
 
     def queryset(self, request, queryset):
         return queryset.filter(model=self.value()) if self.value() else queryset
@@ -299,7 +306,7 @@ class AccessLogAdmin(admin.ModelAdmin):
         # The user's id first (a subquery here would keep PostgreSQL from combining the two
         # indexes, and it would read the log from end to end instead).
         users = list(User.objects.filter(username__iexact=term[:150]).values_list("pk", flat=True))
-        row = Q(model__in=access_log_datatypes(), object_id=term[:64])
+        row = Q(model__in=_request_datatypes(request), object_id=term[:64])
         return queryset.filter(Q(user__in=users) | row), False
 
     def has_add_permission(self, request):

@@ -491,8 +491,8 @@ def _referral_sections(
     # label ("K4 2026 (i gang)"), and the chart, like the headlines, ends at the newest
     # completed quarter (a count so far would be drawn as a fall). The table goes on with the
     # targets.
-    completed_quarters = [q for q in figures if q < running]
-    with_data = [q for q in quarters if completed_quarters and q <= max(completed_quarters)]
+    newest = max((q for q in figures if q < running), default=None)
+    with_data = [q for q in quarters if newest is not None and q <= newest]
 
     referrals = disclose(
         [
@@ -638,7 +638,7 @@ def _referral_sections(
 
     headlines = []
     # The quarter under way is not over: the headline shows the newest completed one.
-    completed = [e for e in by_quarter if e.quarter < Quarter.of(today)] or by_quarter
+    completed = [e for e in by_quarter if e.quarter < running] or by_quarter
     if completed:
         i = quarters.index(completed[-1].quarter)
         quarter = quarters[i]
